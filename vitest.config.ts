@@ -1,0 +1,25 @@
+// Tests run inside workerd through the Workers Vitest integration: the real
+// Worker, the real Durable Objects, SQLite storage isolated per test file.
+import { mkdirSync } from "node:fs";
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// The [assets] directory must exist before the pool starts, built or not.
+mkdirSync("dist/client", { recursive: true });
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: { ADMIN_KEY: "test-admin-key", SESSION_SECRET: "test-session-secret", RATE_SOCKETS_PER_10S: "100000" },
+      },
+    }),
+  ],
+  test: {
+    include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
+    testTimeout: 20_000,
+    // The Worker logs a JSON line per request; show it only for failing tests.
+    silent: "passed-only",
+  },
+});

@@ -1,0 +1,47 @@
+// Builds the Hono app: request id and log line, config, security headers,
+// routes, and the one onError that turns every failure into the contract's
+// error shape. No stack or internal detail ever leaves.
+import { Hono } from "hono";
+import { configOf } from "./config.ts";
+import type { AppEnv } from "./context.ts";
+import { AppError, ErrorCode, errorBody } from "./errors.ts";
+import { log } from "./log.ts";
+import { marketRoutes } from "./routes/markets.ts";
+import { openApiDocument } from "./routes/openapi.ts";
+import { sessionRoutes } from "./routes/session.ts";
+import { socketRoutes } from "./routes/socket.ts";
+
+export function buildApp() {
+  const app = new Hono<AppEnv>();
+
+  app.use("*", async (c, next) => {
+    const requestId = crypto.randomUUID();
+    const started = Date.now();
+    c.set("requestId", requestId);
+    c.set("config", configOf(c.env));
+    await next();
+    // A 101 response carries the socket and cannot take new headers.
+    if (c.res.status !== 101) {
+      c.res.headers.set("x-request-id", requestId);
+      c.res.headers.set("x-content-type-options", "nosniff");
+      c.res.headers.set("referrer-policy", "no-referrer");
+      c.res.headers.set("cache-control", "no-store");
+    }
+    // The path only: query strings can carry tickets.
+    log.info("http", { requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started });
+  });
+
+  app.get("/api/health", (c) => c.json({ ok: true }));
+  app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
+  app.route("/api", sessionRoutes);
+  app.route("/api/markets", socketRoutes);
+  app.route("/api/markets", marketRoutes);
+
+  app.notFound((c) => c.json(errorBody(ErrorCode.NOT_FOUND, "no such route"), 404));
+  app.onError((err, c) => {
+    if (err instanceof AppError) return c.json(errorBody(err.code, err.message), err.status);
+    log.error("http.unhandled", err, { requestId: c.get("requestId"), path: c.req.path });
+    return c.json(errorBody(ErrorCode.INTERNAL, "internal error"), 500);
+  });
+  return app;
+}

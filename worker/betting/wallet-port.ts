@@ -1,0 +1,25 @@
+// What the bet flows need from wallets: typed RPC on the account's wallet
+// object in production, anything with the same shape in a test.
+import type { AccountId } from "../protocol/units.ts";
+import type { MoneyResult } from "../wallet/ledger.ts";
+import type { BetUpdate } from "../wallet/wallet.ts";
+
+export interface WalletPort {
+  debitStake(account: AccountId, marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult>;
+  refundStake(account: AccountId, marketId: string, betId: string, update: BetUpdate): Promise<MoneyResult>;
+  payout(account: AccountId, marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult>;
+  recordBet(account: AccountId, update: BetUpdate): Promise<void>;
+}
+
+/** The production port: one wallet object per account, addressed by its id. */
+export function walletsOf(ns: DurableObjectNamespace<import("../wallet/wallet.ts").Wallet>): WalletPort {
+  const wallet = (account: AccountId) => ns.get(ns.idFromName(account));
+  return {
+    debitStake: (a, m, b, amount, u) => wallet(a).debitStake(m, b, amount, u),
+    refundStake: (a, m, b, u) => wallet(a).refundStake(m, b, u),
+    payout: (a, m, b, amount, u) => wallet(a).payout(m, b, amount, u),
+    recordBet: async (a, u) => {
+      await wallet(a).recordBet(u);
+    },
+  };
+}

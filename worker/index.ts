@@ -1,0 +1,9 @@
+// The Worker entry: the Hono app and the Durable Object classes, nothing else.
+import { buildApp } from "./app.ts";
+
+export { Catalog } from "./catalog/catalog.ts";
+export { Limiter } from "./limiter/limiter.ts";
+export { MarketHub } from "./market/market-hub.ts";
+export { Wallet } from "./wallet/wallet.ts";
+
+export default buildApp() satisfies ExportedHandler<Env>;

@@ -1,0 +1,273 @@
+// The market hub Durable Object: one per market. It owns the odds, the event
+// log and the bets, and is the market's WebSocket hub. A shell: each entry
+// point delegates to the pure rules (market-book), the SQL (market-store),
+// the sockets (socket-room) and the bet flows (betting/).
+import { DurableObject } from "cloudflare:workers";
+import { ErrorCode, MarketStatus } from "../protocol/codes.ts";
+import type { BetBody, BetReplyFrame, ChangeFrame, CreateMarketBody, Market, MarketEvent, ServerFrame, StatusBody } from "../protocol/schemas.ts";
+import type { AccountId, SelectionId } from "../protocol/units.ts";
+import { BetDesk } from "../betting/place-bet.ts";
+import { markSettlement, payOutstanding } from "../betting/settle.ts";
+import { walletsOf } from "../betting/wallet-port.ts";
+import { log } from "../log.ts";
+import { Conflator } from "./conflation.ts";
+import { handleFrame } from "./frame-handler.ts";
+import * as book from "./market-book.ts";
+import { MarketStore } from "./market-store.ts";
+import { RETAIN_EVENTS, RETAIN_MS, planResume } from "./resume.ts";
+import { REAP_EVERY_MS, SocketRoom } from "./socket-room.ts";
+import { upgradeSocket } from "./upgrade.ts";
+
+export type HubResult<T> = ({ ok: true } & T) | { ok: false; code: ErrorCode; message: string };
+
+const VIEWERS_EVERY_MS = 1000;
+const FEED_SEEN = "feedSeenAt";
+
+export class MarketHub extends DurableObject<Env> {
+  readonly store: MarketStore;
+  readonly room: SocketRoom;
+  readonly desk: BetDesk;
+  readonly conflator: Conflator;
+  #market: book.MarketState | null;
+  #alarmAt: number | null = null;
+  #viewersSent = -1;
+  #viewersAt = 0;
+  #viewersDue: number | null = null;
+  #reapAt = 0;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new MarketStore(ctx.storage);
+    this.room = new SocketRoom(ctx);
+    this.conflator = new Conflator((ws, text) => this.room.send(ws, text));
+    this.#market = this.store.loadMarket();
+    // Heartbeats are answered by the runtime without waking the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    this.desk = new BetDesk({
+      store: this.store,
+      wallets: walletsOf(env.WALLET),
+      market: () => this.market,
+      notify: (account, frame) => this.room.toAccount(account, JSON.stringify(frame)),
+      schedule: () => this.schedule(),
+      now: Date.now,
+    });
+  }
+
+  get market(): book.MarketState {
+    if (!this.#market) throw new Error("market hub used before its market was created");
+    return this.#market;
+  }
+
+  // ---- RPC ----
+
+  create(body: CreateMarketBody, by: string): HubResult<{ market: Market }> {
+    if (this.#market) return { ok: false, code: ErrorCode.MARKET_EXISTS, message: `market ${body.id} exists` };
+    const created = book.createMarket(body, crypto.randomUUID());
+    if ("code" in created) return { ok: false, ...created };
+    const ts = Date.now();
+    this.store.transact(() => {
+      this.store.saveMarket(created);
+      this.store.appendEvent({ seq: 0, ts, type: "created", by, frame: JSON.stringify({ market: book.toWireMarket(created) }) });
+      this.store.setMeta(FEED_SEEN, ts);
+    });
+    this.#market = created;
+    this.schedule();
+    return { ok: true, market: book.toWireMarket(created) };
+  }
+
+  getMarket(): Market | null {
+    return this.#market ? book.toWireMarket(this.#market) : null;
+  }
+
+  pushOdds(odds: Record<string, number>, by: string): HubResult<{ seq: number }> {
+    if (!this.#market) return notFound();
+    const change = book.applyOdds(this.#market, odds, Date.now());
+    if ("code" in change) return { ok: false, ...change };
+    this.#feedSeen();
+    if (change.frame) this.#commit(change.market, change.frame, by);
+    return { ok: true, seq: this.market.seq };
+  }
+
+  setStatus(body: StatusBody, by: string): HubResult<{ seq: number }> {
+    if (!this.#market) return notFound();
+    const change = book.applyStatus(this.#market, body, Date.now());
+    if ("code" in change) return { ok: false, ...change };
+    if (body.status === MarketStatus.OPEN) this.#feedSeen();
+    if (change.frame) this.#commit(change.market, change.frame, by);
+    return { ok: true, seq: this.market.seq };
+  }
+
+  settle(outcome: { winner: string } | { void: true }, by: string): HubResult<{ seq: number }> {
+    if (!this.#market) return notFound();
+    const ts = Date.now();
+    const change = book.applySettle(this.#market, outcome, ts);
+    if ("code" in change) return { ok: false, ...change };
+    const winner = "winner" in outcome ? (outcome.winner as SelectionId) : null;
+    // The settled event and every bet's outcome land in one transaction.
+    this.#commit(change.market, change.frame as ChangeFrame, by, () => markSettlement(this.store, winner, ts));
+    return { ok: true, seq: this.market.seq };
+  }
+
+  /** The feed's heartbeat, for markets with a watchdog. */
+  feedHeartbeat(): HubResult<{ seq: number }> {
+    if (!this.#market) return notFound();
+    this.#feedSeen();
+    return { ok: true, seq: this.market.seq };
+  }
+
+  async placeBet(account: AccountId, body: BetBody): Promise<BetReplyFrame | null> {
+    if (!this.#market) return null;
+    return this.desk.place(account, body);
+  }
+
+  events(after: number, limit: number): MarketEvent[] {
+    return this.store.eventsAfter(after, limit).map((e) => ({ ...JSON.parse(e.frame), seq: e.seq, ts: e.ts, type: e.type, by: e.by }));
+  }
+
+  // ---- Entry points ----
+
+  override async fetch(request: Request): Promise<Response> {
+    try {
+      return upgradeSocket(this, request);
+    } catch (err) {
+      log.error("hub.fetch", err, { market: this.#market?.id });
+      return new Response(null, { status: 500 });
+    }
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    try {
+      await handleFrame(this, ws, message);
+    } catch (err) {
+      log.error("hub.webSocketMessage", err, { market: this.#market?.id });
+      this.sendFrame(ws, { type: "error", code: ErrorCode.INTERNAL, message: "the frame could not be handled" });
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    try {
+      this.conflator.drop(ws);
+      // Reciprocate the close; 1005/1006 are never sent, so answer those with a normal close.
+      this.room.close(ws, code === 1005 || code === 1006 ? 1000 : code, reason);
+      this.viewersChanged();
+    } catch (err) {
+      log.error("hub.webSocketClose", err, { market: this.#market?.id });
+    }
+  }
+
+  override async webSocketError(ws: WebSocket, err: unknown): Promise<void> {
+    log.warn("hub.webSocketError", { market: this.#market?.id, error: String(err) });
+    this.conflator.drop(ws);
+    this.viewersChanged();
+  }
+
+  override async alarm(): Promise<void> {
+    this.#alarmAt = null;
+    try {
+      const now = Date.now();
+      if (this.#viewersDue !== null && this.#viewersDue <= now) this.#sendViewers(now);
+      if (this.#market) await this.#runMarketWork(now);
+    } catch (err) {
+      log.error("hub.alarm", err, { market: this.#market?.id });
+    } finally {
+      this.schedule();
+    }
+  }
+
+  // ---- Shared with the socket modules ----
+
+  sendFrame(ws: WebSocket, frame: ServerFrame): void {
+    this.room.send(ws, JSON.stringify(frame));
+  }
+
+  snapshotFrame(): ServerFrame {
+    const m = this.market;
+    return { type: "snapshot", seq: m.seq, epoch: m.epoch, market: book.toWireMarket(m) };
+  }
+
+  /** Frames after `since` from the log, as stored: the same strings as were sent live. */
+  replayPlan(since: number | null, epoch: string | null) {
+    const ask = since !== null && epoch !== null ? { since, epoch } : null;
+    return planResume(ask, this.market.epoch, this.market.seq, this.store.oldestSeq());
+  }
+
+  viewersChanged(): void {
+    const due = Math.max(Date.now(), this.#viewersAt + VIEWERS_EVERY_MS);
+    if (this.#viewersDue === null || due < this.#viewersDue) this.#viewersDue = due;
+    this.schedule();
+  }
+
+  /** One alarm for every kind of work: set it for the earliest. */
+  schedule(): void {
+    const m = this.#market;
+    const candidates = [this.#viewersDue, this.desk.nextDue()];
+    if (m && m.feedTimeoutMs > 0 && m.status === MarketStatus.OPEN) {
+      candidates.push((this.store.getMeta(FEED_SEEN) ?? 0) + m.feedTimeoutMs);
+    }
+    if (this.room.count() > 0) candidates.push(Math.max(this.#reapAt, Date.now() + REAP_EVERY_MS));
+    const next = Math.min(...candidates.filter((t): t is number => t !== null));
+    if (!Number.isFinite(next) || next === this.#alarmAt) return;
+    this.#alarmAt = next;
+    void this.ctx.storage.setAlarm(next);
+  }
+
+  // ---- Internals ----
+
+  /** Persist a change and its event in one transaction, then send it: serialised once for every socket. */
+  #commit(next: book.MarketState, frame: ChangeFrame, by: string, alongside?: () => void): void {
+    const text = JSON.stringify(frame);
+    this.store.transact(() => {
+      this.store.saveMarket(next);
+      this.store.appendEvent({ seq: frame.seq, ts: frame.ts, type: frame.type, by, frame: text });
+      alongside?.();
+    });
+    this.#market = next;
+    if (frame.type === "odds") {
+      this.room.broadcast(text, false);
+      for (const ws of this.room.conflated()) this.conflator.add(ws, this.room.attachment(ws).conflateMs, frame);
+    } else {
+      this.conflator.flushAll();
+      this.room.broadcast(text, true);
+    }
+    if (frame.seq % 1000 === 0) this.store.trimEvents(RETAIN_EVENTS, frame.ts - RETAIN_MS);
+    this.schedule();
+  }
+
+  #feedSeen(): void {
+    if (this.market.feedTimeoutMs > 0) this.store.setMeta(FEED_SEEN, Date.now());
+  }
+
+  async #runMarketWork(now: number): Promise<void> {
+    const m = this.market;
+    if (m.feedTimeoutMs > 0 && m.status === MarketStatus.OPEN) {
+      const seen = this.store.getMeta(FEED_SEEN) ?? 0;
+      if (now - seen >= m.feedTimeoutMs) {
+        this.setStatus({ status: MarketStatus.SUSPENDED, reason: "feed lost: no heartbeat" }, "watchdog");
+      }
+    }
+    if (now >= this.#reapAt) {
+      this.#reapAt = now + REAP_EVERY_MS;
+      if (this.room.reap(now) > 0) this.viewersChanged();
+    }
+    await payOutstanding({
+      store: this.store,
+      wallets: walletsOf(this.env.WALLET),
+      marketId: m.id,
+      notify: (account, frame) => this.room.toAccount(account, JSON.stringify(frame)),
+    });
+    await this.desk.reconcile();
+  }
+
+  #sendViewers(now: number): void {
+    this.#viewersDue = null;
+    const count = this.room.count();
+    if (count === this.#viewersSent) return;
+    this.#viewersSent = count;
+    this.#viewersAt = now;
+    this.room.broadcast(JSON.stringify({ type: "viewers", count } satisfies ServerFrame), true);
+  }
+}
+
+function notFound(): { ok: false; code: ErrorCode; message: string } {
+  return { ok: false, code: ErrorCode.NOT_FOUND, message: "no such market" };
+}

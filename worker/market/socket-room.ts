@@ -1,0 +1,142 @@
+// The hub's sockets on the Hibernation API: who is watching, sending one
+// serialised string to all of them, per-socket limits, reaping the silent.
+// Per-socket identity lives in the attachment, which survives hibernation;
+// rate-limit counters live in memory and simply restart after a wake.
+import { CloseCode } from "../protocol/codes.ts";
+import type { AccountId } from "../protocol/units.ts";
+
+export interface Attachment {
+  /** Set at the upgrade from a verified ticket or token; never from a frame. */
+  account: AccountId | null;
+  /** Only punters bet; an admin's socket watches. */
+  canBet: boolean;
+  connectedAt: number;
+  /** Odds conflation window asked for at connect; 0 for every change as it happens. */
+  conflateMs: number;
+}
+
+export const FRAME_LIMIT_BYTES = 4096;
+export const FRAMES_PER_SECOND = 20;
+/** Frames over the limit in one window before the socket is closed for flooding. */
+export const FLOOD_STRIKES = 40;
+export const IDLE_MS = 60_000;
+export const REAP_EVERY_MS = 30_000;
+
+const TAG_ALL = "all";
+const TAG_CONFLATED = "con";
+const accountTag = (a: AccountId) => `acct:${a}`;
+
+interface Meter {
+  windowStart: number;
+  count: number;
+  strikes: number;
+  lastMessageAt: number;
+}
+
+export type Admit = "ok" | "limited" | "flooding";
+
+export class SocketRoom {
+  readonly #ctx: DurableObjectState;
+  readonly #meters = new WeakMap<WebSocket, Meter>();
+
+  constructor(ctx: DurableObjectState) {
+    this.#ctx = ctx;
+  }
+
+  accept(ws: WebSocket, attachment: Attachment): void {
+    const tags = [TAG_ALL];
+    if (attachment.account) tags.push(accountTag(attachment.account));
+    if (attachment.conflateMs > 0) tags.push(TAG_CONFLATED);
+    // acceptWebSocket (not ws.accept) lets the object hibernate with the socket open.
+    this.#ctx.acceptWebSocket(ws, tags);
+    ws.serializeAttachment(attachment);
+  }
+
+  attachment(ws: WebSocket): Attachment {
+    return ws.deserializeAttachment() as Attachment;
+  }
+
+  count(): number {
+    return this.#ctx.getWebSockets(TAG_ALL).length;
+  }
+
+  countFor(account: AccountId): number {
+    return this.#ctx.getWebSockets(accountTag(account)).length;
+  }
+
+  /** One string for every live (not conflated) socket; a socket that fails is closed, the rest go on. */
+  broadcast(text: string, includeConflated: boolean): void {
+    for (const ws of this.#ctx.getWebSockets(TAG_ALL)) {
+      if (!includeConflated && this.#ctx.getTags(ws).includes(TAG_CONFLATED)) continue;
+      this.send(ws, text);
+    }
+  }
+
+  conflated(): WebSocket[] {
+    return this.#ctx.getWebSockets(TAG_CONFLATED);
+  }
+
+  toAccount(account: AccountId, text: string): void {
+    for (const ws of this.#ctx.getWebSockets(accountTag(account))) this.send(ws, text);
+  }
+
+  send(ws: WebSocket, text: string): void {
+    try {
+      ws.send(text);
+    } catch {
+      this.close(ws, CloseCode.INTERNAL, "send failed");
+    }
+  }
+
+  close(ws: WebSocket, code: number, reason: string): void {
+    try {
+      ws.close(code, reason);
+    } catch {
+      // Already closing or closed: nothing more to do.
+    }
+  }
+
+  /** Count a frame against the socket's budget of FRAMES_PER_SECOND. */
+  admit(ws: WebSocket, now: number): Admit {
+    let m = this.#meters.get(ws);
+    if (!m) {
+      m = { windowStart: now, count: 0, strikes: 0, lastMessageAt: now };
+      this.#meters.set(ws, m);
+    }
+    m.lastMessageAt = now;
+    if (now - m.windowStart >= 1000) {
+      // A calm second forgives earlier strikes; a flood keeps adding to them.
+      if (m.count <= FRAMES_PER_SECOND) m.strikes = 0;
+      m.windowStart = now;
+      m.count = 0;
+    }
+    m.count++;
+    if (m.count <= FRAMES_PER_SECOND) return "ok";
+    m.strikes++;
+    return m.strikes > FLOOD_STRIKES ? "flooding" : "limited";
+  }
+
+  /** Close sockets that have sent nothing, not even a ping, for IDLE_MS. Returns how many. */
+  reap(now: number): number {
+    let closed = 0;
+    for (const ws of this.#ctx.getWebSockets(TAG_ALL)) {
+      const pinged = this.#ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
+      const spoke = this.#meters.get(ws)?.lastMessageAt ?? 0;
+      const connected = this.attachment(ws)?.connectedAt ?? 0;
+      if (now - Math.max(pinged, spoke, connected) > IDLE_MS) {
+        this.close(ws, CloseCode.IDLE, "idle: no ping for 60 s");
+        closed++;
+      }
+    }
+    return closed;
+  }
+}
+
+/** Is a received frame over the limit, counted in its UTF-8 bytes as received? */
+export function tooBig(message: string | ArrayBuffer): boolean {
+  if (typeof message !== "string") return message.byteLength > FRAME_LIMIT_BYTES;
+  // Each UTF-16 unit is 1 to 3 UTF-8 bytes, so most frames are decided without encoding.
+  if (message.length * 3 <= FRAME_LIMIT_BYTES) return false;
+  if (message.length > FRAME_LIMIT_BYTES) return true;
+  return new TextEncoder().encode(message).length > FRAME_LIMIT_BYTES;
+}

@@ -1,0 +1,224 @@
+// The wire protocol as runtime schemas, shared by the worker, the web app, the
+// SDK and the OpenAPI document. Types are inferred from these; nothing is
+// declared twice. Validation only: conversion to internal units happens after.
+import * as v from "valibot";
+import { AcceptPolicy, BetStatus, MarketStatus, RejectReason, Role } from "./codes.ts";
+import { BET_ID_PATTERN, ID_PATTERN, oddsFromDecimal } from "./units.ts";
+
+const values = <T extends Record<string, string>>(o: T) =>
+  Object.values(o) as [T[keyof T], ...T[keyof T][]];
+
+export const IdSchema = v.pipe(
+  v.string(),
+  v.regex(ID_PATTERN, "must match ^[a-z0-9][a-z0-9-]{0,63}$"),
+);
+export const BetIdSchema = v.pipe(
+  v.string(),
+  v.regex(BET_ID_PATTERN, "must be 8 to 64 characters of A-Z a-z 0-9 _ -"),
+);
+export const OddsSchema = v.pipe(
+  v.number(),
+  v.minValue(1.01),
+  v.maxValue(1000),
+  v.check((n) => oddsFromDecimal(n) !== null, "odds take at most two decimals"),
+  v.description("Decimal odds, 1.01 to 1000, at most two decimals"),
+);
+export const MoneySchema = v.pipe(
+  v.number(),
+  v.safeInteger("must be an integer number of minor units"),
+  v.minValue(0),
+  v.description("Integer minor units (cents)"),
+);
+const Text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
+const DelayMs = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(30_000));
+
+// ---- HTTP request bodies ----
+
+export const SessionBody = v.strictObject({
+  name: Text(40),
+  adminKey: v.optional(v.pipe(v.string(), v.maxLength(512))),
+});
+
+export const SelectionInput = v.strictObject({ id: IdSchema, name: Text(80), odds: OddsSchema });
+
+export const CreateMarketBody = v.strictObject({
+  id: IdSchema,
+  name: Text(120),
+  event: Text(120),
+  selections: v.pipe(
+    v.array(SelectionInput),
+    v.minLength(1),
+    v.maxLength(40),
+    v.check((s) => new Set(s.map((x) => x.id)).size === s.length, "selection ids must be unique"),
+  ),
+  betDelayMs: v.optional(DelayMs),
+  minStake: v.optional(v.pipe(MoneySchema, v.minValue(1))),
+  maxStake: v.optional(v.pipe(MoneySchema, v.minValue(1))),
+  maxPayout: v.optional(v.pipe(MoneySchema, v.minValue(1))),
+  feedTimeoutMs: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(600_000))),
+});
+
+export const OddsBody = v.strictObject({
+  odds: v.pipe(v.record(IdSchema, OddsSchema), v.check((o) => Object.keys(o).length > 0, "odds must name at least one selection")),
+});
+
+export const StatusBody = v.strictObject({
+  status: v.picklist([MarketStatus.OPEN, MarketStatus.SUSPENDED, MarketStatus.CLOSED]),
+  inPlay: v.optional(v.boolean()),
+  betDelayMs: v.optional(DelayMs),
+  reason: v.optional(Text(120)),
+});
+
+export const SettleBody = v.union([
+  v.strictObject({ winner: IdSchema }),
+  v.strictObject({ void: v.literal(true) }),
+]);
+
+export const FeedHeartbeatBody = v.strictObject({});
+
+const betFields = {
+  id: BetIdSchema,
+  selectionId: IdSchema,
+  stake: MoneySchema,
+  odds: OddsSchema,
+  accept: v.optional(v.picklist(values(AcceptPolicy))),
+};
+export const BetBody = v.strictObject(betFields);
+
+// ---- Client to server frames (besides the text `ping`) ----
+
+export const BetFrame = v.strictObject({ type: v.literal("bet"), ...betFields });
+export const ClientFrame = v.variant("type", [BetFrame]);
+
+// ---- Resources ----
+
+export const SelectionSchema = v.object({ id: v.string(), name: v.string(), odds: v.number() });
+export const MarketSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  event: v.string(),
+  status: v.picklist(values(MarketStatus)),
+  inPlay: v.boolean(),
+  betDelayMs: v.number(),
+  minStake: v.number(),
+  maxStake: v.number(),
+  maxPayout: v.number(),
+  selections: v.array(SelectionSchema),
+  winner: v.optional(v.string()),
+  seq: v.number(),
+  epoch: v.string(),
+  feedTimeoutMs: v.optional(v.number()),
+  reason: v.optional(v.string()),
+});
+export const AccountSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  role: v.picklist(values(Role)),
+  balance: v.number(),
+});
+export const BetSchema = v.object({
+  id: v.string(),
+  marketId: v.string(),
+  selectionId: v.string(),
+  stake: v.number(),
+  odds: v.number(),
+  status: v.picklist(values(BetStatus)),
+  payout: v.number(),
+  placedAt: v.number(),
+  settledAt: v.optional(v.number()),
+  reason: v.optional(v.picklist(values(RejectReason))),
+  dueAt: v.optional(v.number()),
+});
+export const MarketEventSchema = v.looseObject({
+  seq: v.number(),
+  ts: v.number(),
+  type: v.string(),
+  by: v.string(),
+});
+export const ErrorBodySchema = v.object({
+  error: v.object({ code: v.string(), message: v.string() }),
+});
+
+// ---- Server to client frames ----
+
+export const SnapshotFrame = v.object({ type: v.literal("snapshot"), seq: v.number(), epoch: v.string(), market: MarketSchema });
+export const OddsFrame = v.object({
+  type: v.literal("odds"),
+  seq: v.number(),
+  ts: v.number(),
+  odds: v.record(v.string(), v.number()),
+  con: v.optional(v.boolean()),
+});
+export const StatusFrame = v.object({
+  type: v.literal("status"),
+  seq: v.number(),
+  ts: v.number(),
+  status: v.picklist(values(MarketStatus)),
+  inPlay: v.boolean(),
+  betDelayMs: v.number(),
+  reason: v.optional(v.string()),
+});
+export const SettledFrame = v.object({
+  type: v.literal("settled"),
+  seq: v.number(),
+  ts: v.number(),
+  winner: v.optional(v.string()),
+  void: v.optional(v.literal(true)),
+});
+export const ViewersFrame = v.object({ type: v.literal("viewers"), count: v.number() });
+export const BetReplyFrame = v.object({
+  type: v.literal("bet"),
+  id: v.string(),
+  status: v.picklist(values(BetStatus)),
+  bet: v.optional(BetSchema),
+  reason: v.optional(v.picklist(values(RejectReason))),
+  odds: v.optional(v.number()),
+});
+export const BalanceFrame = v.object({ type: v.literal("balance"), balance: v.number() });
+export const ErrorFrame = v.object({ type: v.literal("error"), code: v.string(), message: v.string() });
+
+export const ServerFrame = v.variant("type", [
+  SnapshotFrame,
+  OddsFrame,
+  StatusFrame,
+  SettledFrame,
+  ViewersFrame,
+  BetReplyFrame,
+  BalanceFrame,
+  ErrorFrame,
+]);
+
+export type SessionBody = v.InferOutput<typeof SessionBody>;
+export type CreateMarketBody = v.InferOutput<typeof CreateMarketBody>;
+export type OddsBody = v.InferOutput<typeof OddsBody>;
+export type StatusBody = v.InferOutput<typeof StatusBody>;
+export type SettleBody = v.InferOutput<typeof SettleBody>;
+export type BetBody = v.InferOutput<typeof BetBody>;
+export type ClientFrame = v.InferOutput<typeof ClientFrame>;
+export type Market = v.InferOutput<typeof MarketSchema>;
+export type Account = v.InferOutput<typeof AccountSchema>;
+export type Bet = v.InferOutput<typeof BetSchema>;
+export type MarketEvent = v.InferOutput<typeof MarketEventSchema>;
+export type SnapshotFrame = v.InferOutput<typeof SnapshotFrame>;
+export type OddsFrame = v.InferOutput<typeof OddsFrame>;
+export type StatusFrame = v.InferOutput<typeof StatusFrame>;
+export type SettledFrame = v.InferOutput<typeof SettledFrame>;
+export type ViewersFrame = v.InferOutput<typeof ViewersFrame>;
+export type BetReplyFrame = v.InferOutput<typeof BetReplyFrame>;
+export type BalanceFrame = v.InferOutput<typeof BalanceFrame>;
+export type ErrorFrame = v.InferOutput<typeof ErrorFrame>;
+export type ServerFrame = v.InferOutput<typeof ServerFrame>;
+/** Frames that change the market and carry a seq: what the event log holds. */
+export type ChangeFrame = OddsFrame | StatusFrame | SettledFrame;
+
+/** Parse a value against a schema; a one-line message on failure, never a throw. */
+export function parse<S extends v.GenericSchema>(
+  schema: S,
+  input: unknown,
+): { ok: true; value: v.InferOutput<S> } | { ok: false; message: string } {
+  const result = v.safeParse(schema, input);
+  if (result.success) return { ok: true, value: result.output };
+  const issue = result.issues[0];
+  const path = issue.path?.map((p) => String(p.key)).join(".");
+  return { ok: false, message: path ? `${path}: ${issue.message}` : issue.message };
+}

@@ -1,0 +1,69 @@
+// The market socket's front door. Everything a hostile client could abuse is
+// checked here, before any Durable Object is touched: the Origin (exact
+// match), the market id (shape, then catalogue), the address's budget of
+// opens, and the credentials (a single-use ticket or a Bearer token).
+import { Hono } from "hono";
+import { clientAddress } from "../auth/client-address.ts";
+import { originAllowed } from "../auth/origin.ts";
+import { bearer } from "../auth/session.ts";
+import { TICKET_TTL_MS, sign, verify } from "../auth/tokens.ts";
+import { anySession } from "../auth/session.ts";
+import { hub, marketExists } from "../catalog/markets.ts";
+import type { AppEnv } from "../context.ts";
+import { ErrorCode, fail } from "../errors.ts";
+import { allow } from "../limiter/limiter.ts";
+import { HubHeader } from "../market/upgrade.ts";
+import { Role } from "../protocol/codes.ts";
+
+export const socketRoutes = new Hono<AppEnv>()
+  .post("/:id/ticket", anySession, async (c) => {
+    const id = c.req.param("id");
+    if (!(await marketExists(c.env, id))) fail(ErrorCode.NOT_FOUND, "no such market");
+    const s = c.get("session");
+    const ticket = await sign(
+      { typ: "ticket", sub: s.sub, role: s.role, mkt: id, jti: crypto.randomUUID(), exp: Date.now() + TICKET_TTL_MS },
+      c.get("config").sessionSecret,
+    );
+    return c.json({ ticket }, 201);
+  })
+  .get("/:id/ws", async (c) => {
+    const config = c.get("config");
+    const req = c.req.raw;
+    const url = new URL(req.url);
+    if (!originAllowed(req.headers.get("origin"), config.allowedOrigins, url.origin)) {
+      fail(ErrorCode.FORBIDDEN, "origin not allowed");
+    }
+    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") fail(ErrorCode.INVALID, "expected a WebSocket upgrade");
+    if (!(await allow(c.env, clientAddress(req), "socket", config.socketsPer10s))) {
+      fail(ErrorCode.RATE_LIMITED, "too many socket opens from this address");
+    }
+    const id = c.req.param("id");
+    if (!(await marketExists(c.env, id))) fail(ErrorCode.NOT_FOUND, "no such market");
+
+    const headers = new Headers({ Upgrade: "websocket", [HubHeader.MAX_SOCKETS]: String(config.maxSocketsPerAccount) });
+    const now = Date.now();
+    const ticket = url.searchParams.get("ticket");
+    const token = bearer(req.headers.get("authorization") ?? undefined);
+    if (ticket !== null) {
+      const claims = await verify(ticket, "ticket", config.sessionSecret, now);
+      if (!claims || claims.mkt !== id) fail(ErrorCode.UNAUTHENTICATED, "ticket is invalid, expired or for another market");
+      headers.set(HubHeader.ACCOUNT, claims!.sub);
+      headers.set(HubHeader.CAN_BET, claims!.role === Role.PUNTER ? "1" : "0");
+      headers.set(HubHeader.TICKET, claims!.jti);
+      headers.set(HubHeader.TICKET_EXPIRES, String(claims!.exp));
+    } else if (token !== null) {
+      const claims = await verify(token, "session", config.sessionSecret, now);
+      if (!claims) fail(ErrorCode.UNAUTHENTICATED, "session token is invalid or expired");
+      headers.set(HubHeader.ACCOUNT, claims!.sub);
+      headers.set(HubHeader.CAN_BET, claims!.role === Role.PUNTER ? "1" : "0");
+    } else if (req.headers.has("authorization")) {
+      fail(ErrorCode.UNAUTHENTICATED, "malformed Authorization header");
+    }
+    // Only the resume and conflation parameters travel on; the ticket stays here.
+    const inner = new URL(`https://hub/${id}`);
+    for (const key of ["since", "epoch", "conflateMs"]) {
+      const value = url.searchParams.get(key);
+      if (value !== null) inner.searchParams.set(key, value.slice(0, 64));
+    }
+    return hub(c.env, id).fetch(new Request(inner, { headers }));
+  });

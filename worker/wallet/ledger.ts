@@ -1,0 +1,27 @@
+// The wallet's rules, pure: what each money operation does to a balance.
+// Every operation is keyed; the key makes it idempotent and names it in the
+// ledger. A refund can only return a stake that was taken, and only once.
+import type { Money } from "../protocol/units.ts";
+
+export const EntryKind = {
+  GRANT: "grant",
+  STAKE: "stake",
+  REFUND: "refund",
+  PAYOUT: "payout",
+} as const;
+export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
+
+export type MoneyResult =
+  | { ok: true; balance: Money; amount: Money; replayed: boolean }
+  | { ok: false; reason: "INSUFFICIENT_FUNDS" | "NO_STAKE"; balance: Money };
+
+/** The new balance after applying `delta`, or null if it would go below zero. */
+export function nextBalance(balance: Money, delta: number): Money | null {
+  const next = balance + delta;
+  if (!Number.isSafeInteger(next) || next < 0) return null;
+  return next as Money;
+}
+
+export const stakeKey = (marketId: string, betId: string) => `stake:${marketId}/${betId}`;
+export const refundKey = (marketId: string, betId: string) => `refund:${marketId}/${betId}`;
+export const payoutKey = (marketId: string, betId: string) => `payout:${marketId}/${betId}`;

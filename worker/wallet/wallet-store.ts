@@ -1,0 +1,148 @@
+// The wallet's SQLite: the account, the append-only ledger, refusals (so a
+// retried debit that failed fails the same way) and the account's bets.
+import type { Bet } from "../protocol/schemas.ts";
+import type { Role } from "../protocol/codes.ts";
+import type { Money } from "../protocol/units.ts";
+import type { EntryKind } from "./ledger.ts";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS account (
+  id INTEGER PRIMARY KEY CHECK (id = 1), account_id TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL,
+  balance INTEGER NOT NULL CHECK (balance >= 0), created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ledger (
+  n INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+  amount INTEGER NOT NULL, balance_after INTEGER NOT NULL CHECK (balance_after >= 0), ts INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS refusals (key TEXT PRIMARY KEY, reason TEXT NOT NULL, ts INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS bets (
+  market_id TEXT NOT NULL, bet_id TEXT NOT NULL, placed_at INTEGER NOT NULL, version INTEGER NOT NULL,
+  bet TEXT NOT NULL, PRIMARY KEY (market_id, bet_id)
+);
+CREATE INDEX IF NOT EXISTS bets_placed ON bets (placed_at);
+-- The ledger is append-only: no row is ever changed or removed.
+CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+`;
+
+export interface AccountRow {
+  accountId: string;
+  name: string;
+  role: Role;
+  balance: Money;
+}
+
+export interface LedgerEntry {
+  n: number;
+  key: string;
+  kind: EntryKind;
+  amount: number;
+  balanceAfter: Money;
+  ts: number;
+}
+
+export class WalletStore {
+  readonly #sql: SqlStorage;
+  readonly #storage: DurableObjectStorage;
+
+  constructor(storage: DurableObjectStorage) {
+    this.#storage = storage;
+    this.#sql = storage.sql;
+    this.#sql.exec(SCHEMA);
+  }
+
+  transact<T>(fn: () => T): T {
+    return this.#storage.transactionSync(fn);
+  }
+
+  account(): AccountRow | null {
+    const r = this.#sql.exec("SELECT account_id, name, role, balance FROM account WHERE id = 1").toArray()[0];
+    if (!r) return null;
+    return { accountId: r.account_id as string, name: r.name as string, role: r.role as Role, balance: r.balance as Money };
+  }
+
+  createAccount(accountId: string, name: string, role: Role, now: number): void {
+    this.#sql.exec(
+      "INSERT INTO account (id, account_id, name, role, balance, created_at) VALUES (1, ?, ?, ?, 0, ?)",
+      accountId,
+      name,
+      role,
+      now,
+    );
+  }
+
+  entry(key: string): LedgerEntry | null {
+    const r = this.#sql.exec("SELECT * FROM ledger WHERE key = ?", key).toArray()[0];
+    if (!r) return null;
+    return {
+      n: r.n as number,
+      key: r.key as string,
+      kind: r.kind as EntryKind,
+      amount: r.amount as number,
+      balanceAfter: r.balance_after as Money,
+      ts: r.ts as number,
+    };
+  }
+
+  refusal(key: string): string | null {
+    const r = this.#sql.exec("SELECT reason FROM refusals WHERE key = ?", key).toArray()[0];
+    return r ? (r.reason as string) : null;
+  }
+
+  /** Append a ledger row and move the balance to match, in the caller's transaction. */
+  append(key: string, kind: EntryKind, amount: number, balanceAfter: Money, ts: number): void {
+    this.#sql.exec(
+      "INSERT INTO ledger (key, kind, amount, balance_after, ts) VALUES (?, ?, ?, ?, ?)",
+      key,
+      kind,
+      amount,
+      balanceAfter,
+      ts,
+    );
+    this.#sql.exec("UPDATE account SET balance = ? WHERE id = 1", balanceAfter);
+  }
+
+  refuse(key: string, reason: string, ts: number): void {
+    this.#sql.exec("INSERT OR IGNORE INTO refusals (key, reason, ts) VALUES (?, ?, ?)", key, reason, ts);
+  }
+
+  ledgerSum(): number {
+    const r = this.#sql.exec("SELECT COALESCE(SUM(amount), 0) AS s FROM ledger").toArray()[0];
+    return r.s as number;
+  }
+
+  ledger(limit: number): LedgerEntry[] {
+    return this.#sql
+      .exec("SELECT * FROM ledger ORDER BY n DESC LIMIT ?", limit)
+      .toArray()
+      .map((r) => ({
+        n: r.n as number,
+        key: r.key as string,
+        kind: r.kind as EntryKind,
+        amount: r.amount as number,
+        balanceAfter: r.balance_after as Money,
+        ts: r.ts as number,
+      }));
+  }
+
+  /** Keep the newest version of a bet the hub has told us about. */
+  upsertBet(bet: Bet, version: number): void {
+    this.#sql.exec(
+      `INSERT INTO bets (market_id, bet_id, placed_at, version, bet) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (market_id, bet_id) DO UPDATE SET version = excluded.version, bet = excluded.bet
+       WHERE excluded.version > bets.version`,
+      bet.marketId,
+      bet.id,
+      bet.placedAt,
+      version,
+      JSON.stringify(bet),
+    );
+  }
+
+  bets(limit: number): Bet[] {
+    return this.#sql
+      .exec("SELECT bet FROM bets ORDER BY placed_at DESC, rowid DESC LIMIT ?", limit)
+      .toArray()
+      .map((r) => JSON.parse(r.bet as string) as Bet);
+  }
+}

@@ -1,0 +1,109 @@
+// The wallet Durable Object: one per account. Each method runs its key check,
+// balance check, ledger row and new balance in one synchronous transaction:
+// no await between check and write, so no other call can interleave (the
+// object is single-threaded and the input gate holds other events until the
+// method returns).
+import { DurableObject } from "cloudflare:workers";
+import type { Role } from "../protocol/codes.ts";
+import type { Account, Bet } from "../protocol/schemas.ts";
+import type { Money } from "../protocol/units.ts";
+import { EntryKind, type MoneyResult, nextBalance, payoutKey, refundKey, stakeKey } from "./ledger.ts";
+import { type LedgerEntry, WalletStore } from "./wallet-store.ts";
+
+export interface BetUpdate {
+  bet: Bet;
+  version: number;
+}
+
+export class Wallet extends DurableObject<Env> {
+  readonly #store: WalletStore;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#store = new WalletStore(ctx.storage);
+  }
+
+  /** Create the account once, with its opening grant; later calls return it as it is. */
+  open(accountId: string, name: string, role: Role, grant: number): Account {
+    const store = this.#store;
+    store.transact(() => {
+      if (store.account()) return;
+      store.createAccount(accountId, name, role, Date.now());
+      if (grant > 0) store.append("grant:opening", EntryKind.GRANT, grant, grant as Money, Date.now());
+    });
+    return this.account() as Account;
+  }
+
+  account(): Account | null {
+    const a = this.#store.account();
+    return a ? { id: a.accountId, name: a.name, role: a.role, balance: a.balance } : null;
+  }
+
+  /** Take a bet's stake. Replays the first answer for the same bet. */
+  debitStake(marketId: string, betId: string, amount: number, update: BetUpdate): MoneyResult {
+    return this.#move(stakeKey(marketId, betId), EntryKind.STAKE, -amount, update);
+  }
+
+  /** Give back exactly the stake that was taken for this bet, once. */
+  refundStake(marketId: string, betId: string, update: BetUpdate): MoneyResult {
+    const store = this.#store;
+    return store.transact(() => {
+      const stake = store.entry(stakeKey(marketId, betId));
+      if (!stake) {
+        // No stake was ever taken: make sure a late debit for this bet cannot take one now.
+        store.refuse(stakeKey(marketId, betId), "CANCELLED", Date.now());
+        store.upsertBet(update.bet, update.version);
+        return { ok: false, reason: "NO_STAKE", balance: this.#balance() };
+      }
+      return this.#moveIn(refundKey(marketId, betId), EntryKind.REFUND, -stake.amount, update);
+    });
+  }
+
+  /** Credit a winning bet's return, once. */
+  payout(marketId: string, betId: string, amount: number, update: BetUpdate): MoneyResult {
+    return this.#move(payoutKey(marketId, betId), EntryKind.PAYOUT, amount, update);
+  }
+
+  /** Keep the account's view of a bet whose change moved no money (a loss, say). */
+  recordBet(update: BetUpdate): void {
+    this.#store.upsertBet(update.bet, update.version);
+  }
+
+  bets(limit = 200): Bet[] {
+    return this.#store.bets(limit);
+  }
+
+  /** The balance, the sum of the ledger (always equal), and the newest entries. */
+  audit(limit = 100): { balance: Money; ledgerSum: number; entries: LedgerEntry[] } {
+    return { balance: this.#balance(), ledgerSum: this.#store.ledgerSum(), entries: this.#store.ledger(limit) };
+  }
+
+  #balance(): Money {
+    return this.#store.account()?.balance ?? (0 as Money);
+  }
+
+  #move(key: string, kind: EntryKind, delta: number, update: BetUpdate): MoneyResult {
+    return this.#store.transact(() => this.#moveIn(key, kind, delta, update));
+  }
+
+  #moveIn(key: string, kind: EntryKind, delta: number, update: BetUpdate): MoneyResult {
+    const store = this.#store;
+    const account = store.account();
+    if (!account) return { ok: false, reason: "INSUFFICIENT_FUNDS", balance: 0 as Money };
+    const done = store.entry(key);
+    if (done) {
+      store.upsertBet(update.bet, update.version);
+      return { ok: true, balance: account.balance, amount: Math.abs(done.amount) as Money, replayed: true };
+    }
+    const refused = store.refusal(key);
+    if (refused) return { ok: false, reason: "INSUFFICIENT_FUNDS", balance: account.balance };
+    const next = nextBalance(account.balance, delta);
+    if (next === null) {
+      store.refuse(key, "INSUFFICIENT_FUNDS", Date.now());
+      return { ok: false, reason: "INSUFFICIENT_FUNDS", balance: account.balance };
+    }
+    store.append(key, kind, delta, next, Date.now());
+    store.upsertBet(update.bet, update.version);
+    return { ok: true, balance: next, amount: Math.abs(delta) as Money, replayed: false };
+  }
+}
