@@ -75,8 +75,10 @@ export class TestSocket {
   closed: { code: number; reason: string } | null = null;
   readonly #waiters: (() => void)[] = [];
   #read = 0;
+  readonly ws: WebSocket;
 
-  constructor(readonly ws: WebSocket) {
+  constructor(ws: WebSocket) {
+    this.ws = ws;
     ws.accept();
     ws.addEventListener("message", (e) => {
       const data = e.data as string;

@@ -9,9 +9,10 @@ import { type BetAsk, type MarketState, quoteBet, requoteDelayed } from "../mark
 import { type BetRow, type MarketStore, Phase } from "../market/market-store.ts";
 import type { MoneyResult } from "../wallet/ledger.ts";
 import { toReply, toWireBet } from "./bet-record.ts";
+import type { FaultPoint } from "./fault-points.ts";
 import type { WalletPort } from "./wallet-port.ts";
 
-/** A bet whose wallet call has not answered for this long is the reconciler's. */
+/** A bet whose wallet call has not answered for this long gets an alarm to look at it. */
 export const RECONCILE_AFTER_MS = 5_000;
 
 export interface BetDeskDeps {
@@ -23,6 +24,8 @@ export interface BetDeskDeps {
   /** Bet work changed: re-arm the alarm. */
   schedule: () => void;
   now: () => number;
+  /** Named points where tests inject a crash (see fault-points.ts); a no-op otherwise. */
+  checkpoint: (name: FaultPoint) => void;
 }
 
 const askOf = (row: BetRow): BetAsk => ({
@@ -86,6 +89,7 @@ export class BetDesk {
     }
     store.putBet(row);
     this.#d.schedule();
+    this.#d.checkpoint("bet:recorded");
     return this.#debit(row, false);
   }
 
@@ -95,7 +99,8 @@ export class BetDesk {
     const now = this.#d.now();
     const work: Promise<unknown>[] = [];
     for (const row of store.betsInPhase(Phase.DEBIT)) {
-      if (!this.#inFlight.has(row.id) && row.placedAt + RECONCILE_AFTER_MS <= now) work.push(this.#debit(row, true));
+      // In flight from this instance means someone is awaiting it; anything else was cut off by a crash.
+      if (!this.#inFlight.has(row.id)) work.push(this.#debit(row, true));
     }
     for (const row of store.betsInPhase(Phase.HELD)) {
       if ((row.dueAt ?? 0) <= now) work.push(this.#decide(row, true));
@@ -133,6 +138,7 @@ export class BetDesk {
     } finally {
       this.#inFlight.delete(row.id);
     }
+    this.#d.checkpoint("bet:debited");
     // Another path (the reconciler, a retry) may have finished this bet while we waited.
     const now = store.getBet(row.account, row.id);
     if (!now || now.phase !== Phase.DEBIT) return toReply(now ?? row, this.#marketId);
@@ -165,6 +171,7 @@ export class BetDesk {
     const current = quote.odds === undefined ? undefined : oddsToDecimal(quote.odds);
     const reply = toReply(rejected, market.id, current);
     if (late) this.#d.notify(row.account, reply);
+    this.#d.checkpoint("bet:refund-due");
     await this.#refund(rejected);
     return reply;
   }

@@ -8,6 +8,7 @@ import type { ServerFrame } from "../protocol/schemas.ts";
 import type { AccountId, Money, SelectionId } from "../protocol/units.ts";
 import { type BetRow, type MarketStore, Phase } from "../market/market-store.ts";
 import { toWireBet } from "./bet-record.ts";
+import type { FaultPoint } from "./fault-points.ts";
 import type { WalletPort } from "./wallet-port.ts";
 
 /** How many wallet calls settlement keeps in flight at once. */
@@ -35,10 +36,11 @@ export interface PayDeps {
   wallets: WalletPort;
   marketId: string;
   notify: (account: AccountId, frame: ServerFrame) => void;
+  checkpoint: (name: FaultPoint) => void;
 }
 
 /** Pay every bet still in phase SETTLE. Returns how many remain (0 when done). */
-export async function payOutstanding({ store, wallets, marketId, notify }: PayDeps): Promise<number> {
+export async function payOutstanding({ store, wallets, marketId, notify, checkpoint }: PayDeps): Promise<number> {
   const queue = store.betsInPhase(Phase.SETTLE, 2_000);
   let failures = 0;
   const worker = async () => {
@@ -63,6 +65,7 @@ export async function payOutstanding({ store, wallets, marketId, notify }: PayDe
     } else {
       await wallets.recordBet(row.account, update);
     }
+    checkpoint("settle:paid");
     store.putBet({ ...row, phase: Phase.DONE, syncedVersion: row.version });
     if (balance !== null) notify(row.account, { type: "balance", balance });
   };

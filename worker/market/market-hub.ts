@@ -8,6 +8,7 @@ import type { BetBody, BetReplyFrame, ChangeFrame, CreateMarketBody, Market, Mar
 import type { AccountId, SelectionId } from "../protocol/units.ts";
 import { BetDesk } from "../betting/place-bet.ts";
 import { markSettlement, payOutstanding } from "../betting/settle.ts";
+import { type FaultPoint, FaultPoints } from "../betting/fault-points.ts";
 import { walletsOf } from "../betting/wallet-port.ts";
 import { log } from "../log.ts";
 import { Conflator } from "./conflation.ts";
@@ -28,6 +29,7 @@ export class MarketHub extends DurableObject<Env> {
   readonly room: SocketRoom;
   readonly desk: BetDesk;
   readonly conflator: Conflator;
+  readonly faults: FaultPoints;
   #market: book.MarketState | null;
   #alarmAt: number | null = null;
   #viewersSent = -1;
@@ -39,6 +41,7 @@ export class MarketHub extends DurableObject<Env> {
     super(ctx, env);
     this.store = new MarketStore(ctx.storage);
     this.room = new SocketRoom(ctx);
+    this.faults = new FaultPoints(ctx);
     this.conflator = new Conflator((ws, text) => this.room.send(ws, text));
     this.#market = this.store.loadMarket();
     // Heartbeats are answered by the runtime without waking the object.
@@ -50,6 +53,7 @@ export class MarketHub extends DurableObject<Env> {
       notify: (account, frame) => this.room.toAccount(account, JSON.stringify(frame)),
       schedule: () => this.schedule(),
       now: Date.now,
+      checkpoint: (name) => this.faults.hit(name),
     });
   }
 
@@ -103,8 +107,9 @@ export class MarketHub extends DurableObject<Env> {
     const change = book.applySettle(this.#market, outcome, ts);
     if ("code" in change) return { ok: false, ...change };
     const winner = "winner" in outcome ? (outcome.winner as SelectionId) : null;
-    // The settled event and every bet's outcome land in one transaction.
+    // The settled event and every bet's outcome land in one transaction; payment follows from the alarm.
     this.#commit(change.market, change.frame as ChangeFrame, by, () => markSettlement(this.store, winner, ts));
+    this.#payNow();
     return { ok: true, seq: this.market.seq };
   }
 
@@ -249,13 +254,25 @@ export class MarketHub extends DurableObject<Env> {
       this.#reapAt = now + REAP_EVERY_MS;
       if (this.room.reap(now) > 0) this.viewersChanged();
     }
-    await payOutstanding({
+    await payOutstanding(this.#payDeps());
+    await this.desk.reconcile();
+  }
+
+  #payDeps() {
+    return {
       store: this.store,
       wallets: walletsOf(this.env.WALLET),
-      marketId: m.id,
-      notify: (account, frame) => this.room.toAccount(account, JSON.stringify(frame)),
-    });
-    await this.desk.reconcile();
+      marketId: this.market.id,
+      notify: (account: AccountId, frame: ServerFrame) => this.room.toAccount(account, JSON.stringify(frame)),
+      checkpoint: (name: FaultPoint) => this.faults.hit(name),
+    };
+  }
+
+  /** Start paying at once; the alarm (already armed by schedule) finishes anything this misses. */
+  #payNow(): void {
+    this.ctx.waitUntil(
+      payOutstanding(this.#payDeps()).catch((err) => log.error("hub.settle.pay", err, { market: this.#market?.id })),
+    );
   }
 
   #sendViewers(now: number): void {

@@ -8,6 +8,7 @@ import type { Role } from "../protocol/codes.ts";
 import type { Account, Bet } from "../protocol/schemas.ts";
 import type { Money } from "../protocol/units.ts";
 import { EntryKind, type MoneyResult, nextBalance, payoutKey, refundKey, stakeKey } from "./ledger.ts";
+import { FaultPoints } from "../betting/fault-points.ts";
 import { type LedgerEntry, WalletStore } from "./wallet-store.ts";
 
 export interface BetUpdate {
@@ -17,10 +18,12 @@ export interface BetUpdate {
 
 export class Wallet extends DurableObject<Env> {
   readonly #store: WalletStore;
+  readonly faults: FaultPoints;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new WalletStore(ctx.storage);
+    this.faults = new FaultPoints(ctx);
   }
 
   /** Create the account once, with its opening grant; later calls return it as it is. */
@@ -83,7 +86,9 @@ export class Wallet extends DurableObject<Env> {
   }
 
   #move(key: string, kind: EntryKind, delta: number, update: BetUpdate): MoneyResult {
-    return this.#store.transact(() => this.#moveIn(key, kind, delta, update));
+    const result = this.#store.transact(() => this.#moveIn(key, kind, delta, update));
+    this.faults.hit("wallet:committed");
+    return result;
   }
 
   #moveIn(key: string, kind: EntryKind, delta: number, update: BetUpdate): MoneyResult {

@@ -1,0 +1,167 @@
+// The typed HTTP client for every route of the contract. Bodies go out as the
+// shared request types; answers are checked against the shared schemas, so a
+// caller never holds a value the contract does not promise.
+import * as v from "valibot";
+import {
+  AccountSchema,
+  BetReplyFrame,
+  BetSchema,
+  ErrorBodySchema,
+  MarketEventSchema,
+  MarketSchema,
+  parse,
+} from "../../worker/protocol/schemas.ts";
+import type {
+  Account,
+  Bet,
+  BetBody,
+  CreateMarketBody,
+  Market,
+  MarketEvent,
+  StatusBody,
+  BetReplyFrame as BetReply,
+} from "../../worker/protocol/schemas.ts";
+import { ApiError } from "./api-error.ts";
+
+const SessionAnswer = v.object({ token: v.string(), account: AccountSchema });
+const AccountAnswer = v.object({ account: AccountSchema });
+const BetsAnswer = v.object({ bets: v.array(BetSchema) });
+const MarketsAnswer = v.object({ markets: v.array(MarketSchema) });
+const MarketAnswer = v.object({ market: MarketSchema });
+const SeqAnswer = v.object({ seq: v.number() });
+const TicketAnswer = v.object({ ticket: v.string() });
+const EventsAnswer = v.object({ events: v.array(MarketEventSchema), next: v.optional(v.number()) });
+const HealthAnswer = v.object({ ok: v.literal(true) });
+
+export type Session = v.InferOutput<typeof SessionAnswer>;
+export type EventsPage = { events: MarketEvent[]; next?: number };
+/** `odds` maps selection ids to decimal odds. */
+export type OddsUpdate = Record<string, number>;
+export type Settlement = { winner: string } | { void: true };
+
+export interface ApiOptions {
+  /** Per request; 15 s unless set. */
+  timeoutMs?: number;
+  /** For tests or non-standard hosts; the global fetch otherwise. */
+  fetch?: typeof fetch;
+}
+
+export class EdgebookApi {
+  readonly baseUrl: string;
+  /** The session token sent as `Authorization: Bearer`; `session()` sets it. */
+  token: string | undefined;
+  readonly #timeoutMs: number;
+  readonly #fetch: typeof fetch;
+
+  constructor(baseUrl: string, token?: string, options: ApiOptions = {}) {
+    this.baseUrl = baseUrl.replace(/\/+$/, "");
+    this.token = token;
+    this.#timeoutMs = options.timeoutMs ?? 15_000;
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  /** Open a session (an admin one with `adminKey`) and keep its token for later calls. */
+  async session(name: string, adminKey?: string): Promise<Session> {
+    const body = adminKey === undefined ? { name } : { name, adminKey };
+    const answer = await this.#call("POST", "/api/session", SessionAnswer, body);
+    this.token = answer.token;
+    return answer;
+  }
+
+  async me(): Promise<Account> {
+    return (await this.#call("GET", "/api/me", AccountAnswer)).account;
+  }
+
+  /** The session's bets, newest first. */
+  async myBets(): Promise<Bet[]> {
+    return (await this.#call("GET", "/api/me/bets", BetsAnswer)).bets;
+  }
+
+  async markets(): Promise<Market[]> {
+    return (await this.#call("GET", "/api/markets", MarketsAnswer)).markets;
+  }
+
+  async market(id: string): Promise<Market> {
+    return (await this.#call("GET", `/api/markets/${seg(id)}`, MarketAnswer)).market;
+  }
+
+  async createMarket(body: CreateMarketBody): Promise<Market> {
+    return (await this.#call("POST", "/api/markets", MarketAnswer, body)).market;
+  }
+
+  /** Returns the market's seq after the push (unchanged when the push changed nothing). */
+  async pushOdds(id: string, odds: OddsUpdate): Promise<number> {
+    return (await this.#call("POST", `/api/markets/${seg(id)}/odds`, SeqAnswer, { odds })).seq;
+  }
+
+  async setStatus(id: string, body: StatusBody): Promise<number> {
+    return (await this.#call("POST", `/api/markets/${seg(id)}/status`, SeqAnswer, body)).seq;
+  }
+
+  async settle(id: string, body: Settlement): Promise<number> {
+    return (await this.#call("POST", `/api/markets/${seg(id)}/settle`, SeqAnswer, body)).seq;
+  }
+
+  /** The bet answer, as the socket would send it; the same `id` again answers as the bet stands. */
+  async placeBet(id: string, bet: BetBody): Promise<BetReply> {
+    return this.#call("POST", `/api/markets/${seg(id)}/bets`, BetReplyFrame, bet);
+  }
+
+  /** A single-use socket ticket for this market, valid 60 s. */
+  async ticket(id: string): Promise<string> {
+    return (await this.#call("POST", `/api/markets/${seg(id)}/ticket`, TicketAnswer)).ticket;
+  }
+
+  /** One page of the market's event log, oldest first; pass `next` as `after` for the following page. */
+  async events(id: string, page: { after?: number; limit?: number } = {}): Promise<EventsPage> {
+    const q = new URLSearchParams();
+    if (page.after !== undefined) q.set("after", String(page.after));
+    if (page.limit !== undefined) q.set("limit", String(page.limit));
+    const query = q.toString() ? `?${q}` : "";
+    return this.#call("GET", `/api/markets/${seg(id)}/events${query}`, EventsAnswer);
+  }
+
+  async feedHeartbeat(id: string): Promise<number> {
+    return (await this.#call("POST", `/api/markets/${seg(id)}/feed/heartbeat`, SeqAnswer, {})).seq;
+  }
+
+  async health(): Promise<boolean> {
+    return (await this.#call("GET", "/api/health", HealthAnswer)).ok;
+  }
+
+  async #call<S extends v.GenericSchema>(method: string, path: string, schema: S, body?: unknown): Promise<v.InferOutput<S>> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    let res: Response;
+    try {
+      res = await this.#fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+    } catch (err) {
+      throw new ApiError(0, "NETWORK", err instanceof Error ? err.message : "network error");
+    }
+    let json: unknown;
+    try {
+      json = await res.json();
+    } catch {
+      throw new ApiError(res.status, "BAD_RESPONSE", `${method} ${path}: answer is not JSON (status ${res.status})`);
+    }
+    if (!res.ok) {
+      const error = parse(ErrorBodySchema, json);
+      if (!error.ok) throw new ApiError(res.status, "BAD_RESPONSE", `${method} ${path}: status ${res.status}`);
+      throw new ApiError(res.status, error.value.error.code as ApiError["code"], error.value.error.message);
+    }
+    const answer = parse(schema, json);
+    if (!answer.ok) throw new ApiError(res.status, "BAD_RESPONSE", `${method} ${path}: ${answer.message}`);
+    return answer.value;
+  }
+}
+
+/** Ids are checked by the server; encoding keeps a hostile id from changing the path. */
+function seg(id: string): string {
+  return encodeURIComponent(id);
+}

@@ -1,0 +1,77 @@
+// The odds feed tool: drive a market from a recorded file or a random walk,
+// as an admin, with the feed heartbeat.
+//   npm run feed -- --market <id> --file odds.csv|odds.json [--url http://127.0.0.1:8787] [--admin-key KEY]
+//   npm run feed -- --market <id> --random [--every-ms 2000] [--duration-s 60]
+import { parseArgs } from "node:util";
+import { AdminClient } from "./admin-client.ts";
+import { loadFeedFile } from "./feed/feed-file.ts";
+import { randomWalk } from "./feed/random-walk.ts";
+import { localSecrets } from "./local-secrets.ts";
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      market: { type: "string", multiple: true },
+      file: { type: "string" },
+      random: { type: "boolean" },
+      url: { type: "string" },
+      "admin-key": { type: "string" },
+      "every-ms": { type: "string" },
+      "duration-s": { type: "string" },
+    },
+  });
+  const markets = values.market ?? [];
+  if (markets.length === 0 || (!values.file && !values.random)) {
+    console.error("usage: npm run feed -- --market <id> (--file <odds.csv|odds.json> | --random) [--url URL] [--admin-key KEY]");
+    return 2;
+  }
+  const url = values.url ?? `http://127.0.0.1:${process.env.PORT ?? 8787}`;
+  const adminKey = values["admin-key"] ?? process.env.ADMIN_KEY ?? localSecrets().adminKey;
+  const admin = new AdminClient(url);
+  try {
+    await admin.login(adminKey);
+  } catch (err) {
+    console.error(`cannot open an admin session at ${url}: ${(err as Error).message}`);
+    return 1;
+  }
+
+  if (values.file) {
+    let steps;
+    try {
+      steps = loadFeedFile(values.file);
+    } catch (err) {
+      console.error(`${values.file}: ${(err as Error).message}`);
+      return 2;
+    }
+    for (const [i, step] of steps.entries()) {
+      await new Promise((r) => setTimeout(r, step.afterMs));
+      for (const id of markets) {
+        try {
+          const path = "odds" in step ? `/api/markets/${id}/odds` : `/api/markets/${id}/status`;
+          const body = "odds" in step ? { odds: step.odds } : { status: step.status };
+          const { seq } = await admin.request("POST", path, body);
+          await admin.request("POST", `/api/markets/${id}/feed/heartbeat`);
+          console.log(`step ${i + 1} ${id}: seq ${seq}`);
+        } catch (err) {
+          console.error(`step ${i + 1} ${id}: ${(err as Error).message}`);
+          return 1;
+        }
+      }
+    }
+    return 0;
+  }
+
+  const controller = new AbortController();
+  process.on("SIGINT", () => controller.abort());
+  const duration = Number(values["duration-s"] ?? 0);
+  if (duration > 0) setTimeout(() => controller.abort(), duration * 1000).unref();
+  await randomWalk(admin, {
+    markets,
+    everyMs: Number(values["every-ms"] ?? 2000),
+    signal: controller.signal,
+    log: (line) => console.log(line),
+  });
+  return 0;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,68 @@
+// Money checks for tests: read every wallet's ledger and every hub's bets,
+// and prove that each bet moved exactly the money its status says.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import type { MarketHub } from "../../worker/market/market-hub.ts";
+import type { BetRow } from "../../worker/market/market-store.ts";
+import type { Wallet } from "../../worker/wallet/wallet.ts";
+
+export const hubStub = (id: string) => env.MARKET_HUB.get(env.MARKET_HUB.idFromName(id));
+export const walletStub = (account: string) => env.WALLET.get(env.WALLET.idFromName(account));
+
+export async function betsOf(marketId: string): Promise<BetRow[]> {
+  return runInDurableObject(hubStub(marketId), (hub: MarketHub) => hub.store.allBets());
+}
+
+export async function ledgerOf(account: string) {
+  return runInDurableObject(walletStub(account), (w: Wallet) => w.audit(100_000));
+}
+
+/** Net money each bet key moved in one account's ledger. */
+export async function netByBet(account: string): Promise<Map<string, { stake: number; refund: number; payout: number }>> {
+  const { entries } = await ledgerOf(account);
+  const out = new Map<string, { stake: number; refund: number; payout: number }>();
+  for (const e of entries) {
+    const m = e.key.match(/^(stake|refund|payout):(.+)$/);
+    if (!m) continue;
+    const cur = out.get(m[2]) ?? { stake: 0, refund: 0, payout: 0 };
+    cur[m[1] as "stake" | "refund" | "payout"] += e.amount;
+    out.set(m[2], cur);
+  }
+  return out;
+}
+
+/**
+ * For settled-down books (no saga in flight): every wallet's balance equals
+ * its ledger sum and is never negative, and every bet moved exactly what its
+ * status says: accepted or lost −stake, won −stake+payout, void and rejected 0.
+ * Returns the total of all balances.
+ */
+export async function checkMoney(accounts: string[], marketIds: string[]): Promise<number> {
+  const bets = (await Promise.all(marketIds.map(async (m) => (await betsOf(m)).map((b) => ({ ...b, marketId: m }))))).flat();
+  let total = 0;
+  for (const account of accounts) {
+    const audit = await ledgerOf(account);
+    if (audit.balance !== audit.ledgerSum) throw new Error(`${account}: balance ${audit.balance} != ledger ${audit.ledgerSum}`);
+    if (audit.balance < 0) throw new Error(`${account}: negative balance`);
+    total += audit.balance;
+    const net = await netByBet(account);
+    for (const b of bets.filter((x) => x.account === account)) {
+      const moved = net.get(`${b.marketId}/${b.id}`) ?? { stake: 0, refund: 0, payout: 0 };
+      if (moved.refund !== 0 && moved.payout !== 0) throw new Error(`bet ${b.id} both refunded and paid`);
+      const expected: Record<string, number> = {
+        accepted: -b.stake,
+        lost: -b.stake,
+        won: -b.stake + b.payout,
+        void: 0,
+        rejected: 0,
+      };
+      if (!(b.status in expected)) throw new Error(`bet ${b.id} still ${b.status} (${b.phase})`);
+      const got = moved.stake + moved.refund + moved.payout;
+      if (got !== expected[b.status]) {
+        throw new Error(`bet ${b.id} is ${b.status} but moved ${got} (stake ${moved.stake}, refund ${moved.refund}, payout ${moved.payout})`);
+      }
+      if (b.phase !== "done") throw new Error(`bet ${b.id} left in phase ${b.phase}`);
+    }
+  }
+  return total;
+}

@@ -1,0 +1,267 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { adminSession, call, createMarket, mustOpen, punterSession } from "../helpers/api.ts";
+import { checkMoney, hubStub } from "../helpers/money.ts";
+
+let n = 0;
+const betId = () => `bet-${Date.now().toString(36)}-${++n}`;
+
+async function setup(overrides: Record<string, unknown> = {}) {
+  const admin = await adminSession();
+  const market = await createMarket(admin, overrides);
+  const punter = await punterSession();
+  return { admin, market, punter };
+}
+
+const bet = (token: string, marketId: string, body: Record<string, unknown>) =>
+  call("POST", `/api/markets/${marketId}/bets`, { token, body: { id: betId(), selectionId: "home", stake: 1000, odds: 2.5, ...body } });
+
+describe("placing bets", () => {
+  it("accepts a bet at the asked odds, debits the stake once and shows it in my bets", async () => {
+    const { market, punter } = await setup();
+    const ws = await mustOpen(market.id, { token: punter.token });
+    await ws.next("snapshot");
+    ws.send({ type: "bet", id: "first-bet-1", selectionId: "home", stake: 1000, odds: 2.5 });
+    expect(await ws.next("balance")).toEqual({ type: "balance", balance: 99_000 });
+    const reply = await ws.next("bet");
+    expect(reply).toMatchObject({ id: "first-bet-1", status: "accepted", bet: { stake: 1000, odds: 2.5, payout: 2500, status: "accepted" } });
+    const me = await call("GET", "/api/me", { token: punter.token });
+    expect(me.json.account.balance).toBe(99_000);
+    // The wallet learns the final state just after the answer; poll briefly (bounded).
+    let bets: any[] = [];
+    for (let i = 0; i < 50 && bets[0]?.status !== "accepted"; i++) {
+      bets = (await call("GET", "/api/me/bets", { token: punter.token })).json.bets;
+      if (bets[0]?.status !== "accepted") await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(bets).toHaveLength(1);
+    expect(bets[0]).toMatchObject({ id: "first-bet-1", marketId: market.id, status: "accepted", payout: 2500 });
+    await checkMoney([punter.account.id], [market.id]);
+    ws.close();
+  });
+
+  it("gives the first outcome again for the same id, over the socket and over HTTP, debiting once", async () => {
+    const { market, punter } = await setup();
+    const ws = await mustOpen(market.id, { token: punter.token });
+    await ws.next("snapshot");
+    ws.send({ type: "bet", id: "same-id-123", selectionId: "home", stake: 500, odds: 2.5 });
+    const first = await ws.next("bet");
+    ws.send({ type: "bet", id: "same-id-123", selectionId: "home", stake: 500, odds: 2.5 });
+    const second = await ws.next("bet");
+    const http = await call("POST", `/api/markets/${market.id}/bets`, {
+      token: punter.token,
+      body: { id: "same-id-123", selectionId: "home", stake: 500, odds: 2.5 },
+    });
+    expect(first.status).toBe("accepted");
+    expect(second).toEqual(first);
+    expect(http.json).toEqual(first);
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(99_500);
+    ws.close();
+  });
+
+  it("applies the accept policies: exact refuses a moved price, better takes a better one, any takes any", async () => {
+    const { admin, market, punter } = await setup();
+    await call("POST", `/api/markets/${market.id}/odds`, { token: admin, body: { odds: { home: 2.6 } } });
+    const exact = await bet(punter.token, market.id, { odds: 2.5 });
+    expect(exact.json).toMatchObject({ status: "rejected", reason: "ODDS_CHANGED", odds: 2.6 });
+    const better = await bet(punter.token, market.id, { odds: 2.5, accept: "better" });
+    expect(better.json).toMatchObject({ status: "accepted", bet: { odds: 2.6, payout: 2600 } });
+    const betterRefused = await bet(punter.token, market.id, { odds: 2.7, accept: "better" });
+    expect(betterRefused.json).toMatchObject({ status: "rejected", reason: "ODDS_CHANGED", odds: 2.6 });
+    const any = await bet(punter.token, market.id, { odds: 5, accept: "any" });
+    expect(any.json).toMatchObject({ status: "accepted", bet: { odds: 2.6 } });
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(98_000);
+  });
+
+  it("rejects every rule break with its reason and moves no money", async () => {
+    const { admin, market, punter } = await setup({ minStake: 200, maxStake: 50_000, maxPayout: 60_000 });
+    const cases: [Record<string, unknown>, string][] = [
+      [{ selectionId: "nobody" }, "UNKNOWN_SELECTION"],
+      [{ stake: 199 }, "STAKE_TOO_LOW"],
+      [{ stake: 50_001 }, "STAKE_TOO_HIGH"],
+      [{ stake: 30_000 }, "PAYOUT_TOO_HIGH"],
+    ];
+    for (const [body, reason] of cases) expect((await bet(punter.token, market.id, body)).json).toMatchObject({ status: "rejected", reason });
+    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "suspended" } });
+    expect((await bet(punter.token, market.id, {})).json).toMatchObject({ status: "rejected", reason: "MARKET_SUSPENDED" });
+    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "closed" } });
+    expect((await bet(punter.token, market.id, {})).json).toMatchObject({ status: "rejected", reason: "MARKET_CLOSED" });
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(100_000);
+    await checkMoney([punter.account.id], [market.id]);
+  });
+
+  it("rejects a stake the balance cannot cover with INSUFFICIENT_FUNDS", async () => {
+    const { market, punter } = await setup({ maxStake: 100_000 });
+    expect((await bet(punter.token, market.id, { stake: 80_000, odds: 2.5 })).json.status).toBe("accepted");
+    const broke = await bet(punter.token, market.id, { stake: 30_000 });
+    expect(broke.json).toMatchObject({ status: "rejected", reason: "INSUFFICIENT_FUNDS" });
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(20_000);
+    await checkMoney([punter.account.id], [market.id]);
+  });
+
+  it("refuses bets from viewers and admins on the socket, and bad frames as INVALID", async () => {
+    const { admin, market } = await setup();
+    const viewer = await mustOpen(market.id);
+    await viewer.next("snapshot");
+    viewer.send({ type: "bet", id: "viewer-bet-1", selectionId: "home", stake: 1000, odds: 2.5 });
+    expect(await viewer.next("bet")).toMatchObject({ id: "viewer-bet-1", status: "rejected", reason: "UNAUTHENTICATED" });
+    const trader = await mustOpen(market.id, { token: admin });
+    await trader.next("snapshot");
+    trader.send({ type: "bet", id: "trader-bet-1", selectionId: "home", stake: 1000, odds: 2.5 });
+    expect(await trader.next("bet")).toMatchObject({ status: "rejected", reason: "UNAUTHENTICATED" });
+    viewer.send({ type: "bet", id: "bad-stake-1", selectionId: "home", stake: 10.5, odds: 2.5 });
+    expect(await viewer.next("bet")).toMatchObject({ id: "bad-stake-1", status: "rejected", reason: "INVALID" });
+    viewer.send({ type: "nonsense" });
+    expect(await viewer.next("error")).toMatchObject({ code: "INVALID" });
+    const http = await call("POST", `/api/markets/${market.id}/bets`, { token: admin, body: { id: "admin-bet-1", selectionId: "home", stake: 100, odds: 2.5 } });
+    expect(http.status).toBe(403);
+    viewer.close();
+    trader.close();
+  });
+});
+
+describe("in-play delay", () => {
+  it("answers pending, then accepts after the delay at the asked odds", async () => {
+    const { admin, market, punter } = await setup();
+    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "open", inPlay: true, betDelayMs: 1000 } });
+    const ws = await mustOpen(market.id, { token: punter.token });
+    await ws.next("snapshot");
+    ws.send({ type: "bet", id: "delayed-bet-1", selectionId: "home", stake: 1000, odds: 2.5 });
+    const pending = await ws.next("bet");
+    expect(pending).toMatchObject({ status: "pending", bet: { status: "pending", payout: 0 } });
+    expect(pending.bet!.dueAt).toBeGreaterThan(pending.bet!.placedAt);
+    const done = await ws.next("bet", 5000);
+    expect(done).toMatchObject({ id: "delayed-bet-1", status: "accepted", bet: { odds: 2.5, payout: 2500 } });
+    await checkMoney([punter.account.id], [market.id]);
+    ws.close();
+  });
+
+  it("rejects a delayed bet as MARKET_SUSPENDED if the market was suspended during the delay, and refunds it", async () => {
+    const { admin, market, punter } = await setup();
+    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "open", inPlay: true, betDelayMs: 5000 } });
+    const pending = await bet(punter.token, market.id, {});
+    expect(pending.json.status).toBe("pending");
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(99_000);
+    // A goal: suspend and reopen inside the delay.
+    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "suspended" } });
+    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "open" } });
+    await runInHubUntilSettled(market.id, pending.json.id, { dueNow: true });
+    const again = await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body: { id: pending.json.id, selectionId: "home", stake: 1000, odds: 2.5 } });
+    expect(again.json).toMatchObject({ status: "rejected", reason: "MARKET_SUSPENDED" });
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(100_000);
+    await checkMoney([punter.account.id], [market.id]);
+  });
+
+  it("rejects a delayed exact bet as ODDS_CHANGED if the price moved, and accepts a better-policy bet at the better price", async () => {
+    const { admin, market, punter } = await setup();
+    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "open", inPlay: true, betDelayMs: 5000 } });
+    const exact = await bet(punter.token, market.id, {});
+    const better = await bet(punter.token, market.id, { accept: "better" });
+    await call("POST", `/api/markets/${market.id}/odds`, { token: admin, body: { odds: { home: 2.8 } } });
+    await runInHubUntilSettled(market.id, exact.json.id, { dueNow: true });
+    const outcomes = await Promise.all(
+      [exact, better].map((b) =>
+        call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body: { id: b.json.id, selectionId: "home", stake: 1000, odds: 2.5 } }),
+      ),
+    );
+    expect(outcomes[0].json).toMatchObject({ status: "rejected", reason: "ODDS_CHANGED" });
+    expect(outcomes[1].json).toMatchObject({ status: "accepted", bet: { odds: 2.8, payout: 2800 } });
+    await checkMoney([punter.account.id], [market.id]);
+  });
+});
+
+describe("settlement", () => {
+  it("pays winners, marks losers, sends settled and balance frames, and refuses a repeat", async () => {
+    const { admin, market, punter } = await setup();
+    const other = await punterSession("other");
+    const ws = await mustOpen(market.id, { token: punter.token });
+    await ws.next("snapshot");
+    const win = await bet(punter.token, market.id, { stake: 1000 });
+    const lose = await bet(other.token, market.id, { selectionId: "away", stake: 2000, odds: 2.9 });
+    expect([win.json.status, lose.json.status]).toEqual(["accepted", "accepted"]);
+    const settle = await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { winner: "home" } });
+    expect(settle.status).toBe(200);
+    expect(await ws.next("settled")).toMatchObject({ type: "settled", seq: settle.json.seq, winner: "home" });
+    let balance = await ws.next("balance", 5000);
+    while (balance.balance !== 100_000 - 1000 + 2500) balance = await ws.next("balance", 5000);
+    const repeat = await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { winner: "away" } });
+    expect(repeat.status).toBe(409);
+    expect(repeat.json.error.code).toBe("ALREADY_SETTLED");
+    await runDurableObjectAlarm(hubStub(market.id));
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(101_500);
+    expect((await call("GET", "/api/me", { token: other.token })).json.account.balance).toBe(98_000);
+    const myBets = (await call("GET", "/api/me/bets", { token: punter.token })).json.bets;
+    expect(myBets[0]).toMatchObject({ status: "won", payout: 2500 });
+    expect(myBets[0].settledAt).toBeGreaterThan(0);
+    const theirs = (await call("GET", "/api/me/bets", { token: other.token })).json.bets;
+    expect(theirs[0]).toMatchObject({ status: "lost", payout: 0 });
+    await checkMoney([punter.account.id, other.account.id], [market.id]);
+    ws.close();
+  });
+
+  it("voids a market, refunding every accepted stake once", async () => {
+    const { admin, market, punter } = await setup();
+    await bet(punter.token, market.id, { stake: 1000 });
+    await bet(punter.token, market.id, { stake: 3000, selectionId: "draw", odds: 3.2 });
+    const v = await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { void: true } });
+    expect(v.status).toBe(200);
+    expect((await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { void: true } })).status).toBe(409);
+    await runDurableObjectAlarm(hubStub(market.id));
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(100_000);
+    const bets = (await call("GET", "/api/me/bets", { token: punter.token })).json.bets;
+    expect(bets.map((b: any) => [b.status, b.payout])).toEqual([["void", 3000], ["void", 1000]]);
+    await checkMoney([punter.account.id], [market.id]);
+  });
+
+  it("refuses changes to a settled market", async () => {
+    const { admin, market } = await setup();
+    await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { winner: "draw" } });
+    const odds = await call("POST", `/api/markets/${market.id}/odds`, { token: admin, body: { odds: { home: 3 } } });
+    expect(odds.status).toBe(409);
+    const status = await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "open" } });
+    expect(status.status).toBe(409);
+    const unknown = await call("POST", `/api/markets/${(await createMarket(admin)).id}/settle`, { token: admin, body: { winner: "nobody" } });
+    expect(unknown.status).toBe(400);
+  });
+});
+
+describe("concurrency", () => {
+  it("leaves every balance exactly right after 60 concurrent bets from several punters on two markets", async () => {
+    const admin = await adminSession();
+    const markets = [await createMarket(admin), await createMarket(admin)];
+    const punters = await Promise.all([1, 2, 3, 4, 5].map((i) => punterSession(`p${i}`)));
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => {
+        const p = punters[i % punters.length];
+        const m = markets[i % 2];
+        // Stakes chosen so some punters run out of money mid-way.
+        return bet(p.token, m.id, { stake: 10_000 + (i % 7) * 2_500, accept: "any" }).then((r) => ({ p, r }));
+      }),
+    );
+    for (const p of punters) {
+      const accepted = results.filter((x) => x.p === p && x.r.json.status === "accepted").reduce((s, x) => s + x.r.json.bet.stake, 0);
+      const rejected = results.filter((x) => x.p === p && x.r.json.status === "rejected");
+      for (const x of rejected) expect(x.r.json.reason).toBe("INSUFFICIENT_FUNDS");
+      expect((await call("GET", "/api/me", { token: p.token })).json.account.balance).toBe(100_000 - accepted);
+    }
+    expect(results.some((x) => x.r.json.status === "rejected")).toBe(true);
+    await Promise.all(markets.map((m) => runDurableObjectAlarm(hubStub(m.id))));
+    await checkMoney(punters.map((p) => p.account.id), markets.map((m) => m.id));
+  });
+});
+
+/** Make every delayed bet due and run the hub's alarm until the named bet is final (bounded). */
+async function runInHubUntilSettled(marketId: string, id: string, opts: { dueNow: boolean }) {
+  const { runInDurableObject } = await import("cloudflare:test");
+  if (opts.dueNow) {
+    await runInDurableObject(hubStub(marketId), (hub: any) => {
+      for (const row of hub.store.betsInPhase("held")) hub.store.putBet({ ...row, dueAt: Date.now() - 1 });
+    });
+  }
+  for (let i = 0; i < 5; i++) {
+    await runDurableObjectAlarm(hubStub(marketId));
+    const rows = await runInDurableObject(hubStub(marketId), (hub: any) => hub.store.allBets());
+    const row = rows.find((r: any) => r.id === id);
+    if (row && row.phase === "done" && rows.every((r: any) => r.phase === "done")) return;
+  }
+  throw new Error(`bet ${id} did not settle down`);
+}
