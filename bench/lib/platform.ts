@@ -4,7 +4,7 @@
 // throttled. Wrangler runs in its own process group and is stopped by group.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -36,6 +36,8 @@ export interface Platform {
   logFile: string;
   /** Lines of the wrangler log that look like Worker errors (log.error, uncaught). */
   errorLines(): string[];
+  /** CPU seconds (user + system) used so far by wrangler's process group: wrangler, workerd, esbuild. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -174,9 +176,36 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       readFileSync(logFile, "utf8")
         .split("\n")
         .filter((l) => /"level":"error"|✘|\[ERROR\]|Uncaught|uncaught/.test(l)),
+    cpuSeconds: () => groupCpuSeconds(pid),
     stop,
   };
 }
+
+/** Sum utime + stime over every live process in the group, from /proc (Linux only; NaN elsewhere). */
+function groupCpuSeconds(pgid: number): number {
+  let ticks = 0;
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    return NaN;
+  }
+  for (const e of entries) {
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, "utf8");
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // f[0] is field 3 (state): pgrp is field 5, utime 14, stime 15.
+      if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return ticks / CLOCK_TICKS;
+}
+
+/** USER_HZ: 100 on every mainstream Linux build. */
+const CLOCK_TICKS = 100;
 
 /** Stop the platform on Ctrl-C or a kill, so no wrangler group outlives the benchmark. */
 export function stopOnSignal(platform: Platform): void {

@@ -75,6 +75,8 @@ export type SendResult = { ok: true } | { ok: false; reason: "offline" | "invali
 const HEALTHY_MS = 10_000;
 /** After a liveness probe, how long to wait for any frame before calling the socket stale. */
 const PROBE_MS = 5_000;
+/** A socket that has not opened by then is abandoned and tried again. */
+const OPEN_TIMEOUT_MS = 15_000;
 const OPEN = 1;
 
 export class MarketSubscription {
@@ -107,6 +109,7 @@ export class MarketSubscription {
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #tickTimer: ReturnType<typeof setInterval> | null = null;
   #probeTimer: ReturnType<typeof setTimeout> | null = null;
+  #openTimer: ReturnType<typeof setTimeout> | null = null;
   #detach: (() => void) | null = null;
 
   constructor(baseUrl: string, marketId: string, options: MarketSubscriptionOptions = {}) {
@@ -238,9 +241,16 @@ export class MarketSubscription {
     }
     this.#ws = ws;
     let opened = false;
+    this.#openTimer = setTimeout(() => {
+      if (gen !== this.#gen) return;
+      this.#teardown(1000, "open timed out");
+      this.#failedOpens++;
+      this.#retryLater();
+    }, OPEN_TIMEOUT_MS);
     ws.onopen = () => {
       if (gen !== this.#gen) return;
       opened = true;
+      this.#clearOpenTimer();
       this.#connecting = false;
       this.#failedOpens = 0;
       this.#openedAt = this.#lastHeardAt = this.#lastPingAt = Date.now();
@@ -253,6 +263,7 @@ export class MarketSubscription {
     };
     ws.onclose = () => {
       if (gen !== this.#gen) return;
+      this.#clearOpenTimer();
       this.#connecting = false;
       this.#ws = null;
       this.#stopTicking();
@@ -292,9 +303,15 @@ export class MarketSubscription {
     this.#retryTimer = setTimeout(() => void this.#connect(), delay);
   }
 
+  #clearOpenTimer(): void {
+    if (this.#openTimer !== null) clearTimeout(this.#openTimer);
+    this.#openTimer = null;
+  }
+
   #teardown(code: number, reason: string): void {
     this.#gen++;
     this.#connecting = false;
+    this.#clearOpenTimer();
     this.#stopTicking();
     if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
@@ -408,6 +425,7 @@ export class MarketSubscription {
   /** Apply a change in seq order; a gap rebuilds the stream from the last seq. Returns whether it was applied. */
   #applyChange(frame: ChangeFrame): boolean {
     if (this.#market === null || this.#seq === null) {
+      this.#setState("reconnecting");
       this.#events.emit("resync", { reason: "gap", lastSeq: null, got: frame.seq });
       this.#restart();
       return false;
@@ -415,6 +433,7 @@ export class MarketSubscription {
     const check = checkSeq(this.#seq, frame);
     if (check === "duplicate") return false;
     if (check === "gap") {
+      this.#setState("reconnecting");
       // Reconnecting with since=<last seq> makes the server replay exactly what we missed.
       this.#events.emit("resync", { reason: "gap", lastSeq: this.#seq, got: frame.seq });
       this.#restart();

@@ -1,7 +1,8 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { adminSession, call, createMarket, mustOpen, punterSession } from "../helpers/api.ts";
-import { checkMoney, hubStub } from "../helpers/money.ts";
+import type { MarketHub } from "../../worker/market/market-hub.ts";
+import { betsOf, checkMoney, hubStub } from "../helpers/money.ts";
 
 let n = 0;
 const betId = () => `bet-${Date.now().toString(36)}-${++n}`;
@@ -251,17 +252,15 @@ describe("concurrency", () => {
 
 /** Make every delayed bet due and run the hub's alarm until the named bet is final (bounded). */
 async function runInHubUntilSettled(marketId: string, id: string, opts: { dueNow: boolean }) {
-  const { runInDurableObject } = await import("cloudflare:test");
   if (opts.dueNow) {
-    await runInDurableObject(hubStub(marketId), (hub: any) => {
+    await runInDurableObject(hubStub(marketId), (hub: MarketHub) => {
       for (const row of hub.store.betsInPhase("held")) hub.store.putBet({ ...row, dueAt: Date.now() - 1 });
     });
   }
   for (let i = 0; i < 5; i++) {
     await runDurableObjectAlarm(hubStub(marketId));
-    const rows = await runInDurableObject(hubStub(marketId), (hub: any) => hub.store.allBets());
-    const row = rows.find((r: any) => r.id === id);
-    if (row && row.phase === "done" && rows.every((r: any) => r.phase === "done")) return;
+    const rows = await betsOf(marketId);
+    if (rows.some((r) => r.id === id) && rows.every((r) => r.phase === "done")) return;
   }
   throw new Error(`bet ${id} did not settle down`);
 }

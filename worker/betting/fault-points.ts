@@ -22,7 +22,14 @@ export class FaultPoints {
     this.#armed.add(point);
   }
 
-  hit(point: FaultPoint): void {
-    if (this.#armed.delete(point)) this.#ctx.abort(`fault injected at ${point}`);
+  /**
+   * Crash here if armed. Storage is synced first, so the crash lands after
+   * what was written is durable (the hard case: the work is done, the caller
+   * never hears of it). An abort before the sync would simply lose the writes.
+   */
+  async hit(point: FaultPoint): Promise<void> {
+    if (!this.#armed.delete(point)) return;
+    await this.#ctx.storage.sync();
+    this.#ctx.abort(`fault injected at ${point}`);
   }
 }

@@ -25,7 +25,7 @@ export interface BetDeskDeps {
   schedule: () => void;
   now: () => number;
   /** Named points where tests inject a crash (see fault-points.ts); a no-op otherwise. */
-  checkpoint: (name: FaultPoint) => void;
+  checkpoint: (name: FaultPoint) => Promise<void>;
 }
 
 const askOf = (row: BetRow): BetAsk => ({
@@ -89,7 +89,7 @@ export class BetDesk {
     }
     store.putBet(row);
     this.#d.schedule();
-    this.#d.checkpoint("bet:recorded");
+    await this.#d.checkpoint("bet:recorded");
     return this.#debit(row, false);
   }
 
@@ -138,7 +138,7 @@ export class BetDesk {
     } finally {
       this.#inFlight.delete(row.id);
     }
-    this.#d.checkpoint("bet:debited");
+    await this.#d.checkpoint("bet:debited");
     // Another path (the reconciler, a retry) may have finished this bet while we waited.
     const now = store.getBet(row.account, row.id);
     if (!now || now.phase !== Phase.DEBIT) return toReply(now ?? row, this.#marketId);
@@ -171,7 +171,7 @@ export class BetDesk {
     const current = quote.odds === undefined ? undefined : oddsToDecimal(quote.odds);
     const reply = toReply(rejected, market.id, current);
     if (late) this.#d.notify(row.account, reply);
-    this.#d.checkpoint("bet:refund-due");
+    await this.#d.checkpoint("bet:refund-due");
     await this.#refund(rejected);
     return reply;
   }

@@ -36,7 +36,7 @@ export interface PayDeps {
   wallets: WalletPort;
   marketId: string;
   notify: (account: AccountId, frame: ServerFrame) => void;
-  checkpoint: (name: FaultPoint) => void;
+  checkpoint: (name: FaultPoint) => Promise<void>;
 }
 
 /** Pay every bet still in phase SETTLE. Returns how many remain (0 when done). */
@@ -65,7 +65,7 @@ export async function payOutstanding({ store, wallets, marketId, notify, checkpo
     } else {
       await wallets.recordBet(row.account, update);
     }
-    checkpoint("settle:paid");
+    await checkpoint("settle:paid");
     store.putBet({ ...row, phase: Phase.DONE, syncedVersion: row.version });
     if (balance !== null) notify(row.account, { type: "balance", balance });
   };

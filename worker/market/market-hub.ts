@@ -55,6 +55,8 @@ export class MarketHub extends DurableObject<Env> {
       now: Date.now,
       checkpoint: (name) => this.faults.hit(name),
     });
+    // After a crash or an eviction, re-arm the alarm for whatever stored work is due.
+    if (this.#market) this.schedule();
   }
 
   get market(): book.MarketState {

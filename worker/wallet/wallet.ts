@@ -43,14 +43,14 @@ export class Wallet extends DurableObject<Env> {
   }
 
   /** Take a bet's stake. Replays the first answer for the same bet. */
-  debitStake(marketId: string, betId: string, amount: number, update: BetUpdate): MoneyResult {
+  debitStake(marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult> {
     return this.#move(stakeKey(marketId, betId), EntryKind.STAKE, -amount, update);
   }
 
   /** Give back exactly the stake that was taken for this bet, once. */
-  refundStake(marketId: string, betId: string, update: BetUpdate): MoneyResult {
+  async refundStake(marketId: string, betId: string, update: BetUpdate): Promise<MoneyResult> {
     const store = this.#store;
-    return store.transact(() => {
+    const result = store.transact((): MoneyResult => {
       const stake = store.entry(stakeKey(marketId, betId));
       if (!stake) {
         // No stake was ever taken: make sure a late debit for this bet cannot take one now.
@@ -60,10 +60,12 @@ export class Wallet extends DurableObject<Env> {
       }
       return this.#moveIn(refundKey(marketId, betId), EntryKind.REFUND, -stake.amount, update);
     });
+    await this.faults.hit("wallet:committed");
+    return result;
   }
 
   /** Credit a winning bet's return, once. */
-  payout(marketId: string, betId: string, amount: number, update: BetUpdate): MoneyResult {
+  payout(marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult> {
     return this.#move(payoutKey(marketId, betId), EntryKind.PAYOUT, amount, update);
   }
 
@@ -85,9 +87,10 @@ export class Wallet extends DurableObject<Env> {
     return this.#store.account()?.balance ?? (0 as Money);
   }
 
-  #move(key: string, kind: EntryKind, delta: number, update: BetUpdate): MoneyResult {
+  /** The whole check-and-write is one synchronous transaction; the only await comes after it. */
+  async #move(key: string, kind: EntryKind, delta: number, update: BetUpdate): Promise<MoneyResult> {
     const result = this.#store.transact(() => this.#moveIn(key, kind, delta, update));
-    this.faults.hit("wallet:committed");
+    await this.faults.hit("wallet:committed");
     return result;
   }
 

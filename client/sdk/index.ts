@@ -1,0 +1,35 @@
+// The Edgebook client SDK: typed HTTP calls and live market subscriptions,
+// for browsers and Node 24 alike. Types come from the shared protocol schemas.
+export { EdgebookApi, type ApiOptions, type EventsPage, type OddsUpdate, type Session, type Settlement } from "./api.ts";
+export { ApiError, type ApiErrorCode } from "./api-error.ts";
+export {
+  MarketSubscription,
+  type ConnectionState,
+  type MarketSubscriptionEvents,
+  type MarketSubscriptionOptions,
+  type SendResult,
+  type WebSocketConstructor,
+} from "./market-socket.ts";
+export { applyChange, checkSeq, isFinished, type SeqCheck } from "./market-state.ts";
+export { backoffDelay, type BackoffOptions } from "./backoff.ts";
+export { newBetId, isBetId } from "./bet-id.ts";
+export type {
+  Account,
+  BalanceFrame,
+  Bet,
+  BetBody,
+  BetReplyFrame,
+  ChangeFrame,
+  CreateMarketBody,
+  ErrorFrame,
+  Market,
+  MarketEvent,
+  OddsFrame,
+  ServerFrame,
+  SettledFrame,
+  SnapshotFrame,
+  StatusBody,
+  StatusFrame,
+  ViewersFrame,
+} from "../../worker/protocol/schemas.ts";
+export { AcceptPolicy, BetStatus, ErrorCode, MarketStatus, RejectReason, Role } from "../../worker/protocol/codes.ts";
