@@ -208,7 +208,9 @@ async function main(): Promise<number> {
     say(`CPU during pushes: server ${cpu.server.toFixed(1)} s, load generator ${((cpu.client.user + cpu.client.system) / 1e6).toFixed(1)} s`);
     say(`other frames: ${JSON.stringify(otherFrames)}; sockets closed early: ${closed.length}; server error lines: ${serverErrors.length}`);
 
+    const reloads = platform.reloads();
     const failures: string[] = [];
+    if (reloads > 0) failures.push(`wrangler reloaded the Worker ${reloads} time(s) mid-run (sources under worker/ changed on disk), which drops every socket: run again`);
     if (missed > 0) failures.push(`${missed} frames missed`);
     if (!seqContiguous) failures.push(`push seqs not contiguous: ${seqs.length} distinct of ${total}, ${firstSeq}..${lastSeq}`);
     if (gaps > 0 || duplicates > 0) failures.push(`sockets saw ${gaps} seq gaps and ${duplicates} duplicates`);
@@ -239,6 +241,7 @@ async function main(): Promise<number> {
       otherFrames,
       socketsClosedEarly: closed.slice(0, 10),
       serverErrorLines: serverErrors.slice(0, 20),
+      workerReloads: reloads,
       passed: failures.length === 0,
       failures,
     };

@@ -22,7 +22,7 @@ export class AdminClient {
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const json = await res.json().catch(() => null);
+    const json: any = await res.json().catch(() => null);
     if (!res.ok) {
       const err = new Error(`${method} ${path}: ${res.status} ${json?.error?.code ?? ""} ${json?.error?.message ?? ""}`.trim());
       (err as Error & { status: number; code?: string }).status = res.status;

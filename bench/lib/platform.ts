@@ -4,7 +4,7 @@
 // throttled. Wrangler runs in its own process group and is stopped by group.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -36,6 +36,12 @@ export interface Platform {
   logFile: string;
   /** Lines of the wrangler log that look like Worker errors (log.error, uncaught). */
   errorLines(): string[];
+  /**
+   * Times wrangler rebuilt and restarted the Worker since it was ready. wrangler dev
+   * watches the sources: an edit under worker/ during a run reloads the Worker and
+   * drops every socket (1006), which a benchmark must not mistake for a server fault.
+   */
+  reloads(): number;
   /** CPU seconds (user + system) used so far by wrangler's process group: wrangler, workerd, esbuild. */
   cpuSeconds(): number;
   stop(): Promise<void>;
@@ -168,12 +174,15 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     throw new Error(`${(err as Error).message}\n--- ${logFile} (tail) ---\n${tail}`);
   }
 
+  const readyAt = statSync(logFile).size;
+  const logSinceReady = () => readFileSync(logFile).subarray(readyAt).toString("utf8");
   return {
     url,
     adminKey,
     logFile,
+    reloads: () => logSinceReady().split("Reloading local server").length - 1,
     errorLines: () =>
-      readFileSync(logFile, "utf8")
+      logSinceReady()
         .split("\n")
         .filter((l) => /"level":"error"|✘|\[ERROR\]|Uncaught|uncaught/.test(l)),
     cpuSeconds: () => groupCpuSeconds(pid),
