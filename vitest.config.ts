@@ -12,7 +12,7 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
-        bindings: { ADMIN_KEY: "test-admin-key", SESSION_SECRET: "test-session-secret", RATE_SOCKETS_PER_10S: "100000" },
+        bindings: { ADMIN_KEY: "test-admin-key", SESSION_SECRET: "test-session-secret" },
       },
     }),
   ],

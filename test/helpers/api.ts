@@ -7,6 +7,16 @@ import type { Account, Market, ServerFrame } from "../../worker/protocol/schemas
 export const ADMIN_KEY = "test-admin-key";
 export const BASE = "http://edgebook.test";
 
+/**
+ * Each request comes from its own address unless a test names one, so the
+ * per-address limits (at their contract defaults here) only bite in the tests
+ * that are about them.
+ */
+export function randomAddress(): string {
+  const b = crypto.getRandomValues(new Uint8Array(3));
+  return `10.${b[0]}.${b[1]}.${b[2]}`;
+}
+
 let counter = 0;
 /** A market id no other test in this file uses. */
 export function uniqueId(prefix = "m"): string {
@@ -19,7 +29,7 @@ export async function call(
   path: string,
   opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; json: any; headers: Headers }> {
-  const headers: Record<string, string> = { ...opts.headers };
+  const headers: Record<string, string> = { "cf-connecting-ip": randomAddress(), ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;
   if (opts.body !== undefined) {
@@ -161,7 +171,7 @@ export async function openSocket(
   marketId: string,
   opts: { query?: string; token?: string; origin?: string; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; socket: TestSocket | null; json: any }> {
-  const headers: Record<string, string> = { Upgrade: "websocket", ...opts.headers };
+  const headers: Record<string, string> = { Upgrade: "websocket", "cf-connecting-ip": randomAddress(), ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.origin) headers.origin = opts.origin;
   const res = await exports.default.fetch(

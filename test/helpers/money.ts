@@ -57,6 +57,10 @@ export async function checkMoney(accounts: string[], marketIds: string[]): Promi
         rejected: 0,
       };
       if (!(b.status in expected)) throw new Error(`bet ${b.id} still ${b.status} (${b.phase})`);
+      // An independent oracle for the price: floor(stake * odds) in integers.
+      const fair = Math.floor((b.stake * b.odds) / 100);
+      const wantPayout = { accepted: fair, won: fair, void: b.stake, lost: 0, rejected: 0 }[b.status as string];
+      if (b.payout !== wantPayout) throw new Error(`bet ${b.id} is ${b.status} with payout ${b.payout}, expected ${wantPayout}`);
       const got = moved.stake + moved.refund + moved.payout;
       if (got !== expected[b.status]) {
         throw new Error(`bet ${b.id} is ${b.status} but moved ${got} (stake ${moved.stake}, refund ${moved.refund}, payout ${moved.payout})`);
