@@ -35,7 +35,8 @@ export class MarketHub extends DurableObject<Env> {
   #viewersSent = -1;
   #viewersAt = 0;
   #viewersDue: number | null = null;
-  #reapAt = 0;
+  /** Reaping runs on the alarm at most every REAP_EVERY_MS; the first, one period after a wake. */
+  #reapAt = Date.now() + REAP_EVERY_MS;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);

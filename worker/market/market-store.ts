@@ -136,10 +136,15 @@ export class MarketStore {
     return (row?.s as number | null) ?? null;
   }
 
-  /** Drop events beyond both the newest `keep` and the last `keepMs`. */
+  /**
+   * Drop the oldest events, keeping at least the newest `keep` and every event
+   * at or after `olderThan`. Always a prefix, so what remains is contiguous.
+   */
   trimEvents(keep: number, olderThan: number): number {
     return this.#sql.exec(
-      "DELETE FROM events WHERE seq <= (SELECT MAX(seq) FROM events) - ? AND ts < ?",
+      `DELETE FROM events WHERE seq <= MIN(
+         (SELECT MAX(seq) FROM events) - ?,
+         (SELECT COALESCE(MAX(seq), -1) FROM events WHERE ts < ?))`,
       keep,
       olderThan,
     ).rowsWritten;
