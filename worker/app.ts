@@ -22,6 +22,8 @@ export function buildApp() {
     await next();
     // A 101 response carries the socket and cannot take new headers.
     if (c.res.status !== 101) {
+      // A response relayed from a Durable Object has immutable headers: copy it first.
+      c.res = new Response(c.res.body, c.res);
       c.res.headers.set("x-request-id", requestId);
       c.res.headers.set("x-content-type-options", "nosniff");
       c.res.headers.set("referrer-policy", "no-referrer");

@@ -62,8 +62,8 @@ describe("resume", () => {
     const market = await createMarket(admin);
     await pushes(admin, market.id, [2.6, 2.7, 2.8]);
     // Stand in for retention having dropped the oldest events.
-    await runInDurableObject(hubStub(market.id), (hub: MarketHub) => {
-      hub.ctx.storage.sql.exec("DELETE FROM events WHERE seq <= 2");
+    await runInDurableObject(hubStub(market.id), (_hub: MarketHub, state) => {
+      state.storage.sql.exec("DELETE FROM events WHERE seq <= 2");
     });
     const old = await mustOpen(market.id, { query: `since=1&epoch=${market.epoch}` });
     expect(await old.next()).toMatchObject({ type: "snapshot", seq: 3 });
@@ -125,8 +125,8 @@ describe("heartbeats and reaping", () => {
     await silent.next("snapshot");
     await chatty.next("snapshot");
     // Age the silent socket's connection; the chatty one has just pinged.
-    await runInDurableObject(hubStub(market.id), (hub: MarketHub) => {
-      for (const ws of hub.ctx.getWebSockets()) {
+    await runInDurableObject(hubStub(market.id), (hub: MarketHub, state) => {
+      for (const ws of state.getWebSockets()) {
         const a = hub.room.attachment(ws);
         ws.serializeAttachment({ ...a, connectedAt: Date.now() - 61_000 });
       }

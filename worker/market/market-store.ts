@@ -140,14 +140,14 @@ export class MarketStore {
    * Drop the oldest events, keeping at least the newest `keep` and every event
    * at or after `olderThan`. Always a prefix, so what remains is contiguous.
    */
-  trimEvents(keep: number, olderThan: number): number {
-    return this.#sql.exec(
+  trimEvents(keep: number, olderThan: number): void {
+    this.#sql.exec(
       `DELETE FROM events WHERE seq <= MIN(
          (SELECT MAX(seq) FROM events) - ?,
          (SELECT COALESCE(MAX(seq), -1) FROM events WHERE ts < ?))`,
       keep,
       olderThan,
-    ).rowsWritten;
+    );
   }
 
   getBet(account: AccountId, id: BetId): BetRow | null {
@@ -241,7 +241,10 @@ export class MarketStore {
   /** Record a ticket as spent; false if it was spent before. Expired entries are swept here too. */
   spendTicket(jti: string, expiresAt: number, now: number): boolean {
     this.#sql.exec("DELETE FROM tickets WHERE expires_at < ?", now);
-    const done = this.#sql.exec("INSERT OR IGNORE INTO tickets (jti, expires_at) VALUES (?, ?)", jti, expiresAt);
-    return done.rowsWritten === 1;
+    // RETURNING names the row only if it was inserted (rowsWritten would count index writes too).
+    const inserted = this.#sql
+      .exec("INSERT INTO tickets (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO NOTHING RETURNING jti", jti, expiresAt)
+      .toArray();
+    return inserted.length === 1;
   }
 }

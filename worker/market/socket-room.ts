@@ -15,7 +15,6 @@ export interface Attachment {
   conflateMs: number;
 }
 
-export const FRAME_LIMIT_BYTES = 4096;
 export const FRAMES_PER_SECOND = 20;
 /** Frames over the limit in one window before the socket is closed for flooding. */
 export const FLOOD_STRIKES = 40;
@@ -130,13 +129,4 @@ export class SocketRoom {
     }
     return closed;
   }
-}
-
-/** Is a received frame over the limit, counted in its UTF-8 bytes as received? */
-export function tooBig(message: string | ArrayBuffer): boolean {
-  if (typeof message !== "string") return message.byteLength > FRAME_LIMIT_BYTES;
-  // Each UTF-16 unit is 1 to 3 UTF-8 bytes, so most frames are decided without encoding.
-  if (message.length * 3 <= FRAME_LIMIT_BYTES) return false;
-  if (message.length > FRAME_LIMIT_BYTES) return true;
-  return new TextEncoder().encode(message).length > FRAME_LIMIT_BYTES;
 }
