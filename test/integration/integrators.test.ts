@@ -1,0 +1,58 @@
+// What integrators and operators rely on: the OpenAPI document covers every
+// route, the audit trail pages through every change with who made it.
+import { describe, expect, it } from "vitest";
+import { buildApp } from "../../worker/app.ts";
+import { adminSession, call, createMarket, punterSession } from "../helpers/api.ts";
+
+describe("the OpenAPI document", () => {
+  it("describes every route the app serves, and nothing it does not", async () => {
+    const doc = (await call("GET", "/api/openapi.json")).json;
+    expect(doc.openapi).toMatch(/^3\./);
+    const served = new Set(
+      buildApp()
+        .routes.filter((r) => r.method !== "ALL")
+        .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, "{$1}")}`),
+    );
+    const described = new Set(
+      Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)),
+    );
+    expect([...served].sort()).toEqual([...described].sort());
+  });
+
+  it("generates request schemas from the validating schemas", async () => {
+    const doc = (await call("GET", "/api/openapi.json")).json;
+    const create = doc.paths["/api/markets"].post.requestBody.content["application/json"].schema;
+    expect(create.required).toEqual(expect.arrayContaining(["id", "name", "event", "selections"]));
+    expect(create.properties.id.pattern).toBe("^[a-z0-9][a-z0-9-]{0,63}$");
+    expect(create.additionalProperties).toBe(false);
+    const bet = doc.paths["/api/markets/{id}/bets"].post.requestBody.content["application/json"].schema;
+    expect(bet.properties.accept.enum).toEqual(["exact", "better", "any"]);
+  });
+});
+
+describe("the audit trail", () => {
+  it("pages through every change, oldest first, with what changed and who did it", async () => {
+    const admin = await adminSession();
+    const me = (await call("GET", "/api/me", { token: admin })).json.account;
+    const market = await createMarket(admin);
+    for (const odds of [2.6, 2.7, 2.8]) await call("POST", `/api/markets/${market.id}/odds`, { token: admin, body: { odds: { home: odds } } });
+    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "suspended", reason: "VAR check" } });
+    await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { winner: "home" } });
+
+    const first = await call("GET", `/api/markets/${market.id}/events?limit=3`, { token: admin });
+    expect(first.status).toBe(200);
+    expect(first.json.events.map((e: any) => [e.seq, e.type])).toEqual([[0, "created"], [1, "odds"], [2, "odds"]]);
+    expect(first.json.events[1]).toMatchObject({ by: me.id, odds: { home: 2.6 } });
+    expect(first.json.events[1].ts).toBeGreaterThan(0);
+    expect(first.json.next).toBe(2);
+    const rest = await call("GET", `/api/markets/${market.id}/events?after=${first.json.next}&limit=10`, { token: admin });
+    expect(rest.json.events.map((e: any) => e.type)).toEqual(["odds", "status", "settled"]);
+    expect(rest.json.events[1]).toMatchObject({ status: "suspended", reason: "VAR check" });
+    expect(rest.json.events[2]).toMatchObject({ winner: "home" });
+    expect(rest.json.next).toBeUndefined();
+    expect((await call("GET", `/api/markets/${market.id}/events?limit=0`, { token: admin })).status).toBe(400);
+    expect((await call("GET", `/api/markets/${market.id}/events?after=x`, { token: admin })).status).toBe(400);
+    const { token } = await punterSession();
+    expect((await call("GET", `/api/markets/${market.id}/events`, { token })).status).toBe(403);
+  });
+});
