@@ -8,6 +8,8 @@ export interface Config {
   socketsPer10s: number;
   sessionsPer10s: number;
   maxSocketsPerAccount: number;
+  /** Sockets one hub holds before new viewers are placed on relays. */
+  relayAfter: number;
 }
 
 export const LOCAL_ADMIN_KEY = "local-admin-key";
@@ -30,5 +32,6 @@ export function configOf(env: Env): Config {
     socketsPer10s: positive(vars.RATE_SOCKETS_PER_10S, 300),
     sessionsPer10s: positive(vars.RATE_SESSIONS_PER_10S, 60),
     maxSocketsPerAccount: positive(vars.MAX_SOCKETS_PER_ACCOUNT, 8),
+    relayAfter: positive(vars.RELAY_AFTER, 5000),
   };
 }

@@ -4,6 +4,7 @@ import { buildApp } from "./app.ts";
 export { Catalog } from "./catalog/catalog.ts";
 export { Limiter } from "./limiter/limiter.ts";
 export { MarketHub } from "./market/market-hub.ts";
+export { MarketRelay } from "./market/market-relay.ts";
 export { Wallet } from "./wallet/wallet.ts";
 
 export default buildApp() satisfies ExportedHandler<Env>;

@@ -16,6 +16,7 @@ import { handleFrame } from "./frame-handler.ts";
 import * as book from "./market-book.ts";
 import { MarketStore } from "./market-store.ts";
 import { RETAIN_EVENTS, RETAIN_MS, planResume } from "./resume.ts";
+import { type Published, RelayFanout } from "./relay-fanout.ts";
 import { REAP_EVERY_MS, SocketRoom } from "./socket-room.ts";
 import { upgradeSocket } from "./upgrade.ts";
 
@@ -23,6 +24,8 @@ export type HubResult<T> = ({ ok: true } & T) | { ok: false; code: ErrorCode; me
 
 const VIEWERS_EVERY_MS = 1000;
 const FEED_SEEN = "feedSeenAt";
+const RELAYS = "relays";
+const REPLAY_PAGE = 1000;
 
 export class MarketHub extends DurableObject<Env> {
   readonly store: MarketStore;
@@ -30,6 +33,7 @@ export class MarketHub extends DurableObject<Env> {
   readonly desk: BetDesk;
   readonly conflator: Conflator;
   readonly faults: FaultPoints;
+  readonly fanout: RelayFanout;
   #market: book.MarketState | null;
   #alarmAt: number | null = null;
   #viewersSent = -1;
@@ -45,6 +49,7 @@ export class MarketHub extends DurableObject<Env> {
     this.faults = new FaultPoints(ctx);
     this.conflator = new Conflator((ws, text) => this.room.send(ws, text));
     this.#market = this.store.loadMarket();
+    this.fanout = new RelayFanout(env.MARKET_RELAY, () => this.market.id, this.store.getMeta(RELAYS) ?? 0);
     // Heartbeats are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     this.desk = new BetDesk({
@@ -132,11 +137,48 @@ export class MarketHub extends DurableObject<Env> {
     return this.store.eventsAfter(after, limit).map((e) => ({ ...JSON.parse(e.frame), seq: e.seq, ts: e.ts, type: e.type, by: e.by }));
   }
 
+  /**
+   * What a socket gets first: the missed frames from the log (the same
+   * strings as were sent live) or a snapshot; `seq` is where they end.
+   * Synchronous, so no change can land between these frames and the live ones.
+   */
+  firstFrames(since: number | null, epoch: string | null): { frames: string[]; seq: number } {
+    const m = this.market;
+    const plan = this.replayPlan(since, epoch);
+    if (plan.kind === "snapshot") return { frames: [JSON.stringify(this.snapshotFrame())], seq: m.seq };
+    return { frames: this.framesBetween(plan.after, m.seq).map((f) => f.text), seq: m.seq };
+  }
+
+  /** Change frames with after < seq <= upTo, from the log. */
+  framesBetween(after: number, upTo: number): Published[] {
+    const out: Published[] = [];
+    for (let from = after; from < upTo; ) {
+      const page = this.store.eventsAfter(from, REPLAY_PAGE).filter((e) => e.seq <= upTo);
+      for (const e of page) out.push({ seq: e.seq, text: e.frame });
+      if (page.length < REPLAY_PAGE) break;
+      from = page[page.length - 1].seq;
+    }
+    return out;
+  }
+
+  /** Place a new viewer on a relay, creating one when every relay is full. */
+  placeOnRelay(perRelay: number): number {
+    const before = this.fanout.size;
+    const index = this.fanout.place(perRelay);
+    if (this.fanout.size !== before) this.store.setMeta(RELAYS, this.fanout.size);
+    return index;
+  }
+
+  relayViewers(index: number, count: number): void {
+    this.fanout.report(index, count);
+    this.viewersChanged();
+  }
+
   // ---- Entry points ----
 
   override async fetch(request: Request): Promise<Response> {
     try {
-      return upgradeSocket(this, request);
+      return await upgradeSocket(this, request);
     } catch (err) {
       log.error("hub.fetch", err, { market: this.#market?.id });
       return new Response(null, { status: 500 });
@@ -237,6 +279,7 @@ export class MarketHub extends DurableObject<Env> {
       this.conflator.flushAll();
       this.room.broadcast(text, true);
     }
+    this.fanout.publish({ seq: frame.seq, text });
     if (frame.seq % 1000 === 0) this.store.trimEvents(RETAIN_EVENTS, frame.ts - RETAIN_MS);
     this.schedule();
   }
@@ -280,11 +323,13 @@ export class MarketHub extends DurableObject<Env> {
 
   #sendViewers(now: number): void {
     this.#viewersDue = null;
-    const count = this.room.count();
+    const count = this.room.count() + this.fanout.viewers();
     if (count === this.#viewersSent) return;
     this.#viewersSent = count;
     this.#viewersAt = now;
-    this.room.broadcast(JSON.stringify({ type: "viewers", count } satisfies ServerFrame), true);
+    const text = JSON.stringify({ type: "viewers", count } satisfies ServerFrame);
+    this.room.broadcast(text, true);
+    this.fanout.publish({ seq: null, text });
   }
 }
 

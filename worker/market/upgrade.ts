@@ -6,6 +6,7 @@
 import { ErrorCode } from "../protocol/codes.ts";
 import type { AccountId } from "../protocol/units.ts";
 import type { MarketHub } from "./market-hub.ts";
+import { RelayHeader } from "./market-relay.ts";
 
 /** Headers only the Worker sets on the request it makes to the hub. */
 export const HubHeader = {
@@ -14,11 +15,10 @@ export const HubHeader = {
   TICKET: "x-edgebook-ticket",
   TICKET_EXPIRES: "x-edgebook-ticket-expires",
   MAX_SOCKETS: "x-edgebook-max-sockets",
+  RELAY_AFTER: "x-edgebook-relay-after",
 } as const;
 
-const REPLAY_PAGE = 1000;
-
-export function upgradeSocket(hub: MarketHub, request: Request): Response {
+export async function upgradeSocket(hub: MarketHub, request: Request): Promise<Response> {
   if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
     return refuse(426, ErrorCode.INVALID, "expected a WebSocket upgrade");
   }
@@ -38,6 +38,13 @@ export function upgradeSocket(hub: MarketHub, request: Request): Response {
   }
 
   const url = new URL(request.url);
+  // A full hub places new viewers on relays; punters' sockets stay here, where their bets are.
+  const relayAfter = Number(h.get(HubHeader.RELAY_AFTER) ?? 0);
+  if (!account && relayAfter > 0 && hub.room.count() >= relayAfter) {
+    const index = hub.placeOnRelay(relayAfter);
+    const headers = new Headers({ Upgrade: "websocket", [RelayHeader.MARKET]: market.id, [RelayHeader.INDEX]: String(index) });
+    return hub.fanout.stub(index).fetch(new Request(url, { headers }));
+  }
   const sinceParam = url.searchParams.get("since");
   const since = sinceParam !== null && /^\d{1,15}$/.test(sinceParam) ? Number(sinceParam) : null;
   const epoch = url.searchParams.get("epoch");
@@ -48,18 +55,8 @@ export function upgradeSocket(hub: MarketHub, request: Request): Response {
   const [client, server] = [pair[0], pair[1]];
   hub.room.accept(server, { account, canBet: h.get(HubHeader.CAN_BET) === "1", connectedAt: now, conflateMs });
 
-  // Nothing below awaits, so no change can land between the replay and the live stream.
-  const plan = hub.replayPlan(since, epoch);
-  if (plan.kind === "replay") {
-    for (let after = plan.after; ; ) {
-      const page = hub.store.eventsAfter(after, REPLAY_PAGE);
-      for (const e of page) hub.room.send(server, e.frame);
-      if (page.length < REPLAY_PAGE) break;
-      after = page[page.length - 1].seq;
-    }
-  } else {
-    hub.sendFrame(server, hub.snapshotFrame());
-  }
+  // Nothing between accept and here awaits, so no change can land between the first frames and the live stream.
+  for (const text of hub.firstFrames(since, epoch).frames) hub.room.send(server, text);
   hub.viewersChanged();
   return new Response(null, { status: 101, webSocket: client });
 }

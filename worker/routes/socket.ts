@@ -40,7 +40,11 @@ export const socketRoutes = new Hono<AppEnv>()
     const id = c.req.param("id");
     if (!(await marketExists(c.env, id))) fail(ErrorCode.NOT_FOUND, "no such market");
 
-    const headers = new Headers({ Upgrade: "websocket", [HubHeader.MAX_SOCKETS]: String(config.maxSocketsPerAccount) });
+    const headers = new Headers({
+      Upgrade: "websocket",
+      [HubHeader.MAX_SOCKETS]: String(config.maxSocketsPerAccount),
+      [HubHeader.RELAY_AFTER]: String(config.relayAfter),
+    });
     const now = Date.now();
     const ticket = url.searchParams.get("ticket");
     const token = bearer(req.headers.get("authorization") ?? undefined);

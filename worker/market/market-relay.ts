@@ -1,0 +1,138 @@
+// A relay Durable Object: holds viewers' sockets for a market whose hub is
+// full, and forwards the hub's frames to them as the same strings. The first
+// frames (replay or snapshot) come from the hub's log; the relay keeps the
+// last seq it forwarded, so a gap (a lost publish) is filled from the log and
+// nothing is ever skipped.
+import { DurableObject } from "cloudflare:workers";
+import { CloseCode, ErrorCode } from "../protocol/codes.ts";
+import { decodeFrame } from "../protocol/frame-decoder.ts";
+import type { ServerFrame } from "../protocol/schemas.ts";
+import { log } from "../log.ts";
+import type { MarketHub } from "./market-hub.ts";
+import type { Published } from "./relay-fanout.ts";
+import { SocketRoom } from "./socket-room.ts";
+
+const RECENT = 512;
+const REPORT_AFTER_MS = 300;
+
+export const RelayHeader = { MARKET: "x-edgebook-market", INDEX: "x-edgebook-relay" } as const;
+
+export class MarketRelay extends DurableObject<Env> {
+  readonly room: SocketRoom;
+  readonly #sql: SqlStorage;
+  #marketId: string | null = null;
+  #index = 0;
+  #lastSeq: number | null;
+  /** The newest forwarded change frames, so a socket that joins mid-call misses none. */
+  readonly #recent: Published[] = [];
+  #reportTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.room = new SocketRoom(ctx);
+    this.#sql = ctx.storage.sql;
+    this.#sql.exec("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)");
+    const rows = this.#sql.exec("SELECT k, v FROM meta").toArray();
+    const meta = Object.fromEntries(rows.map((r) => [r.k as string, r.v as string]));
+    this.#marketId = meta.market ?? null;
+    this.#index = Number(meta.index ?? 0);
+    this.#lastSeq = meta.lastSeq !== undefined ? Number(meta.lastSeq) : null;
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+  }
+
+  #hub(): DurableObjectStub<MarketHub> {
+    return this.env.MARKET_HUB.get(this.env.MARKET_HUB.idFromName(this.#marketId!));
+  }
+
+  #remember(key: string, value: string | number): void {
+    this.#sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)", key, String(value));
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    try {
+      const market = request.headers.get(RelayHeader.MARKET);
+      if (!market) return new Response(null, { status: 400 });
+      if (this.#marketId !== market) {
+        this.#marketId = market;
+        this.#index = Number(request.headers.get(RelayHeader.INDEX) ?? 0);
+        this.#remember("market", market);
+        this.#remember("index", this.#index);
+      }
+      const url = new URL(request.url);
+      const since = url.searchParams.get("since");
+      const pair = new WebSocketPair();
+      const [client, server] = [pair[0], pair[1]];
+      this.room.accept(server, { account: null, canBet: false, connectedAt: Date.now(), conflateMs: 0 });
+      // The hub answers from its log up to its current seq; publishes that land meanwhile wait in #recent.
+      const first = await this.#hub().firstFrames(since !== null && /^\d{1,15}$/.test(since) ? Number(since) : null, url.searchParams.get("epoch"));
+      for (const text of first.frames) this.room.send(server, text);
+      for (const f of this.#recent) if (f.seq !== null && f.seq > first.seq) this.room.send(server, f.text);
+      this.#report();
+      return new Response(null, { status: 101, webSocket: client });
+    } catch (err) {
+      log.error("relay.fetch", err, { market: this.#marketId });
+      return new Response(null, { status: 500 });
+    }
+  }
+
+  /** Frames from the hub, in order. A jump in seq means frames were lost on the way: fetch them first. */
+  async publish(frames: Published[]): Promise<void> {
+    for (const f of frames) {
+      if (f.seq === null) {
+        this.room.broadcast(f.text, true);
+        continue;
+      }
+      if (this.#lastSeq !== null && f.seq <= this.#lastSeq) continue;
+      if (this.#lastSeq !== null && f.seq > this.#lastSeq + 1) {
+        const missing = await this.#hub().framesBetween(this.#lastSeq, f.seq - 1);
+        for (const m of missing) this.#forward(m);
+      }
+      this.#forward(f);
+    }
+    if (this.#lastSeq !== null) this.#remember("lastSeq", this.#lastSeq);
+  }
+
+  #forward(f: Published): void {
+    if (f.seq === null || (this.#lastSeq !== null && f.seq <= this.#lastSeq)) return;
+    this.#lastSeq = f.seq;
+    this.#recent.push(f);
+    if (this.#recent.length > RECENT) this.#recent.shift();
+    this.room.broadcast(f.text, true);
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    try {
+      const decoded = decodeFrame(message);
+      if (decoded.kind === "too-big") return this.room.close(ws, CloseCode.TOO_BIG, "frame over 4 KiB");
+      if (decoded.kind === "ping") return this.room.send(ws, "pong");
+      if (this.room.admit(ws, Date.now()) === "flooding") return this.room.close(ws, CloseCode.POLICY, "rate limit: too many frames");
+      const reply: ServerFrame =
+        decoded.kind === "frame"
+          ? { type: "bet", id: decoded.frame.id, status: "rejected", reason: "UNAUTHENTICATED" }
+          : { type: "error", code: ErrorCode.INVALID, message: "this socket only watches" };
+      this.room.send(ws, JSON.stringify(reply));
+    } catch (err) {
+      log.error("relay.webSocketMessage", err, { market: this.#marketId });
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    this.room.close(ws, code === 1005 || code === 1006 ? 1000 : code, reason);
+    this.#report();
+  }
+
+  override async webSocketError(): Promise<void> {
+    this.#report();
+  }
+
+  /** Tell the hub how many watch here, a moment after the last change. */
+  #report(): void {
+    if (this.#reportTimer !== null || !this.#marketId) return;
+    this.#reportTimer = setTimeout(() => {
+      this.#reportTimer = null;
+      this.#hub()
+        .relayViewers(this.#index, this.room.count())
+        .catch((err) => log.warn("relay.report", { market: this.#marketId, error: String(err) }));
+    }, REPORT_AFTER_MS);
+  }
+}
