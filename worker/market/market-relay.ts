@@ -10,7 +10,7 @@ import type { ServerFrame } from "../protocol/schemas.ts";
 import { log } from "../log.ts";
 import type { MarketHub } from "./market-hub.ts";
 import type { Published } from "./relay-fanout.ts";
-import { SocketRoom } from "./socket-room.ts";
+import { REAP_EVERY_MS, SocketRoom } from "./socket-room.ts";
 
 const RECENT = 512;
 const REPORT_AFTER_MS = 300;
@@ -68,6 +68,7 @@ export class MarketRelay extends DurableObject<Env> {
       for (const text of first.frames) this.room.send(server, text);
       for (const f of this.#recent) if (f.seq !== null && f.seq > first.seq) this.room.send(server, f.text);
       this.#report();
+      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + REAP_EVERY_MS);
       return new Response(null, { status: 101, webSocket: client });
     } catch (err) {
       log.error("relay.fetch", err, { market: this.#marketId });
@@ -123,6 +124,16 @@ export class MarketRelay extends DurableObject<Env> {
 
   override async webSocketError(): Promise<void> {
     this.#report();
+  }
+
+  /** Close viewers silent for a minute, as the hub does; the alarm runs while anyone watches. */
+  override async alarm(): Promise<void> {
+    try {
+      if (this.room.reap(Date.now()) > 0) this.#report();
+    } catch (err) {
+      log.error("relay.alarm", err, { market: this.#marketId });
+    }
+    if (this.room.count() > 0) await this.ctx.storage.setAlarm(Date.now() + REAP_EVERY_MS);
   }
 
   /** Tell the hub how many watch here, a moment after the last change. */
