@@ -4,9 +4,17 @@
 //   npm run feed -- --market <id> --random [--every-ms 2000] [--duration-s 60]
 import { parseArgs } from "node:util";
 import { AdminClient } from "./admin-client.ts";
-import { loadFeedFile } from "./feed/feed-file.ts";
+import { readFileSync } from "node:fs";
+import { type FeedStep, parseCsvFeed, parseJsonFeed } from "./feed/feed-file.ts";
 import { randomWalk } from "./feed/random-walk.ts";
 import { localSecrets } from "./local-secrets.ts";
+
+function loadFeedFile(path: string): FeedStep[] {
+  const text = readFileSync(path, "utf8");
+  if (path.endsWith(".json")) return parseJsonFeed(text);
+  if (path.endsWith(".csv")) return parseCsvFeed(text);
+  throw new Error("the feed file must end in .json or .csv");
+}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

@@ -1,7 +1,6 @@
-// MarketSubscription: one market's live stream. It owns the socket's life:
-// a fresh ticket per connect, parse-or-drop for every frame, seq and epoch to
-// resume, a resync when a change is missing, heartbeats, stale detection and
-// jittered reconnects. Framework-free: runs in browsers and in Node 24.
+// MarketSubscription: one market's live stream and its socket's whole life: a
+// fresh ticket per connect, parse-or-drop per frame, seq/epoch resume, resync on
+// a gap, heartbeats, stale detection, jittered reconnects. Browsers and Node 24.
 import { BetFrame, ServerFrame, parse } from "../../worker/protocol/schemas.ts";
 import type {
   BalanceFrame,
@@ -77,6 +76,7 @@ const HEALTHY_MS = 10_000;
 const PROBE_MS = 5_000;
 /** A socket that has not opened by then is abandoned and tried again. */
 const OPEN_TIMEOUT_MS = 15_000;
+const CONNECTING = 0;
 const OPEN = 1;
 
 export class MarketSubscription {
@@ -317,13 +317,18 @@ export class MarketSubscription {
     this.#retryTimer = null;
     const ws = this.#ws;
     this.#ws = null;
-    if (ws) {
-      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-      try {
-        ws.close(code, reason);
-      } catch {
-        // Closing a socket that never opened may throw in some runtimes; it is gone either way.
-      }
+    if (!ws) return;
+    ws.onmessage = ws.onclose = ws.onerror = null;
+    if (ws.readyState === CONNECTING) {
+      // Closing mid-handshake makes browsers log a failed connection; let it open, then close it.
+      ws.onopen = () => ws.close(code, reason);
+      return;
+    }
+    ws.onopen = null;
+    try {
+      ws.close(code, reason);
+    } catch {
+      // Already closing or closed: it is gone either way.
     }
   }
 

@@ -1,7 +1,6 @@
 // A recorded feed: odds and status changes with the pause before each, from
-// JSON or CSV. Every line is checked before anything is sent, so a bad file
-// is refused whole with the line that is wrong.
-import { readFileSync } from "node:fs";
+// JSON or CSV text. Every line is checked before anything is sent, so a bad
+// file is refused whole with the line that is wrong. Pure: no file system.
 import { oddsFromDecimal } from "../../worker/protocol/units.ts";
 
 export type FeedStep =
@@ -64,11 +63,4 @@ export function parseCsvFeed(text: string): FeedStep[] {
   }
   if (steps.length === 0) throw new Error("the file has no steps");
   return steps;
-}
-
-export function loadFeedFile(path: string): FeedStep[] {
-  const text = readFileSync(path, "utf8");
-  if (path.endsWith(".json")) return parseJsonFeed(text);
-  if (path.endsWith(".csv")) return parseCsvFeed(text);
-  throw new Error("the feed file must end in .json or .csv");
 }

@@ -184,6 +184,7 @@ describe("settlement", () => {
     expect(await ws.next("settled")).toMatchObject({ type: "settled", seq: settle.json.seq, winner: "home" });
     let balance = await ws.next("balance", 5000);
     while (balance.balance !== 100_000 - 1000 + 2500) balance = await ws.next("balance", 5000);
+    expect(await ws.next("bet", 5000)).toMatchObject({ id: win.json.id, status: "won", bet: { status: "won", payout: 2500 } });
     const repeat = await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { winner: "away" } });
     expect(repeat.status).toBe(409);
     expect(repeat.json.error.code).toBe("ALREADY_SETTLED");

@@ -41,6 +41,7 @@ describe("resume", () => {
     const market = await createMarket(admin);
     await pushes(admin, market.id, [2.6, 2.7]);
     const ws = await mustOpen(market.id, { query: `since=2&epoch=${market.epoch}` });
+    expect(await ws.next()).toEqual({ type: "viewers", count: 1 });
     await pushes(admin, market.id, [2.8]);
     expect(await ws.next()).toMatchObject({ type: "odds", seq: 3 });
     ws.close();

@@ -23,7 +23,7 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
     const session = await sessionOf(c);
     if (!session) return fail(ErrorCode.UNAUTHENTICATED, "a valid session token is required");
     if (roles.length > 0 && !roles.includes(session.role)) {
-      return fail(ErrorCode.FORBIDDEN, `this needs a ${roles.join(" or ")} session`);
+      return fail(ErrorCode.FORBIDDEN, `this needs ${roles.map((r) => (r === Role.ADMIN ? "an admin" : "a punter")).join(" or ")} session`);
     }
     c.set("session", session);
     await next();

@@ -7,7 +7,7 @@ import { BetStatus } from "../protocol/codes.ts";
 import type { ServerFrame } from "../protocol/schemas.ts";
 import type { AccountId, Money, SelectionId } from "../protocol/units.ts";
 import { type BetRow, type MarketStore, Phase } from "../market/market-store.ts";
-import { toWireBet } from "./bet-record.ts";
+import { toReply, toWireBet } from "./bet-record.ts";
 import type { FaultPoint } from "./fault-points.ts";
 import type { WalletPort } from "./wallet-port.ts";
 
@@ -67,7 +67,9 @@ export async function payOutstanding({ store, wallets, marketId, notify, checkpo
     }
     await checkpoint("settle:paid");
     store.putBet({ ...row, phase: Phase.DONE, syncedVersion: row.version });
+    // The punter's open sockets hear the outcome at once: the balance first, then the bet.
     if (balance !== null) notify(row.account, { type: "balance", balance });
+    notify(row.account, toReply(row, marketId));
   };
   await Promise.all(Array.from({ length: PARALLEL }, worker));
   return failures + store.betsInPhase(Phase.SETTLE, 1).length;

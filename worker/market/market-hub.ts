@@ -142,11 +142,13 @@ export class MarketHub extends DurableObject<Env> {
    * strings as were sent live) or a snapshot; `seq` is where they end.
    * Synchronous, so no change can land between these frames and the live ones.
    */
-  firstFrames(since: number | null, epoch: string | null): { frames: string[]; seq: number } {
+  firstFrames(since: number | null, epoch: string | null): { frames: string[]; seq: number; viewers: string } {
     const m = this.market;
     const plan = this.replayPlan(since, epoch);
-    if (plan.kind === "snapshot") return { frames: [JSON.stringify(this.snapshotFrame())], seq: m.seq };
-    return { frames: this.framesBetween(plan.after, m.seq).map((f) => f.text), seq: m.seq };
+    // The count as it stands goes to the new socket alone; the throttled broadcast follows for everyone.
+    const viewers = JSON.stringify({ type: "viewers", count: this.viewerCount() + 1 } satisfies ServerFrame);
+    if (plan.kind === "snapshot") return { frames: [JSON.stringify(this.snapshotFrame())], seq: m.seq, viewers };
+    return { frames: this.framesBetween(plan.after, m.seq).map((f) => f.text), seq: m.seq, viewers };
   }
 
   /** Change frames with after < seq <= upTo, from the log. */
@@ -241,6 +243,10 @@ export class MarketHub extends DurableObject<Env> {
     return planResume(ask, this.market.epoch, this.market.seq, this.store.oldestSeq());
   }
 
+  viewerCount(): number {
+    return this.room.count() + this.fanout.viewers();
+  }
+
   viewersChanged(): void {
     const due = Math.max(Date.now(), this.#viewersAt + VIEWERS_EVERY_MS);
     if (this.#viewersDue === null || due < this.#viewersDue) this.#viewersDue = due;
@@ -323,7 +329,7 @@ export class MarketHub extends DurableObject<Env> {
 
   #sendViewers(now: number): void {
     this.#viewersDue = null;
-    const count = this.room.count() + this.fanout.viewers();
+    const count = this.viewerCount();
     if (count === this.#viewersSent) return;
     this.#viewersSent = count;
     this.#viewersAt = now;

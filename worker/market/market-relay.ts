@@ -67,6 +67,7 @@ export class MarketRelay extends DurableObject<Env> {
       const first = await this.#hub().firstFrames(since !== null && /^\d{1,15}$/.test(since) ? Number(since) : null, url.searchParams.get("epoch"));
       for (const text of first.frames) this.room.send(server, text);
       for (const f of this.#recent) if (f.seq !== null && f.seq > first.seq) this.room.send(server, f.text);
+      this.room.send(server, first.viewers);
       this.#report();
       if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + REAP_EVERY_MS);
       return new Response(null, { status: 101, webSocket: client });

@@ -51,12 +51,14 @@ export async function upgradeSocket(hub: MarketHub, request: Request): Promise<R
   const conflateParam = Number(url.searchParams.get("conflateMs") ?? 0);
   const conflateMs = Number.isSafeInteger(conflateParam) ? Math.min(Math.max(conflateParam, 0), 5000) : 0;
 
+  // Nothing from here to the end awaits, so no change can land between the first frames and the live stream.
+  const first = hub.firstFrames(since, epoch);
   const pair = new WebSocketPair();
   const [client, server] = [pair[0], pair[1]];
   hub.room.accept(server, { account, canBet: h.get(HubHeader.CAN_BET) === "1", connectedAt: now, conflateMs });
 
-  // Nothing between accept and here awaits, so no change can land between the first frames and the live stream.
-  for (const text of hub.firstFrames(since, epoch).frames) hub.room.send(server, text);
+  for (const text of first.frames) hub.room.send(server, text);
+  hub.room.send(server, first.viewers);
   hub.viewersChanged();
   return new Response(null, { status: 101, webSocket: client });
 }

@@ -1,0 +1,39 @@
+// Every model of the app, built once and wired together: sockets feed the
+// wallet, the bet slip and "my bets". Components get it through context.
+import { createContext } from "preact";
+import { useContext } from "preact/hooks";
+import { BetSlip } from "./bet-slip.ts";
+import { MarketBook } from "./market-book.ts";
+import { MyBets } from "./my-bets.ts";
+import { Preferences } from "./preferences.ts";
+import { Router } from "./router.ts";
+import { Session } from "./session.ts";
+import { Trader } from "./trader.ts";
+
+export class AppModel {
+  readonly router = new Router();
+  readonly prefs = new Preferences();
+  readonly session = new Session();
+  readonly myBets = new MyBets(this.session);
+  readonly slip = new BetSlip(this.session, this.prefs, () => this.myBets.refreshSoon());
+  readonly book = new MarketBook(this.session, {
+    bet: (frame) => this.slip.onReply(frame),
+    balance: (balance) => this.session.setBalance(balance),
+    settled: () => this.myBets.afterSettlement(),
+    // Session.refresh logs out on a 401; the new (empty) token reconnects every socket as a viewer.
+    unauthorized: () => void this.session.refresh(),
+  });
+  readonly trader = new Trader(this.session, this.book);
+
+  async start(): Promise<void> {
+    await Promise.all([this.session.refresh(), this.book.refresh()]);
+  }
+}
+
+export const AppContext = createContext<AppModel | null>(null);
+
+export function useApp(): AppModel {
+  const app = useContext(AppContext);
+  if (!app) throw new Error("useApp outside <AppContext.Provider>");
+  return app;
+}

@@ -1,0 +1,145 @@
+// One market on screen: its facts as a signal that changes on status and
+// settlement, and one small signal set per selection that changes on every
+// price tick, so a tick touches only that price's text node and class.
+import { batch, signal, type Signal } from "@preact/signals";
+import type { BetBody, Market } from "../../worker/protocol/schemas.ts";
+import { isFinished, MarketSubscription, type ConnectionState, type EdgebookApi, type MarketSubscriptionEvents, type SendResult } from "../sdk/index.ts";
+
+export type Move = "up" | "down";
+/** How long a price keeps its flash class: a little over the 600 ms animation. */
+const FLASH_MS = 700;
+const HISTORY_POINTS = 60;
+
+export class Price {
+  readonly odds: Signal<number>;
+  /** Direction of the last move while it flashes, with a parity bit so back-to-back moves restart the animation. */
+  readonly flash = signal<`${Move}-${0 | 1}` | null>(null);
+  readonly history: Signal<readonly number[]>;
+  #parity: 0 | 1 = 0;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(odds: number) {
+    this.odds = signal(odds);
+    this.history = signal([odds]);
+  }
+
+  set(odds: number): void {
+    const before = this.odds.peek();
+    if (odds === before) return;
+    this.#parity = this.#parity === 0 ? 1 : 0;
+    batch(() => {
+      this.odds.value = odds;
+      this.flash.value = `${odds > before ? "up" : "down"}-${this.#parity}`;
+      this.history.value = [...this.history.peek().slice(1 - HISTORY_POINTS), odds];
+    });
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => (this.flash.value = null), FLASH_MS);
+  }
+}
+
+export type UiConnection = ConnectionState | "idle";
+
+export interface MarketHooks {
+  bet: (frame: MarketSubscriptionEvents["bet"]) => void;
+  balance: (balance: number) => void;
+  settled: (marketId: string) => void;
+  /** The socket was refused a ticket: the session has expired or was revoked. */
+  unauthorized: () => void;
+}
+
+export class LiveMarket {
+  readonly id: string;
+  /** Everything but the live prices, which live in `prices`. */
+  readonly market: Signal<Market>;
+  readonly connection = signal<UiConnection>("idle");
+  readonly viewers = signal<number | null>(null);
+  /** When the socket last became live; a bet sent before then may have lost its answer. */
+  liveSince = 0;
+  readonly #prices = new Map<string, Price>();
+  #sub: MarketSubscription | null = null;
+
+  constructor(market: Market) {
+    this.id = market.id;
+    this.market = signal(market);
+    this.#syncPrices(market);
+  }
+
+  price(selectionId: string): Price {
+    let p = this.#prices.get(selectionId);
+    if (!p) {
+      p = new Price(this.market.peek().selections.find((s) => s.id === selectionId)?.odds ?? 0);
+      this.#prices.set(selectionId, p);
+    }
+    return p;
+  }
+
+  /** Facts from an HTTP listing; ignored while the socket is the source of truth. */
+  update(market: Market): void {
+    if (this.#sub) return;
+    batch(() => {
+      this.market.value = market;
+      this.#syncPrices(market);
+    });
+  }
+
+  connect(api: EdgebookApi, hooks: MarketHooks): void {
+    this.disconnect();
+    const sub = new MarketSubscription(location.origin, this.id, { api });
+    this.#sub = sub;
+    this.connection.value = sub.state;
+    sub.on("state", (state) => {
+      if (state === "live") this.liveSince = Date.now();
+      this.connection.value = state;
+    });
+    sub.on("snapshot", (f) => this.#replace(f.market));
+    sub.on("odds", (f) => {
+      batch(() => {
+        for (const [id, odds] of Object.entries(f.odds)) this.price(id).set(odds);
+      });
+    });
+    sub.on("status", () => this.#replace(sub.market!));
+    sub.on("settled", () => {
+      this.#replace(sub.market!);
+      hooks.settled(this.id);
+    });
+    sub.on("viewers", (f) => (this.viewers.value = f.count));
+    sub.on("bet", hooks.bet);
+    sub.on("balance", (f) => hooks.balance(f.balance));
+    sub.on("invalid", (e) => console.warn(`market ${this.id}: dropped a frame: ${e.message}`));
+    sub.on("failure", (e) => {
+      console.warn(`market ${this.id}: socket gave up: ${e.code} ${e.message}`);
+      if (e.status === 401) hooks.unauthorized();
+    });
+  }
+
+  disconnect(): void {
+    this.#sub?.close();
+    this.#sub = null;
+    this.connection.value = "idle";
+    this.viewers.value = null;
+  }
+
+  get connected(): boolean {
+    return this.#sub !== null;
+  }
+
+  placeBet(bet: BetBody): SendResult {
+    if (!this.#sub) return { ok: false, reason: "offline", message: "not connected" };
+    return this.#sub.placeBet(bet);
+  }
+
+  get finished(): boolean {
+    return isFinished(this.market.peek());
+  }
+
+  #replace(market: Market): void {
+    batch(() => {
+      this.market.value = market;
+      this.#syncPrices(market);
+    });
+  }
+
+  #syncPrices(market: Market): void {
+    for (const s of market.selections) this.price(s.id).set(s.odds);
+  }
+}

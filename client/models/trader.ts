@@ -1,0 +1,57 @@
+// The trader's actions on the book: create, price, suspend, take in play,
+// settle. Each answers with an error sentence or null; the book itself is
+// updated by the market's socket, like every other viewer's.
+import { signal } from "@preact/signals";
+import { MarketStatus } from "../../worker/protocol/codes.ts";
+import type { CreateMarketBody, Market, StatusBody } from "../../worker/protocol/schemas.ts";
+import type { Settlement } from "../sdk/index.ts";
+import type { MarketBook } from "./market-book.ts";
+import type { Session } from "./session.ts";
+
+export type Outcome = string | null;
+
+export class Trader {
+  /** The market the keyboard shortcuts act on. */
+  readonly selectedId = signal<string | null>(null);
+  readonly #session: Session;
+  readonly #book: MarketBook;
+
+  constructor(session: Session, book: MarketBook) {
+    this.#session = session;
+    this.#book = book;
+  }
+
+  createMarket(body: CreateMarketBody): Promise<Outcome> {
+    return this.#run(async (api) => {
+      const market = await api.createMarket(body);
+      this.#book.add(market);
+    });
+  }
+
+  pushOdds(marketId: string, selectionId: string, odds: number): Promise<Outcome> {
+    return this.#run((api) => api.pushOdds(marketId, { [selectionId]: odds }));
+  }
+
+  setStatus(marketId: string, body: StatusBody): Promise<Outcome> {
+    return this.#run((api) => api.setStatus(marketId, body));
+  }
+
+  /** Suspend an open market, reopen a suspended or closed one. */
+  toggleSuspend(market: Market): Promise<Outcome> {
+    const status = market.status === MarketStatus.OPEN ? MarketStatus.SUSPENDED : MarketStatus.OPEN;
+    return this.setStatus(market.id, { status });
+  }
+
+  settle(marketId: string, body: Settlement): Promise<Outcome> {
+    return this.#run((api) => api.settle(marketId, body));
+  }
+
+  async #run(action: (api: Session["api"]["value"]) => Promise<unknown>): Promise<Outcome> {
+    try {
+      await action(this.#session.api.peek());
+      return null;
+    } catch (err) {
+      return err instanceof Error ? err.message : "the request failed";
+    }
+  }
+}
