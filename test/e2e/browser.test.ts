@@ -249,3 +249,18 @@ describe("the page's defences", () => {
     assert.doesNotMatch(html, /<script>(?!<\/script>)/, "no inline script");
   });
 });
+
+describe("the SDK", () => {
+  it("runs the Node example: follows a market and places a bet", async () => {
+    await newMarket("e2e-sdk");
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, [join(ROOT, "examples", "follow-and-bet.ts"), server.url, "e2e-sdk"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    assert.equal(code, 0, out);
+    assert.match(out, /following Match odds at seq 0/);
+    assert.match(out, /bet accepted at 2\.5/);
+  });
+});
