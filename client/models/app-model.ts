@@ -18,7 +18,7 @@ export class AppModel {
   readonly slip = new BetSlip(this.session, this.prefs, () => this.myBets.refreshSoon());
   readonly book = new MarketBook(this.session, {
     bet: (frame) => this.slip.onReply(frame),
-    balance: (balance) => this.session.setBalance(balance),
+    balance: (balance, asOf) => this.session.setBalance(balance, asOf),
     settled: () => this.myBets.afterSettlement(),
     // Session.refresh logs out on a 401; the new (empty) token reconnects every socket as a viewer.
     unauthorized: () => void this.session.refresh(),

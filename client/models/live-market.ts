@@ -41,7 +41,7 @@ export type UiConnection = ConnectionState | "idle";
 
 export interface MarketHooks {
   bet: (frame: MarketSubscriptionEvents["bet"]) => void;
-  balance: (balance: number) => void;
+  balance: (balance: number, asOf?: number) => void;
   settled: (marketId: string) => void;
   /** The socket was refused a ticket: the session has expired or was revoked. */
   unauthorized: () => void;
@@ -104,7 +104,7 @@ export class LiveMarket {
     });
     sub.on("viewers", (f) => (this.viewers.value = f.count));
     sub.on("bet", hooks.bet);
-    sub.on("balance", (f) => hooks.balance(f.balance));
+    sub.on("balance", (f) => hooks.balance(f.balance, f.asOf));
     sub.on("invalid", (e) => console.warn(`market ${this.id}: dropped a frame: ${e.message}`));
     sub.on("failure", (e) => {
       console.warn(`market ${this.id}: socket gave up: ${e.code} ${e.message}`);

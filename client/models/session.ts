@@ -40,7 +40,14 @@ export class Session {
     }
   }
 
-  setBalance(balance: number): void {
+  /** The newest wallet move seen in a balance frame: frames from several markets can cross. */
+  #asOf = 0;
+
+  setBalance(balance: number, asOf?: number): void {
+    if (asOf !== undefined) {
+      if (asOf < this.#asOf) return;
+      this.#asOf = asOf;
+    }
     const account = this.account.value;
     if (account && account.balance !== balance) this.account.value = { ...account, balance };
   }

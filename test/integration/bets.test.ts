@@ -23,7 +23,8 @@ describe("placing bets", () => {
     const ws = await mustOpen(market.id, { token: punter.token });
     await ws.next("snapshot");
     ws.send({ type: "bet", id: "first-bet-1", selectionId: "home", stake: 1000, odds: 2.5 });
-    expect(await ws.next("balance")).toEqual({ type: "balance", balance: 99_000 });
+    // asOf 2: the opening grant is ledger row 1, this stake row 2.
+    expect(await ws.next("balance")).toEqual({ type: "balance", balance: 99_000, asOf: 2 });
     const reply = await ws.next("bet");
     expect(reply).toMatchObject({ id: "first-bet-1", status: "accepted", bet: { stake: 1000, odds: 2.5, payout: 2500, status: "accepted" } });
     const me = await call("GET", "/api/me", { token: punter.token });

@@ -145,7 +145,7 @@ export class BetDesk {
     if (!result.ok) {
       return this.#finish({ ...now, status: BetStatus.REJECTED, reason: RejectReason.INSUFFICIENT_FUNDS, phase: Phase.DONE }, late);
     }
-    this.#d.notify(row.account, { type: "balance", balance: result.balance });
+    this.#d.notify(row.account, { type: "balance", balance: result.balance, asOf: result.asOf });
     if (now.dueAt !== null) {
       const held: BetRow = { ...now, phase: Phase.HELD, version: now.version + 1 };
       store.putBet(held);
@@ -187,7 +187,7 @@ export class BetDesk {
       });
       const latest = store.getBet(row.account, row.id);
       if (latest?.phase === Phase.REFUND) store.putBet({ ...latest, phase: Phase.DONE, syncedVersion: latest.version });
-      if (result.ok && !result.replayed) this.#d.notify(row.account, { type: "balance", balance: result.balance });
+      if (result.ok && !result.replayed) this.#d.notify(row.account, { type: "balance", balance: result.balance, asOf: result.asOf });
     } catch {
       // Left in REFUND: the alarm tries again.
       this.#d.schedule();

@@ -54,21 +54,21 @@ export async function payOutstanding({ store, wallets, marketId, notify, checkpo
   };
   const payOne = async (row: BetRow) => {
     const update = { bet: toWireBet(row, marketId), version: row.version };
-    let balance: number | null = null;
+    let balance: { balance: number; asOf: number } | null = null;
     if (row.status === BetStatus.WON) {
       const r = await wallets.payout(row.account, marketId, row.id, row.payout, update);
       if (!r.ok) throw new Error(`payout refused: ${r.reason}`);
-      if (!r.replayed) balance = r.balance;
+      if (!r.replayed) balance = { balance: r.balance, asOf: r.asOf };
     } else if (row.status === BetStatus.VOID) {
       const r = await wallets.refundStake(row.account, marketId, row.id, update);
-      if (r.ok && !r.replayed) balance = r.balance;
+      if (r.ok && !r.replayed) balance = { balance: r.balance, asOf: r.asOf };
     } else {
       await wallets.recordBet(row.account, update);
     }
     await checkpoint("settle:paid");
     store.putBet({ ...row, phase: Phase.DONE, syncedVersion: row.version });
     // The punter's open sockets hear the outcome at once: the balance first, then the bet.
-    if (balance !== null) notify(row.account, { type: "balance", balance });
+    if (balance !== null) notify(row.account, { type: "balance", ...balance });
     notify(row.account, toReply(row, marketId));
   };
   await Promise.all(Array.from({ length: PARALLEL }, worker));

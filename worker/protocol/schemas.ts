@@ -174,7 +174,12 @@ export const BetReplyFrame = v.object({
   reason: v.optional(v.picklist(values(RejectReason))),
   odds: v.optional(v.number()),
 });
-export const BalanceFrame = v.object({ type: v.literal("balance"), balance: v.number() });
+export const BalanceFrame = v.object({
+  type: v.literal("balance"),
+  balance: v.number(),
+  /** Addition: rises with every move of this wallet; keep the frame with the highest. */
+  asOf: v.optional(v.number()),
+});
 export const ErrorFrame = v.object({ type: v.literal("error"), code: v.string(), message: v.string() });
 
 export const ServerFrame = v.variant("type", [

@@ -11,9 +11,14 @@ export const EntryKind = {
 } as const;
 export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
 
+/**
+ * `asOf` is the number of the newest ledger row when the answer was given: it
+ * rises with every move, so a client that hears of balances from several
+ * markets can keep the newest.
+ */
 export type MoneyResult =
-  | { ok: true; balance: Money; amount: Money; replayed: boolean }
-  | { ok: false; reason: "INSUFFICIENT_FUNDS" | "NO_STAKE"; balance: Money };
+  | { ok: true; balance: Money; amount: Money; replayed: boolean; asOf: number }
+  | { ok: false; reason: "INSUFFICIENT_FUNDS" | "NO_STAKE"; balance: Money; asOf: number };
 
 /** The new balance after applying `delta`, or null if it would go below zero. */
 export function nextBalance(balance: Money, delta: number): Money | null {

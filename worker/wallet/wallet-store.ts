@@ -106,6 +106,12 @@ export class WalletStore {
     this.#sql.exec("INSERT OR IGNORE INTO refusals (key, reason, ts) VALUES (?, ?, ?)", key, reason, ts);
   }
 
+  /** The newest ledger row's number (0 for none): rises with every move. */
+  lastEntry(): number {
+    const r = this.#sql.exec("SELECT COALESCE(MAX(n), 0) AS n FROM ledger").toArray()[0];
+    return r.n as number;
+  }
+
   ledgerSum(): number {
     const r = this.#sql.exec("SELECT COALESCE(SUM(amount), 0) AS s FROM ledger").toArray()[0];
     return r.s as number;

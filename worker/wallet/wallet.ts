@@ -56,7 +56,7 @@ export class Wallet extends DurableObject<Env> {
         // No stake was ever taken: make sure a late debit for this bet cannot take one now.
         store.refuse(stakeKey(marketId, betId), "CANCELLED", Date.now());
         store.upsertBet(update.bet, update.version);
-        return { ok: false, reason: "NO_STAKE", balance: this.#balance() };
+        return { ok: false, reason: "NO_STAKE", balance: this.#balance(), asOf: store.lastEntry() };
       }
       return this.#moveIn(refundKey(marketId, betId), EntryKind.REFUND, -stake.amount, update);
     });
@@ -97,21 +97,21 @@ export class Wallet extends DurableObject<Env> {
   #moveIn(key: string, kind: EntryKind, delta: number, update: BetUpdate): MoneyResult {
     const store = this.#store;
     const account = store.account();
-    if (!account) return { ok: false, reason: "INSUFFICIENT_FUNDS", balance: 0 as Money };
+    if (!account) return { ok: false, reason: "INSUFFICIENT_FUNDS", balance: 0 as Money, asOf: 0 };
     const done = store.entry(key);
     if (done) {
       store.upsertBet(update.bet, update.version);
-      return { ok: true, balance: account.balance, amount: Math.abs(done.amount) as Money, replayed: true };
+      return { ok: true, balance: account.balance, amount: Math.abs(done.amount) as Money, replayed: true, asOf: store.lastEntry() };
     }
     const refused = store.refusal(key);
-    if (refused) return { ok: false, reason: "INSUFFICIENT_FUNDS", balance: account.balance };
+    if (refused) return { ok: false, reason: "INSUFFICIENT_FUNDS", balance: account.balance, asOf: store.lastEntry() };
     const next = nextBalance(account.balance, delta);
     if (next === null) {
       store.refuse(key, "INSUFFICIENT_FUNDS", Date.now());
-      return { ok: false, reason: "INSUFFICIENT_FUNDS", balance: account.balance };
+      return { ok: false, reason: "INSUFFICIENT_FUNDS", balance: account.balance, asOf: store.lastEntry() };
     }
     store.append(key, kind, delta, next, Date.now());
     store.upsertBet(update.bet, update.version);
-    return { ok: true, balance: next, amount: Math.abs(delta) as Money, replayed: false };
+    return { ok: true, balance: next, amount: Math.abs(delta) as Money, replayed: false, asOf: store.lastEntry() };
   }
 }
