@@ -5,12 +5,14 @@
 //
 //   npx node bench/fanout-latency.ts [--sockets 200] [--updates 200] [--rate 20] [--port 8795] [--deflate]
 import { writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { ApiError, createMarket, inBatches, openSession, pushOdds } from "./lib/api.ts";
 import { parseArgs } from "./lib/args.ts";
+import { machineBusySeconds } from "./lib/machine-cpu.ts";
 import { type MarketSocket, closeAll, openMarketSocket } from "./lib/market-socket.ts";
-import { OUT_DIR, startPlatform, stopOnSignal } from "./lib/platform.ts";
+import { OUT_DIR, describeSource, guardRun, startPlatform } from "./lib/platform.ts";
 import { ms, summarize, table } from "./lib/stats.ts";
 import { LADDER } from "../worker/protocol/ladder.ts";
 import { oddsFromDecimal, oddsToDecimal } from "../worker/protocol/units.ts";
@@ -27,7 +29,7 @@ const args = parseArgs(process.argv.slice(2), {
   inflight: 32,
   deflate: false,
   /** Hard limit for the whole run, in seconds. */
-  budget: 90,
+  budget: 60,
 });
 
 const say = (line: string) => process.stdout.write(`[fanout] ${line}\n`);
@@ -62,16 +64,12 @@ interface Receiver {
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 
 async function main(): Promise<number> {
-  const hardStop = setTimeout(() => {
-    say(`run exceeded its ${args.budget} s budget; giving up`);
-    process.exit(2);
-  }, args.budget * 1000);
-  hardStop.unref();
+  const guard = guardRun(args.budget, say);
 
   const started = performance.now();
   const platform = await startPlatform({ port: args.port, label: "fanout" });
-  stopOnSignal(platform);
-  say(`platform up at ${platform.url} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  guard.watch(platform);
+  say(`platform up at ${platform.url} in ${((performance.now() - started) / 1000).toFixed(1)} s; ${describeSource(platform.source)}`);
   let sockets: MarketSocket[] = [];
   try {
     const admin = (await openSession(platform.url, "bench-trader", platform.adminKey)).token;
@@ -121,7 +119,7 @@ async function main(): Promise<number> {
     let inflight = 0;
     let lateStarts = 0;
     const intervalMs = 1000 / args.rate;
-    const cpuBefore = { server: platform.cpuSeconds(), client: process.cpuUsage() };
+    const cpuBefore = { server: platform.cpuSeconds(), client: process.cpuUsage(), machine: machineBusySeconds() };
     const t0 = performance.now();
     const pending: Promise<void>[] = [];
     for (let k = 0; k < total; k++) {
@@ -157,7 +155,9 @@ async function main(): Promise<number> {
     // Bounded wait for the stragglers.
     const drainDeadline = performance.now() + 10_000;
     while (performance.now() < drainDeadline && receivers.some((r) => r.lastSeq < lastSeq && r.closed === null)) await sleep(20);
-    const cpu = { server: platform.cpuSeconds() - cpuBefore.server, client: process.cpuUsage(cpuBefore.client) };
+    const cpu = { server: platform.cpuSeconds() - cpuBefore.server, client: process.cpuUsage(cpuBefore.client), machine: machineBusySeconds() - cpuBefore.machine };
+    const clientCpu = (cpu.client.user + cpu.client.system) / 1e6;
+    const otherCpu = cpu.machine - cpu.server - clientCpu;
 
     const measured = new Set(seqs.slice(args.warmup));
     const latencies: number[] = [];
@@ -205,7 +205,7 @@ async function main(): Promise<number> {
     console.log("");
     say(`POST /odds round trip: p50 ${ms(post.p50)} ms, p99 ${ms(post.p99)} ms; first-to-last socket spread per push: p50 ${ms(spread.p50)} ms, p99 ${ms(spread.p99)} ms`);
     say(`pushes: ${total} sent over ${pushSeconds.toFixed(1)} s (${(total / pushSeconds).toFixed(1)}/s asked ${args.rate}/s), ${lateStarts} started late, ${pushErrors.length} failed, ${noOpPushes} answered without a new seq`);
-    say(`CPU during pushes: server ${cpu.server.toFixed(1)} s, load generator ${((cpu.client.user + cpu.client.system) / 1e6).toFixed(1)} s`);
+    say(`CPU during pushes: server ${cpu.server.toFixed(1)} s, load generator ${clientCpu.toFixed(1)} s, everything else on the machine ${otherCpu.toFixed(1)} s`);
     say(`other frames: ${JSON.stringify(otherFrames)}; sockets closed early: ${closed.length}; server error lines: ${serverErrors.length}`);
 
     const reloads = platform.reloads();
@@ -221,6 +221,7 @@ async function main(): Promise<number> {
       benchmark: "fanout-latency",
       at: new Date().toISOString(),
       config: { ...args },
+      source: platform.source,
       extensions,
       sockets: sockets.length,
       socketOpenSeconds: openSeconds,
@@ -237,7 +238,7 @@ async function main(): Promise<number> {
       gaps,
       duplicates,
       pushes: { sent: total, seconds: pushSeconds, lateStarts, failed: pushErrors.length, noOp: noOpPushes, errors: pushErrors.slice(0, 10) },
-      cpuSeconds: { server: cpu.server, client: (cpu.client.user + cpu.client.system) / 1e6 },
+      cpuSeconds: { server: cpu.server, client: clientCpu, otherProcesses: otherCpu, machineCores: availableParallelism() },
       otherFrames,
       socketsClosedEarly: closed.slice(0, 10),
       serverErrorLines: serverErrors.slice(0, 20),

@@ -1,13 +1,14 @@
 // A throwaway local platform for one benchmark run: `wrangler dev` on an inner
-// port with fresh storage, behind the same peer-address proxy `npm start` uses,
-// with per-address limits raised so the load generator (one address) is not
-// throttled. Wrangler runs in its own process group and is stopped by group.
-import { type ChildProcess, spawn } from "node:child_process";
+// port with fresh storage, over a snapshot of the Worker's sources, behind the
+// same peer-address proxy `npm start` uses, with per-address limits raised so
+// the load generator (one address) is not throttled. Wrangler runs in its own
+// process group and is stopped by group.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startPeerAddressProxy } from "../../scripts/peer-address-proxy.ts";
 
@@ -27,11 +28,26 @@ export interface PlatformOptions {
   label?: string;
   /** How long to wait for /api/health. */
   readyTimeoutMs?: number;
+  /**
+   * Run a copy of worker/ and wrangler.toml taken at start (default), not the
+   * live tree: wrangler dev watches its sources, and an edit mid-run would
+   * reload the Worker and drop every socket. false runs in the repository.
+   */
+  snapshot?: boolean;
+}
+
+export interface SourceInfo {
+  /** The commit checked out, and the files under worker/ (plus wrangler.toml) that differ from it. */
+  commit: string;
+  uncommitted: string[];
+  /** Where wrangler ran: a snapshot copy, or the repository itself. */
+  ranFrom: "snapshot" | "repository";
 }
 
 export interface Platform {
   url: string;
   adminKey: string;
+  source: SourceInfo;
   /** wrangler's combined stdout and stderr. */
   logFile: string;
   /** Lines of the wrangler log that look like Worker errors (log.error, uncaught). */
@@ -104,11 +120,19 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const url = `http://127.0.0.1:${port}`;
   const adminKey = `bench-${randomBytes(12).toString("base64url")}`;
 
-  // The [assets] directory must exist for wrangler to start; an empty one serves no page, which a benchmark never asks for.
-  mkdirSync(join(ROOT, "dist", "client"), { recursive: true });
   mkdirSync(OUT_DIR, { recursive: true });
-
   const work = mkdtempSync(join(tmpdir(), "edgebook-bench-"));
+  const snapshot = opts.snapshot ?? true;
+  const source = sourceInfo(snapshot);
+  let cwd = ROOT;
+  try {
+    if (snapshot) cwd = snapshotSources(join(work, "src"));
+  } catch (err) {
+    rmSync(work, { recursive: true, force: true });
+    throw err;
+  }
+  // The [assets] directory must exist for wrangler to start; an empty one serves no page, which a benchmark never asks for.
+  mkdirSync(join(cwd, "dist", "client"), { recursive: true });
   const persistDir = join(work, "state");
   const envFile = join(work, "worker.env");
   const vars: Record<string, string> = {
@@ -126,7 +150,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const logFile = join(OUT_DIR, `${opts.label ?? "bench"}-wrangler.log`);
   const logFd = openSync(logFile, "w");
   const child = spawn(
-    join(ROOT, "node_modules", ".bin", "wrangler"),
+    join(cwd, "node_modules", ".bin", "wrangler"),
     [
       "dev",
       "--ip", "127.0.0.1",
@@ -137,11 +161,18 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       "--show-interactive-dev-session=false",
     ],
     {
-      cwd: ROOT,
+      cwd,
       // Its own process group: workerd is a grandchild, and only killing the group stops it.
       detached: true,
       stdio: ["ignore", logFd, logFd],
-      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true" },
+      env: {
+        ...process.env,
+        // wrangler's `#!/usr/bin/env node` then finds the Node running this benchmark (>= 22.12), not an older system one.
+        PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}`,
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
+        WRANGLER_SEND_METRICS: "false",
+        WRANGLER_HIDE_BANNER: "true",
+      },
     },
   );
   closeSync(logFd);
@@ -179,6 +210,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   return {
     url,
     adminKey,
+    source,
     logFile,
     reloads: () => logSinceReady().split("Reloading local server").length - 1,
     errorLines: () =>
@@ -216,13 +248,74 @@ function groupCpuSeconds(pgid: number): number {
 /** USER_HZ: 100 on every mainstream Linux build. */
 const CLOCK_TICKS = 100;
 
-/** Stop the platform on Ctrl-C or a kill, so no wrangler group outlives the benchmark. */
-export function stopOnSignal(platform: Platform): void {
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    process.once(sig, () => {
-      const hard = setTimeout(() => process.exit(130), 5_000);
-      hard.unref();
-      void platform.stop().finally(() => process.exit(130));
-    });
+/**
+ * Copy what wrangler bundles into `dir` and return `dir`: worker/, wrangler.toml,
+ * and the packages that end up in the bundle (the runtime dependencies, and
+ * wrangler for its middleware templates) as real copies; every other package
+ * is a link. The bundler watches every file it read and the package.json and
+ * tsconfig.json of every folder above them, so a linked hono would tie the
+ * bundle to the repository's own package.json: an edit there, or a tool writing
+ * into node_modules, would reload the Worker mid-run.
+ */
+function snapshotSources(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(ROOT, "worker"), join(dir, "worker"), { recursive: true });
+  for (const file of ["wrangler.toml", "package.json", "tsconfig.json"]) {
+    if (existsSync(join(ROOT, file))) cpSync(join(ROOT, file), join(dir, file));
   }
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  const copied = new Set(["wrangler", ...Object.keys(pkg.dependencies ?? {})]);
+  const fill = (from: string, to: string, scope: string) => {
+    mkdirSync(to, { recursive: true });
+    for (const entry of readdirSync(from)) {
+      if (entry.startsWith(".")) continue;
+      if (entry.startsWith("@")) fill(join(from, entry), join(to, entry), `${entry}/`);
+      else if (copied.has(scope + entry)) cpSync(join(from, entry), join(to, entry), { recursive: true });
+      else symlinkSync(join(from, entry), join(to, entry));
+    }
+  };
+  fill(join(ROOT, "node_modules"), join(dir, "node_modules"), "");
+  mkdirSync(join(dir, "node_modules", ".bin"));
+  symlinkSync(join("..", "wrangler", "bin", "wrangler.js"), join(dir, "node_modules", ".bin", "wrangler"));
+  return dir;
+}
+
+function sourceInfo(snapshot: boolean): SourceInfo {
+  const git = (...a: string[]) => spawnSync("git", a, { cwd: ROOT, encoding: "utf8", timeout: 5_000 }).stdout ?? "";
+  return {
+    commit: git("rev-parse", "HEAD").trim() || "unknown",
+    uncommitted: git("status", "--porcelain", "--", "worker", "wrangler.toml").split("\n").filter(Boolean).map((l) => l.slice(3)),
+    ranFrom: snapshot ? "snapshot" : "repository",
+  };
+}
+
+/** One line naming the code under test. */
+export function describeSource(s: SourceInfo): string {
+  const dirty = s.uncommitted.length > 0 ? ` with ${s.uncommitted.length} uncommitted file(s) under worker/` : "";
+  return `code under test: ${s.commit.slice(0, 10)}${dirty}, run from a ${s.ranFrom}`;
+}
+
+/**
+ * The run's guard rails: a hard time limit, and Ctrl-C or a kill. Either one
+ * stops the platform (so no wrangler group outlives the benchmark) and exits,
+ * with a backstop in case stopping hangs.
+ */
+export function guardRun(budgetSeconds: number, say: (line: string) => void): { watch(platform: Platform): void } {
+  let platform: Platform | null = null;
+  const bail = (code: number) => {
+    const backstop = setTimeout(() => process.exit(code), 5_000);
+    backstop.unref();
+    void (platform?.stop() ?? Promise.resolve()).finally(() => process.exit(code));
+  };
+  const limit = setTimeout(() => {
+    say(`run exceeded its ${budgetSeconds} s budget; stopping`);
+    bail(2);
+  }, budgetSeconds * 1000);
+  limit.unref();
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => bail(130));
+  return {
+    watch: (p) => {
+      platform = p;
+    },
+  };
 }
