@@ -118,28 +118,26 @@ describe("heartbeats and reaping", () => {
     ws.close();
   });
 
-  it("closes sockets that have been silent for 60 s and counts viewers again", async () => {
+  it("closes sockets that have been silent for 60 s, also when the alarm wakes a hibernated hub", async () => {
     const admin = await adminSession();
     const market = await createMarket(admin);
     const silent = await mustOpen(market.id);
     const chatty = await mustOpen(market.id);
     await silent.next("snapshot");
     await chatty.next("snapshot");
-    // Age the silent socket's connection; the chatty one has just pinged.
+    // Age both connections; the chatty one then pings, which the runtime notes without waking the hub.
     await runInDurableObject(hubStub(market.id), (hub: MarketHub, state) => {
-      for (const ws of state.getWebSockets()) {
-        const a = hub.room.attachment(ws);
-        ws.serializeAttachment({ ...a, connectedAt: Date.now() - 61_000 });
-      }
+      for (const ws of state.getWebSockets()) ws.serializeAttachment({ ...hub.room.attachment(ws), connectedAt: Date.now() - 61_000 });
     });
+    await evictDurableObject(hubStub(market.id));
     chatty.send("ping");
     await new Promise((r) => setTimeout(r, 50));
-    const closed = await runInDurableObject(hubStub(market.id), (hub: MarketHub) => hub.room.reap(Date.now()));
-    expect(closed).toBe(1);
+    expect(await runDurableObjectAlarm(hubStub(market.id))).toBe(true);
     expect((await silent.closedWith()).code).toBe(4000);
     let v = await chatty.next("viewers", 4000);
     while (v.count !== 1) v = await chatty.next("viewers", 4000);
     expect(v.count).toBe(1);
+    expect(chatty.closed).toBeNull();
     chatty.close();
   });
 });

@@ -93,8 +93,11 @@ export class BetDesk {
     return this.#debit(row, false);
   }
 
-  /** Alarm work: delays that ended, sagas a crash interrupted, wallet views to bring up to date. */
-  async reconcile(): Promise<void> {
+  /**
+   * Alarm work: delays that ended, sagas a crash interrupted, wallet views to
+   * bring up to date. Returns how many bets still have money work left.
+   */
+  async reconcile(): Promise<number> {
     const { store } = this.#d;
     const now = this.#d.now();
     const work: Promise<unknown>[] = [];
@@ -112,6 +115,8 @@ export class BetDesk {
       if (row.phase === Phase.DONE) work.push(this.#sync(row));
     }
     await Promise.allSettled(work);
+    const stuck = (row: BetRow) => !this.#inFlight.has(row.id);
+    return store.betsInPhase(Phase.DEBIT).filter(stuck).length + store.betsInPhase(Phase.REFUND).filter(stuck).length;
   }
 
   /** When reconcile should next run, or null when no bet needs the hub. */

@@ -39,8 +39,11 @@ export class MarketHub extends DurableObject<Env> {
   #viewersSent = -1;
   #viewersAt = 0;
   #viewersDue: number | null = null;
-  /** Reaping runs on the alarm at most every REAP_EVERY_MS; the first, one period after a wake. */
-  #reapAt = Date.now() + REAP_EVERY_MS;
+  /** Reaping runs on the alarm at most every REAP_EVERY_MS; a woken hub reaps on its first alarm. */
+  #reapAt = 0;
+  /** After an alarm that left money work undone: wait this long, doubling, before the next. */
+  #retryMs = 0;
+  #notBefore = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -61,8 +64,15 @@ export class MarketHub extends DurableObject<Env> {
       now: Date.now,
       checkpoint: (name) => this.faults.hit(name),
     });
-    // After a crash or an eviction, re-arm the alarm for whatever stored work is due.
-    if (this.#market) this.schedule();
+    // After a crash or an eviction, re-arm the alarm for whatever stored work is due, but
+    // never move an alarm that is already set: this instance may have been woken to run it,
+    // and changing it now would cancel that run.
+    if (this.#market) {
+      void ctx.blockConcurrencyWhile(async () => {
+        this.#alarmAt = await ctx.storage.getAlarm();
+        this.schedule();
+      });
+    }
   }
 
   get market(): book.MarketState {
@@ -142,11 +152,11 @@ export class MarketHub extends DurableObject<Env> {
    * strings as were sent live) or a snapshot; `seq` is where they end.
    * Synchronous, so no change can land between these frames and the live ones.
    */
-  firstFrames(since: number | null, epoch: string | null): { frames: string[]; seq: number; viewers: string } {
+  firstFrames(since: number | null, epoch: string | null, counted = false): { frames: string[]; seq: number; viewers: string } {
     const m = this.market;
     const plan = this.replayPlan(since, epoch);
-    // The count as it stands goes to the new socket alone; the throttled broadcast follows for everyone.
-    const viewers = JSON.stringify({ type: "viewers", count: this.viewerCount() + 1 } satisfies ServerFrame);
+    // The count as it stands, with the new socket (a relay's is counted already), to that socket alone.
+    const viewers = JSON.stringify({ type: "viewers", count: this.viewerCount() + (counted ? 0 : 1) } satisfies ServerFrame);
     if (plan.kind === "snapshot") return { frames: [JSON.stringify(this.snapshotFrame())], seq: m.seq, viewers };
     return { frames: this.framesBetween(plan.after, m.seq).map((f) => f.text), seq: m.seq, viewers };
   }
@@ -215,13 +225,18 @@ export class MarketHub extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     this.#alarmAt = null;
+    let behind = false;
     try {
       const now = Date.now();
       if (this.#viewersDue !== null && this.#viewersDue <= now) this.#sendViewers(now);
-      if (this.#market) await this.#runMarketWork(now);
+      if (this.#market) behind = await this.#runMarketWork(now);
     } catch (err) {
+      behind = true;
       log.error("hub.alarm", err, { market: this.#market?.id });
     } finally {
+      // Work a failing wallet left undone is retried with a growing pause, not in a tight loop.
+      this.#retryMs = behind ? Math.min(Math.max(this.#retryMs * 2, 500), 30_000) : 0;
+      this.#notBefore = behind ? Date.now() + this.#retryMs : 0;
       this.schedule();
     }
   }
@@ -261,8 +276,10 @@ export class MarketHub extends DurableObject<Env> {
       candidates.push((this.store.getMeta(FEED_SEEN) ?? 0) + m.feedTimeoutMs);
     }
     if (this.room.count() > 0) candidates.push(Math.max(this.#reapAt, Date.now() + REAP_EVERY_MS));
-    const next = Math.min(...candidates.filter((t): t is number => t !== null));
-    if (!Number.isFinite(next) || next === this.#alarmAt) return;
+    const next = Math.max(Math.min(...candidates.filter((t): t is number => t !== null)), this.#notBefore);
+    if (!Number.isFinite(next)) return;
+    // An earlier alarm still to come covers this: it reschedules when it runs. Saves a write per bet.
+    if (this.#alarmAt !== null && this.#alarmAt <= next && this.#alarmAt > Date.now()) return;
     this.#alarmAt = next;
     void this.ctx.storage.setAlarm(next);
   }
@@ -294,7 +311,8 @@ export class MarketHub extends DurableObject<Env> {
     if (this.market.feedTimeoutMs > 0) this.store.setMeta(FEED_SEEN, Date.now());
   }
 
-  async #runMarketWork(now: number): Promise<void> {
+  /** The alarm's market work; true when money work is left undone (a wallet failed). */
+  async #runMarketWork(now: number): Promise<boolean> {
     const m = this.market;
     if (m.feedTimeoutMs > 0 && m.status === MarketStatus.OPEN) {
       const seen = this.store.getMeta(FEED_SEEN) ?? 0;
@@ -306,8 +324,9 @@ export class MarketHub extends DurableObject<Env> {
       this.#reapAt = now + REAP_EVERY_MS;
       if (this.room.reap(now) > 0) this.viewersChanged();
     }
-    await payOutstanding(this.#payDeps());
-    await this.desk.reconcile();
+    const unpaid = await payOutstanding(this.#payDeps());
+    const unfinished = await this.desk.reconcile();
+    return unpaid > 0 || unfinished > 0;
   }
 
   #payDeps() {

@@ -64,7 +64,9 @@ export class MarketRelay extends DurableObject<Env> {
       const [client, server] = [pair[0], pair[1]];
       this.room.accept(server, { account: null, canBet: false, connectedAt: Date.now(), conflateMs: 0 });
       // The hub answers from its log up to its current seq; publishes that land meanwhile wait in #recent.
-      const first = await this.#hub().firstFrames(since !== null && /^\d{1,15}$/.test(since) ? Number(since) : null, url.searchParams.get("epoch"));
+      const position = since !== null && /^\d{1,15}$/.test(since) ? Number(since) : null;
+      // The hub counted this socket when it placed it here.
+      const first = await this.#hub().firstFrames(position, url.searchParams.get("epoch"), true);
       for (const text of first.frames) this.room.send(server, text);
       for (const f of this.#recent) if (f.seq !== null && f.seq > first.seq) this.room.send(server, f.text);
       this.room.send(server, first.viewers);

@@ -63,6 +63,9 @@ CREATE TABLE IF NOT EXISTS bets (
   PRIMARY KEY (account, id)
 );
 CREATE INDEX IF NOT EXISTS bets_phase ON bets (phase, due_at);
+-- Only bets with work left: the alarm's question stays cheap however many bets are done.
+CREATE INDEX IF NOT EXISTS bets_open ON bets (placed_at)
+  WHERE phase != 'done' OR (synced_version < version AND synced_version >= 0);
 CREATE TABLE IF NOT EXISTS tickets (jti TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
 `;

@@ -16,7 +16,7 @@ export interface Attachment {
 }
 
 export const FRAMES_PER_SECOND = 20;
-/** Frames over the limit in one window before the socket is closed for flooding. */
+/** Frames refused in a row for the limit before the socket is closed for flooding. */
 export const FLOOD_STRIKES = 40;
 export const IDLE_MS = 60_000;
 export const REAP_EVERY_MS = 30_000;
@@ -25,9 +25,10 @@ const TAG_ALL = "all";
 const TAG_CONFLATED = "con";
 const accountTag = (a: AccountId) => `acct:${a}`;
 
+/** The times of a socket's last FRAMES_PER_SECOND admitted frames, oldest first, as a ring. */
 interface Meter {
-  windowStart: number;
-  count: number;
+  times: number[];
+  next: number;
   strikes: number;
   lastMessageAt: number;
 }
@@ -95,22 +96,30 @@ export class SocketRoom {
     }
   }
 
-  /** Count a frame against the socket's budget of FRAMES_PER_SECOND. */
+  /**
+   * A sliding one-second window, exact: a frame is admitted when fewer than
+   * FRAMES_PER_SECOND frames were admitted in the second before it. A client
+   * that paces itself at 20 a second is never refused, and no second ever
+   * admits 21.
+   */
   admit(ws: WebSocket, now: number): Admit {
     let m = this.#meters.get(ws);
     if (!m) {
-      m = { windowStart: now, count: 0, strikes: 0, lastMessageAt: now };
+      m = { times: [], next: 0, strikes: 0, lastMessageAt: now };
       this.#meters.set(ws, m);
     }
     m.lastMessageAt = now;
-    if (now - m.windowStart >= 1000) {
-      // A calm second forgives earlier strikes; a flood keeps adding to them.
-      if (m.count <= FRAMES_PER_SECOND) m.strikes = 0;
-      m.windowStart = now;
-      m.count = 0;
+    if (m.times.length < FRAMES_PER_SECOND) {
+      m.times.push(now);
+      return "ok";
     }
-    m.count++;
-    if (m.count <= FRAMES_PER_SECOND) return "ok";
+    // m.times[m.next] is the oldest of the last FRAMES_PER_SECOND admitted frames.
+    if (now - m.times[m.next] >= 1000) {
+      m.times[m.next] = now;
+      m.next = (m.next + 1) % FRAMES_PER_SECOND;
+      m.strikes = 0;
+      return "ok";
+    }
     m.strikes++;
     return m.strikes > FLOOD_STRIKES ? "flooding" : "limited";
   }

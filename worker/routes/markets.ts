@@ -8,6 +8,7 @@ import { ErrorCode, fail } from "../errors.ts";
 import type { HubResult } from "../market/market-hub.ts";
 import { BetBody, CreateMarketBody, OddsBody, SettleBody, StatusBody } from "../protocol/schemas.ts";
 import type { Market, MarketEvent } from "../protocol/schemas.ts";
+import { log } from "../log.ts";
 import { readBody } from "./body.ts";
 
 /** A hub's refusal becomes the contract's error; success passes through. */
@@ -24,8 +25,14 @@ async function existing(env: Env, id: string) {
 export const marketRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const ids = await catalog(c.env).list();
-    const markets = await Promise.all(ids.map((id) => hub(c.env, id).getMarket()));
-    return c.json({ markets: markets.filter((m): m is Market => m !== null) });
+    // One hub that cannot answer leaves its market out of the list, not the whole list.
+    const answers = await Promise.allSettled(ids.map((id) => hub(c.env, id).getMarket()));
+    const markets: Market[] = [];
+    for (const [i, a] of answers.entries()) {
+      if (a.status === "fulfilled" && a.value) markets.push(a.value as Market);
+      else if (a.status === "rejected") log.warn("markets.list", { market: ids[i], error: String(a.reason) });
+    }
+    return c.json({ markets });
   })
   .post("/", adminOnly, async (c) => {
     const body = await readBody(c, CreateMarketBody);
