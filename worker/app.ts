@@ -2,7 +2,7 @@
 // routes, and the one onError that turns every failure into the contract's
 // error shape. No stack or internal detail ever leaves.
 import { Hono } from "hono";
-import { configOf } from "./config.ts";
+import { MissingSecret, configOf } from "./config.ts";
 import type { AppEnv } from "./context.ts";
 import { AppError, ErrorCode, errorBody } from "./errors.ts";
 import { log } from "./log.ts";
@@ -42,6 +42,10 @@ export function buildApp() {
   app.notFound((c) => c.json(errorBody(ErrorCode.NOT_FOUND, "no such route"), 404));
   app.onError((err, c) => {
     if (err instanceof AppError) return c.json(errorBody(err.code, err.message), err.status);
+    if (err instanceof MissingSecret) {
+      log.error("config", err, { requestId: c.get("requestId") });
+      return c.json(errorBody(ErrorCode.INTERNAL, "the server is not configured for sessions"), 500);
+    }
     log.error("http.unhandled", err, { requestId: c.get("requestId"), path: c.req.path });
     return c.json(errorBody(ErrorCode.INTERNAL, "internal error"), 500);
   });

@@ -1,8 +1,12 @@
-// The Worker's settings from its environment, with the safe local defaults
-// the start script prints. Parsed once per isolate.
+// The Worker's settings from its environment. Secrets have no built-in
+// fallback: a deploy that forgets them fails closed (no admin, no sessions)
+// instead of running with a key anyone could read here. `npm start` makes
+// random local ones and prints the admin key.
 export interface Config {
-  adminKey: string;
-  sessionSecret: string;
+  /** null: no admin sessions can be opened (the server fails closed). */
+  adminKey: string | null;
+  /** null: no session can be signed or checked; such requests answer 500. */
+  sessionSecret: string | null;
   /** Exact origins allowed to open sockets; empty means only the server's own. */
   allowedOrigins: string[];
   socketsPer10s: number;
@@ -12,8 +16,10 @@ export interface Config {
   relayAfter: number;
 }
 
-export const LOCAL_ADMIN_KEY = "local-admin-key";
-export const LOCAL_SESSION_SECRET = "local-session-secret-change-me-in-production";
+/** Secrets shorter than this are refused as if unset. */
+const MIN_SECRET = 8;
+
+const secret = (value: string | undefined) => (value && value.length >= MIN_SECRET ? value : null);
 
 function positive(value: string | undefined, fallback: number): number {
   const n = Number(value);
@@ -23,8 +29,8 @@ function positive(value: string | undefined, fallback: number): number {
 export function configOf(env: Env): Config {
   const vars = env as unknown as Record<string, string | undefined>;
   return {
-    adminKey: vars.ADMIN_KEY || LOCAL_ADMIN_KEY,
-    sessionSecret: vars.SESSION_SECRET || LOCAL_SESSION_SECRET,
+    adminKey: secret(vars.ADMIN_KEY),
+    sessionSecret: secret(vars.SESSION_SECRET),
     allowedOrigins: (vars.ALLOWED_ORIGINS ?? "")
       .split(",")
       .map((s) => s.trim())
@@ -34,4 +40,16 @@ export function configOf(env: Env): Config {
     maxSocketsPerAccount: positive(vars.MAX_SOCKETS_PER_ACCOUNT, 8),
     relayAfter: positive(vars.RELAY_AFTER, 5000),
   };
+}
+
+/** The signing secret, or a 500 that says the server is not configured (logged, never detailed to clients). */
+export function signingSecret(config: Config): string {
+  if (config.sessionSecret === null) throw new MissingSecret();
+  return config.sessionSecret;
+}
+
+export class MissingSecret extends Error {
+  constructor() {
+    super("SESSION_SECRET is not set (or shorter than 8 characters)");
+  }
 }

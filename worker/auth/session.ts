@@ -3,6 +3,7 @@
 // ADMIN_KEY; the role is inside the signed token, so no client can claim it.
 import type { Context, MiddlewareHandler } from "hono";
 import { ErrorCode, fail } from "../errors.ts";
+import { signingSecret } from "../config.ts";
 import type { AppEnv } from "../context.ts";
 import { Role } from "../protocol/codes.ts";
 import { type SessionClaims, verify } from "./tokens.ts";
@@ -15,7 +16,7 @@ export function bearer(header: string | undefined): string | null {
 export async function sessionOf(c: Context<AppEnv>): Promise<SessionClaims | null> {
   const token = bearer(c.req.header("authorization"));
   if (!token) return null;
-  return verify(token, "session", c.get("config").sessionSecret, Date.now());
+  return verify(token, "session", signingSecret(c.get("config")), Date.now());
 }
 
 export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {

@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { clientAddress } from "../auth/client-address.ts";
 import { anySession } from "../auth/session.ts";
 import { SESSION_TTL_MS, sameSecret, sign } from "../auth/tokens.ts";
+import { signingSecret } from "../config.ts";
 import type { AppEnv } from "../context.ts";
 import { ErrorCode, fail } from "../errors.ts";
 import { allow } from "../limiter/limiter.ts";
@@ -26,7 +27,9 @@ export const sessionRoutes = new Hono<AppEnv>()
     const body = await readBody(c, SessionBody);
     let role: Role = Role.PUNTER;
     if (body.adminKey !== undefined) {
-      if (!(await sameSecret(body.adminKey, config.adminKey))) fail(ErrorCode.UNAUTHENTICATED, "wrong admin key");
+      if (config.adminKey === null || !(await sameSecret(body.adminKey, config.adminKey))) {
+        fail(ErrorCode.UNAUTHENTICATED, "wrong admin key");
+      }
       role = Role.ADMIN;
     }
     const id = `acc-${crypto.randomUUID()}` as AccountId;
@@ -34,7 +37,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     const now = Date.now();
     const token = await sign(
       { typ: "session", sub: id, name: body.name, role, iat: now, exp: now + SESSION_TTL_MS },
-      config.sessionSecret,
+      signingSecret(config),
     );
     return c.json({ token, account }, 201);
   })

@@ -9,6 +9,7 @@ import { bearer } from "../auth/session.ts";
 import { TICKET_TTL_MS, sign, verify } from "../auth/tokens.ts";
 import { anySession } from "../auth/session.ts";
 import { hub, marketExists } from "../catalog/markets.ts";
+import { signingSecret } from "../config.ts";
 import type { AppEnv } from "../context.ts";
 import { ErrorCode, fail } from "../errors.ts";
 import { allow } from "../limiter/limiter.ts";
@@ -22,7 +23,7 @@ export const socketRoutes = new Hono<AppEnv>()
     const s = c.get("session");
     const ticket = await sign(
       { typ: "ticket", sub: s.sub, role: s.role, mkt: id, jti: crypto.randomUUID(), exp: Date.now() + TICKET_TTL_MS },
-      c.get("config").sessionSecret,
+      signingSecret(c.get("config")),
     );
     return c.json({ ticket }, 201);
   })
@@ -49,14 +50,14 @@ export const socketRoutes = new Hono<AppEnv>()
     const ticket = url.searchParams.get("ticket");
     const token = bearer(req.headers.get("authorization") ?? undefined);
     if (ticket !== null) {
-      const claims = await verify(ticket, "ticket", config.sessionSecret, now);
+      const claims = await verify(ticket, "ticket", signingSecret(config), now);
       if (!claims || claims.mkt !== id) fail(ErrorCode.UNAUTHENTICATED, "ticket is invalid, expired or for another market");
       headers.set(HubHeader.ACCOUNT, claims!.sub);
       headers.set(HubHeader.CAN_BET, claims!.role === Role.PUNTER ? "1" : "0");
       headers.set(HubHeader.TICKET, claims!.jti);
       headers.set(HubHeader.TICKET_EXPIRES, String(claims!.exp));
     } else if (token !== null) {
-      const claims = await verify(token, "session", config.sessionSecret, now);
+      const claims = await verify(token, "session", signingSecret(config), now);
       if (!claims) fail(ErrorCode.UNAUTHENTICATED, "session token is invalid or expired");
       headers.set(HubHeader.ACCOUNT, claims!.sub);
       headers.set(HubHeader.CAN_BET, claims!.role === Role.PUNTER ? "1" : "0");
