@@ -60,6 +60,19 @@ describe("placing bets", () => {
     ws.close();
   });
 
+  it("treats the same id on another market as the same bet: the first answer, no second debit", async () => {
+    const { admin, market, punter } = await setup();
+    const other = await createMarket(admin);
+    const body = { id: "one-id-two-markets", selectionId: "home", stake: 700, odds: 2.5 };
+    const first = await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body });
+    expect(first.json.status).toBe("accepted");
+    const again = await call("POST", `/api/markets/${other.id}/bets`, { token: punter.token, body });
+    expect(again.json).toMatchObject({ id: body.id, status: "accepted", bet: { marketId: market.id, stake: 700 } });
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(99_300);
+    expect(await betsOf(other.id)).toEqual([]);
+    await checkMoney([punter.account.id], [market.id, other.id]);
+  });
+
   it("applies the accept policies: exact refuses a moved price, better takes a better one, any takes any", async () => {
     const { admin, market, punter } = await setup();
     await call("POST", `/api/markets/${market.id}/odds`, { token: admin, body: { odds: { home: 2.6 } } });

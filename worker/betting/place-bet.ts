@@ -147,6 +147,17 @@ export class BetDesk {
     // Another path (the reconciler, a retry) may have finished this bet while we waited.
     const now = store.getBet(row.account, row.id);
     if (!now || now.phase !== Phase.DEBIT) return toReply(now ?? row, this.#marketId);
+    if (!result.ok && result.reason === "DUPLICATE") {
+      // The same id from the same account, first used on another market: that bet's answer, and no bet here.
+      store.dropBet(row.account, row.id);
+      const first = result.first;
+      const reply: BetReplyFrame = first
+        ? { type: "bet", id: row.id, status: first.status, bet: first }
+        : { type: "bet", id: row.id, status: BetStatus.PENDING };
+      if (first?.reason) reply.reason = first.reason;
+      if (late) this.#d.notify(row.account, reply);
+      return reply;
+    }
     if (!result.ok) {
       return this.#finish({ ...now, status: BetStatus.REJECTED, reason: RejectReason.INSUFFICIENT_FUNDS, phase: Phase.DONE }, late);
     }

@@ -180,6 +180,11 @@ export class MarketStore {
     );
   }
 
+  /** Forget a bet that turned out not to be this market's (its id belongs to another market). */
+  dropBet(account: AccountId, id: BetId): void {
+    this.#sql.exec("DELETE FROM bets WHERE account = ? AND id = ?", account, id);
+  }
+
   markSynced(account: AccountId, id: BetId, version: number): void {
     this.#sql.exec(
       "UPDATE bets SET synced_version = MAX(synced_version, ?) WHERE account = ? AND id = ?",

@@ -1,6 +1,7 @@
 // The wallet's rules, pure: what each money operation does to a balance.
 // Every operation is keyed; the key makes it idempotent and names it in the
 // ledger. A refund can only return a stake that was taken, and only once.
+import type { Bet } from "../protocol/schemas.ts";
 import type { Money } from "../protocol/units.ts";
 
 export const EntryKind = {
@@ -18,7 +19,9 @@ export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
  */
 export type MoneyResult =
   | { ok: true; balance: Money; amount: Money; replayed: boolean; asOf: number }
-  | { ok: false; reason: "INSUFFICIENT_FUNDS" | "NO_STAKE"; balance: Money; asOf: number };
+  | { ok: false; reason: "INSUFFICIENT_FUNDS" | "NO_STAKE"; balance: Money; asOf: number }
+  /** The account already used this bet id on another market: `first` is that bet as the wallet knows it. */
+  | { ok: false; reason: "DUPLICATE"; balance: Money; asOf: number; first: Bet | null };
 
 /** The new balance after applying `delta`, or null if it would go below zero. */
 export function nextBalance(balance: Money, delta: number): Money | null {

@@ -20,6 +20,8 @@ CREATE TABLE IF NOT EXISTS bets (
   bet TEXT NOT NULL, PRIMARY KEY (market_id, bet_id)
 );
 CREATE INDEX IF NOT EXISTS bets_placed ON bets (placed_at);
+-- A bet id is the account's idempotency key across every market: the first market to debit it owns it.
+CREATE TABLE IF NOT EXISTS bet_ids (bet_id TEXT PRIMARY KEY, market_id TEXT NOT NULL);
 -- The ledger is append-only: no row is ever changed or removed.
 CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
@@ -143,6 +145,19 @@ export class WalletStore {
       version,
       JSON.stringify(bet),
     );
+  }
+
+  /** Claim a bet id for a market; the market that holds it already if another one does. */
+  claimBetId(betId: string, marketId: string): string | null {
+    const row = this.#sql.exec("SELECT market_id FROM bet_ids WHERE bet_id = ?", betId).toArray()[0];
+    if (row) return row.market_id === marketId ? null : (row.market_id as string);
+    this.#sql.exec("INSERT INTO bet_ids (bet_id, market_id) VALUES (?, ?)", betId, marketId);
+    return null;
+  }
+
+  bet(marketId: string, betId: string): Bet | null {
+    const row = this.#sql.exec("SELECT bet FROM bets WHERE market_id = ? AND bet_id = ?", marketId, betId).toArray()[0];
+    return row ? (JSON.parse(row.bet as string) as Bet) : null;
   }
 
   bets(limit: number): Bet[] {

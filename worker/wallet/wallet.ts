@@ -42,9 +42,26 @@ export class Wallet extends DurableObject<Env> {
     return a ? { id: a.accountId, name: a.name, role: a.role, balance: a.balance } : null;
   }
 
-  /** Take a bet's stake. Replays the first answer for the same bet. */
-  debitStake(marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult> {
-    return this.#move(stakeKey(marketId, betId), EntryKind.STAKE, -amount, update);
+  /**
+   * Take a bet's stake. Replays the first answer for the same bet; refuses a
+   * bet id this account already used on another market, naming that bet.
+   */
+  async debitStake(marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult> {
+    const store = this.#store;
+    const result = store.transact((): MoneyResult => {
+      const owner = store.claimBetId(betId, marketId);
+      if (owner !== null) {
+        return { ok: false, reason: "DUPLICATE", balance: this.#balance(), asOf: store.lastEntry(), first: store.bet(owner, betId) };
+      }
+      const moved = this.#moveIn(stakeKey(marketId, betId), EntryKind.STAKE, -amount, update);
+      if (!moved.ok && moved.reason === "INSUFFICIENT_FUNDS") {
+        // Known as refused at once, so a retry of this id on another market can be told so.
+        store.upsertBet({ ...update.bet, status: "rejected", reason: "INSUFFICIENT_FUNDS", payout: 0 }, update.version);
+      }
+      return moved;
+    });
+    await this.faults.hit("wallet:committed");
+    return result;
   }
 
   /** Give back exactly the stake that was taken for this bet, once. */
