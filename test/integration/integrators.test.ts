@@ -56,3 +56,30 @@ describe("the audit trail", () => {
     expect((await call("GET", `/api/markets/${market.id}/events`, { token })).status).toBe(403);
   });
 });
+
+describe("the trader's exposure", () => {
+  it("sums accepted bets per selection and what each outcome would cost the book", async () => {
+    const admin = await adminSession();
+    const market = await createMarket(admin);
+    const a = await punterSession("a");
+    const b = await punterSession("b");
+    const bet = (token: string, selectionId: string, stake: number, odds: number) =>
+      call("POST", `/api/markets/${market.id}/bets`, { token, body: { id: `exp-${selectionId}-${stake}-${odds * 100}`, selectionId, stake, odds } });
+    await bet(a.token, "home", 1000, 2.5);
+    await bet(b.token, "home", 2000, 2.5);
+    await bet(b.token, "away", 3000, 2.9);
+    const r = await call("GET", `/api/markets/${market.id}/exposure`, { token: admin });
+    expect(r.status).toBe(200);
+    expect(r.json.exposure).toEqual({
+      marketId: market.id,
+      totalStake: 6000,
+      pendingBets: 0,
+      selections: [
+        { id: "home", bets: 2, stake: 3000, payout: 7500, profitIfWins: -1500 },
+        { id: "draw", bets: 0, stake: 0, payout: 0, profitIfWins: 6000 },
+        { id: "away", bets: 1, stake: 3000, payout: 8700, profitIfWins: -2700 },
+      ],
+    });
+    expect((await call("GET", `/api/markets/${market.id}/exposure`, { token: a.token })).status).toBe(403);
+  });
+});

@@ -4,7 +4,17 @@
 // the sockets (socket-room) and the bet flows (betting/).
 import { DurableObject } from "cloudflare:workers";
 import { ErrorCode, MarketStatus } from "../protocol/codes.ts";
-import type { BetBody, BetReplyFrame, ChangeFrame, CreateMarketBody, Market, MarketEvent, ServerFrame, StatusBody } from "../protocol/schemas.ts";
+import type {
+  BetBody,
+  BetReplyFrame,
+  ChangeFrame,
+  CreateMarketBody,
+  Exposure,
+  Market,
+  MarketEvent,
+  ServerFrame,
+  StatusBody,
+} from "../protocol/schemas.ts";
 import type { AccountId, SelectionId } from "../protocol/units.ts";
 import { BetDesk } from "../betting/place-bet.ts";
 import { markSettlement, payOutstanding } from "../betting/settle.ts";
@@ -141,6 +151,23 @@ export class MarketHub extends DurableObject<Env> {
   async placeBet(account: AccountId, body: BetBody): Promise<BetReplyFrame | null> {
     if (!this.#market) return null;
     return this.desk.place(account, body);
+  }
+
+  /** Open bets and what each outcome would cost the book. */
+  exposure(): Exposure | null {
+    if (!this.#market) return null;
+    const rows = new Map(this.store.exposure().map((r) => [r.selectionId, r]));
+    const totalStake = [...rows.values()].reduce((sum, r) => sum + r.stake, 0);
+    return {
+      marketId: this.#market.id,
+      totalStake,
+      pendingBets: this.store.betsInPhase("held").length + this.store.betsInPhase("debit").length,
+      selections: this.#market.selections.map((s) => {
+        const r = rows.get(s.id);
+        const payout = r?.payout ?? 0;
+        return { id: s.id, bets: r?.bets ?? 0, stake: r?.stake ?? 0, payout, profitIfWins: totalStake - payout };
+      }),
+    };
   }
 
   events(after: number, limit: number): MarketEvent[] {

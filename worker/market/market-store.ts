@@ -238,6 +238,17 @@ export class MarketStore {
     this.#sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)", key, value);
   }
 
+  /** Accepted bets per selection: how many, their stakes, and what they would return. */
+  exposure(): { selectionId: string; bets: number; stake: number; payout: number }[] {
+    return this.#sql
+      .exec(
+        `SELECT selection_id, COUNT(*) AS bets, SUM(stake) AS stake, SUM(payout) AS payout
+         FROM bets WHERE status = 'accepted' GROUP BY selection_id`,
+      )
+      .toArray()
+      .map((r) => ({ selectionId: r.selection_id as string, bets: r.bets as number, stake: r.stake as number, payout: r.payout as number }));
+  }
+
   acceptedBets(): BetRow[] {
     return this.#sql.exec("SELECT * FROM bets WHERE status = 'accepted'").toArray().map(toBet);
   }

@@ -129,6 +129,26 @@ export const BetSchema = v.object({
   reason: v.optional(v.picklist(values(RejectReason))),
   dueAt: v.optional(v.number()),
 });
+/** Addition: the trader's view of a market's open book. */
+export const ExposureSchema = v.object({
+  marketId: v.string(),
+  /** Stakes of every accepted, unsettled bet: the book keeps them whatever wins. */
+  totalStake: v.number(),
+  pendingBets: v.number(),
+  selections: v.array(
+    v.object({
+      id: v.string(),
+      bets: v.number(),
+      stake: v.number(),
+      /** What the book pays if this selection wins. */
+      payout: v.number(),
+      /** The book's result if this selection wins: totalStake - payout (negative is a loss). */
+      profitIfWins: v.number(),
+    }),
+  ),
+});
+export type Exposure = v.InferOutput<typeof ExposureSchema>;
+
 export const MarketEventSchema = v.looseObject({
   seq: v.number(),
   ts: v.number(),

@@ -80,6 +80,12 @@ export const marketRoutes = new Hono<AppEnv>()
     if (!reply) return fail(ErrorCode.NOT_FOUND, "no such market");
     return c.json(reply);
   })
+  .get("/:id/exposure", adminOnly, async (c) => {
+    const stub = await existing(c.env, c.req.param("id"));
+    const exposure = await stub.exposure();
+    if (!exposure) return fail(ErrorCode.NOT_FOUND, "no such market");
+    return c.json({ exposure });
+  })
   .get("/:id/events", adminOnly, async (c) => {
     const after = pageParam(c.req.query("after"), -1, -1, Number.MAX_SAFE_INTEGER);
     const limit = pageParam(c.req.query("limit"), 100, 1, 1000);

@@ -137,6 +137,14 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { 101: { description: "Switching protocols" }, ...errors(400, 401, 403, 404, 429) },
         },
       },
+      "/api/markets/{id}/exposure": {
+        get: {
+          summary: "Open bets per selection and the book's result if each wins (admin)",
+          security: session,
+          parameters: [idParam],
+          responses: { ...ok(200, "Exposure", obj({ exposure: json(s.ExposureSchema) })), ...errors(401, 403, 404) },
+        },
+      },
       "/api/markets/{id}/events": {
         get: {
           summary: "The market's event log, oldest first, paged (admin)",
