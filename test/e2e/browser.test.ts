@@ -264,3 +264,33 @@ describe("the SDK", () => {
     assert.match(out, /bet accepted at 2\.5/);
   });
 });
+
+describe("the odds feed tool", () => {
+  const runFeed = async (args: string[]) => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, [join(ROOT, "scripts", "feed.ts"), "--url", server.url, "--admin-key", ADMIN_KEY, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    return { code, out };
+  };
+
+  it("pushes a recorded CSV feed as an admin, and refuses a bad file with the line that is wrong", async () => {
+    await newMarket("e2e-feed");
+    const { writeFileSync } = await import("node:fs");
+    const good = join(work, "feed.csv");
+    writeFileSync(good, "afterMs,selection,odds\n0,home,2.4\n10,away,3.2\n10,status,suspended\n");
+    const ran = await runFeed(["--market", "e2e-feed", "--file", good]);
+    assert.equal(ran.code, 0, ran.out);
+    const { market } = await api("GET", "/api/markets/e2e-feed");
+    assert.equal(market.status, "suspended");
+    assert.deepEqual(market.selections.map((s: { odds: number }) => s.odds), [2.4, 3.2]);
+    const bad = join(work, "bad.csv");
+    writeFileSync(bad, "afterMs,selection,odds\n0,home,2.4\n5,away,lots\n");
+    const refused = await runFeed(["--market", "e2e-feed", "--file", bad]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.out, /line 3: odds for away/);
+    assert.equal((await api("GET", "/api/markets/e2e-feed")).market.seq, market.seq, "a bad file changes nothing");
+  });
+});
