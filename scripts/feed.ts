@@ -3,7 +3,7 @@
 //   npm run feed -- --market <id> --file odds.csv|odds.json [--url http://127.0.0.1:8787] [--admin-key KEY]
 //   npm run feed -- --market <id> --random [--every-ms 2000] [--duration-s 60]
 import { parseArgs } from "node:util";
-import { AdminClient } from "./admin-client.ts";
+import { EdgebookApi } from "../client/sdk/index.ts";
 import { readFileSync } from "node:fs";
 import { type FeedStep, parseCsvFeed, parseJsonFeed } from "./feed/feed-file.ts";
 import { randomWalk } from "./feed/random-walk.ts";
@@ -35,9 +35,9 @@ async function main(): Promise<number> {
   }
   const url = values.url ?? `http://127.0.0.1:${process.env.PORT ?? 8787}`;
   const adminKey = values["admin-key"] ?? process.env.ADMIN_KEY ?? localSecrets().adminKey;
-  const admin = new AdminClient(url);
+  const admin = new EdgebookApi(url);
   try {
-    await admin.login(adminKey);
+    await admin.session("feed", adminKey);
   } catch (err) {
     console.error(`cannot open an admin session at ${url}: ${(err as Error).message}`);
     return 1;
@@ -55,10 +55,8 @@ async function main(): Promise<number> {
       await new Promise((r) => setTimeout(r, step.afterMs));
       for (const id of markets) {
         try {
-          const path = "odds" in step ? `/api/markets/${id}/odds` : `/api/markets/${id}/status`;
-          const body = "odds" in step ? { odds: step.odds } : { status: step.status };
-          const { seq } = await admin.request("POST", path, body);
-          await admin.request("POST", `/api/markets/${id}/feed/heartbeat`);
+          const seq = "odds" in step ? await admin.pushOdds(id, step.odds) : await admin.setStatus(id, { status: step.status });
+          await admin.feedHeartbeat(id);
           console.log(`step ${i + 1} ${id}: seq ${seq}`);
         } catch (err) {
           console.error(`step ${i + 1} ${id}: ${(err as Error).message}`);

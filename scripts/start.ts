@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { AdminClient } from "./admin-client.ts";
+import { ApiError, EdgebookApi } from "../client/sdk/index.ts";
 import { DEMO_MARKETS } from "./demo-book.ts";
 import { randomWalk } from "./feed/random-walk.ts";
 import { localSecrets } from "./local-secrets.ts";
@@ -62,7 +62,7 @@ const wrangler: ChildProcess = spawn(
 
 // Quiet by default: request lines and the Worker's info logs only with EDGEBOOK_VERBOSE=1.
 const quiet = (line: string) =>
-  !verbose && (/"level":"info"/.test(line) || /\[wrangler:info\]/.test(line) || /^\s*$/.test(line) || /Ready on|⎔|Your Worker has access|env\.|Binding|Durable Object|Environment Variable|Using vars|Starting local server|▲|Reloading/.test(line));
+  !verbose && (/"level":"info"/.test(line) || /\[wrangler:info\]/.test(line) || /^\s*$/.test(line) || /Ready on|⎔|Your Worker has access|env\.|Binding|Durable Object|Environment Variable|Using vars|Using secrets|Starting local server|▲|Reloading/.test(line));
 for (const stream of [wrangler.stdout, wrangler.stderr]) {
   if (!stream) continue;
   createInterface({ input: stream }).on("line", (line) => {
@@ -122,14 +122,14 @@ say(
 );
 
 if (settings.DEMO === "on" && !stopping) {
-  const admin = new AdminClient(origin);
-  await admin.login(settings.ADMIN_KEY, "demo-feed");
+  const admin = new EdgebookApi(origin);
+  await admin.session("demo-feed", settings.ADMIN_KEY);
   for (const market of DEMO_MARKETS) {
     try {
-      await admin.request("POST", "/api/markets", market);
+      await admin.createMarket(market);
       say(`seeded demo market ${market.id}`);
     } catch (err) {
-      if ((err as { code?: string }).code !== "MARKET_EXISTS") say(`seeding ${market.id}: ${(err as Error).message}`);
+      if (!(err instanceof ApiError && err.code === "MARKET_EXISTS")) say(`seeding ${market.id}: ${(err as Error).message}`);
     }
   }
   say("demo feed running: odds move every few seconds (DEMO=off for an empty book). Ctrl-C stops.");

@@ -2,7 +2,7 @@
 // occasional suspension (a goal, a VAR check), and the feed heartbeat that
 // keeps a market's watchdog quiet. Bounded by the caller's AbortSignal.
 import { stepOdds } from "../../worker/protocol/ladder.ts";
-import type { AdminClient } from "../admin-client.ts";
+import type { EdgebookApi } from "../../client/sdk/index.ts";
 
 export interface WalkOptions {
   markets: string[];
@@ -25,13 +25,14 @@ const sleep = (ms: number, signal: AbortSignal) =>
     }, { once: true });
   });
 
-export async function randomWalk(admin: AdminClient, opts: WalkOptions): Promise<void> {
+/** `admin` is an SDK client holding an admin session. */
+export async function randomWalk(admin: EdgebookApi, opts: WalkOptions): Promise<void> {
   const rnd = opts.random ?? Math.random;
   const every = opts.everyMs ?? 3000;
   const log = opts.log ?? (() => {});
   const beats = (async () => {
     while (!opts.signal.aborted) {
-      await Promise.allSettled(opts.markets.map((id) => admin.request("POST", `/api/markets/${id}/feed/heartbeat`)));
+      await Promise.allSettled(opts.markets.map((id) => admin.feedHeartbeat(id)));
       await sleep(opts.heartbeatMs ?? 5000, opts.signal);
     }
   })();
@@ -39,22 +40,22 @@ export async function randomWalk(admin: AdminClient, opts: WalkOptions): Promise
     await sleep(rnd() * every, opts.signal);
     while (!opts.signal.aborted) {
       try {
-        const { market } = await admin.request("GET", `/api/markets/${id}`);
+        const market = await admin.market(id);
         if (market.status === "settled" || market.status === "voided") return;
         if (market.status === "suspended" && market.reason?.startsWith("feed lost")) {
-          await admin.request("POST", `/api/markets/${id}/status`, { status: "open" });
+          await admin.setStatus(id, { status: "open" });
         } else if (market.status === "open" && rnd() < (opts.suspendChance ?? 0.04)) {
-          await admin.request("POST", `/api/markets/${id}/status`, { status: "suspended", reason: "demo: incident" });
+          await admin.setStatus(id, { status: "suspended", reason: "demo: incident" });
           log(`${id}: suspended`);
           await sleep(2000 + rnd() * 3000, opts.signal);
-          await admin.request("POST", `/api/markets/${id}/status`, { status: "open" });
+          await admin.setStatus(id, { status: "open" });
           log(`${id}: open`);
         } else if (market.status === "open") {
           const odds: Record<string, number> = {};
           for (const s of market.selections) {
             if (rnd() < 0.6) odds[s.id] = stepOdds(Math.round(s.odds * 100), rnd() < 0.5 ? -1 : 1) / 100;
           }
-          if (Object.keys(odds).length > 0) await admin.request("POST", `/api/markets/${id}/odds`, { odds });
+          if (Object.keys(odds).length > 0) await admin.pushOdds(id, odds);
         }
       } catch (err) {
         log(`${id}: ${(err as Error).message}`);
