@@ -6,6 +6,7 @@ import type { AcceptPolicy } from "../protocol/codes.ts";
 import type { ChangeFrame } from "../protocol/schemas.ts";
 import type { AccountId, BetId, Money, Odds } from "../protocol/units.ts";
 import type { MarketState } from "./market-book.ts";
+import { SqlStore } from "../storage/sql-store.ts";
 
 /** Where a bet stands in its saga, beside the status the punter sees. */
 export const Phase = {
@@ -92,31 +93,22 @@ function toBet(r: Row): BetRow {
   };
 }
 
-export class MarketStore {
-  readonly #sql: SqlStorage;
-  readonly #storage: DurableObjectStorage;
-
+export class MarketStore extends SqlStore {
   constructor(storage: DurableObjectStorage) {
-    this.#storage = storage;
-    this.#sql = storage.sql;
-    this.#sql.exec(SCHEMA);
-  }
-
-  transact<T>(fn: () => T): T {
-    return this.#storage.transactionSync(fn);
+    super(storage, SCHEMA);
   }
 
   loadMarket(): MarketState | null {
-    const row = this.#sql.exec("SELECT state FROM market WHERE id = 1").toArray()[0];
+    const row = this.sql.exec("SELECT state FROM market WHERE id = 1").toArray()[0];
     return row ? (JSON.parse(row.state as string) as MarketState) : null;
   }
 
   saveMarket(m: MarketState): void {
-    this.#sql.exec("INSERT OR REPLACE INTO market (id, state) VALUES (1, ?)", JSON.stringify(m));
+    this.sql.exec("INSERT OR REPLACE INTO market (id, state) VALUES (1, ?)", JSON.stringify(m));
   }
 
   appendEvent(e: StoredEvent): void {
-    this.#sql.exec(
+    this.sql.exec(
       "INSERT INTO events (seq, ts, type, by, frame) VALUES (?, ?, ?, ?, ?)",
       e.seq,
       e.ts,
@@ -128,14 +120,14 @@ export class MarketStore {
 
   /** Events after `seq`, oldest first. */
   eventsAfter(seq: number, limit: number): StoredEvent[] {
-    return this.#sql
+    return this.sql
       .exec("SELECT seq, ts, type, by, frame FROM events WHERE seq > ? ORDER BY seq LIMIT ?", seq, limit)
       .toArray() as unknown as StoredEvent[];
   }
 
   /** The oldest seq still held, or null for an empty log. */
   oldestSeq(): number | null {
-    const row = this.#sql.exec("SELECT MIN(seq) AS s FROM events").toArray()[0];
+    const row = this.sql.exec("SELECT MIN(seq) AS s FROM events").toArray()[0];
     return (row?.s as number | null) ?? null;
   }
 
@@ -144,7 +136,7 @@ export class MarketStore {
    * at or after `olderThan`. Always a prefix, so what remains is contiguous.
    */
   trimEvents(keep: number, olderThan: number): void {
-    this.#sql.exec(
+    this.sql.exec(
       `DELETE FROM events WHERE seq <= MIN(
          (SELECT MAX(seq) FROM events) - ?,
          (SELECT COALESCE(MAX(seq), -1) FROM events WHERE ts < ?))`,
@@ -154,12 +146,12 @@ export class MarketStore {
   }
 
   getBet(account: AccountId, id: BetId): BetRow | null {
-    const row = this.#sql.exec("SELECT * FROM bets WHERE account = ? AND id = ?", account, id).toArray()[0];
+    const row = this.sql.exec("SELECT * FROM bets WHERE account = ? AND id = ?", account, id).toArray()[0];
     return row ? toBet(row) : null;
   }
 
   putBet(b: BetRow): void {
-    this.#sql.exec(
+    this.sql.exec(
       `INSERT OR REPLACE INTO bets (account, id, selection_id, stake, odds, accept, status, phase, reason, payout,
         placed_at, settled_at, due_at, version, synced_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       b.account,
@@ -182,11 +174,11 @@ export class MarketStore {
 
   /** Forget a bet that turned out not to be this market's (its id belongs to another market). */
   dropBet(account: AccountId, id: BetId): void {
-    this.#sql.exec("DELETE FROM bets WHERE account = ? AND id = ?", account, id);
+    this.sql.exec("DELETE FROM bets WHERE account = ? AND id = ?", account, id);
   }
 
   markSynced(account: AccountId, id: BetId, version: number): void {
-    this.#sql.exec(
+    this.sql.exec(
       "UPDATE bets SET synced_version = MAX(synced_version, ?) WHERE account = ? AND id = ?",
       version,
       account,
@@ -195,7 +187,7 @@ export class MarketStore {
   }
 
   betsInPhase(phase: Phase, limit = 500): BetRow[] {
-    return this.#sql
+    return this.sql
       .exec("SELECT * FROM bets WHERE phase = ? ORDER BY placed_at LIMIT ?", phase, limit)
       .toArray()
       .map(toBet);
@@ -203,7 +195,7 @@ export class MarketStore {
 
   /** Bets whose latest state the wallet has not confirmed (only those that reached a wallet). */
   unsyncedBets(limit = 500): BetRow[] {
-    return this.#sql
+    return this.sql
       .exec("SELECT * FROM bets WHERE synced_version < version AND synced_version >= 0 LIMIT ?", limit)
       .toArray()
       .map(toBet);
@@ -214,7 +206,7 @@ export class MarketStore {
    * unanswered for `graceMs`, a refund or payment owed, a wallet view behind.
    */
   nextBetWork(now: number, graceMs: number): number | null {
-    const row = this.#sql
+    const row = this.sql
       .exec(
         `SELECT MIN(CASE phase
            WHEN 'held' THEN due_at
@@ -230,17 +222,17 @@ export class MarketStore {
   }
 
   getMeta(key: string): number | null {
-    const row = this.#sql.exec("SELECT v FROM meta WHERE k = ?", key).toArray()[0];
+    const row = this.sql.exec("SELECT v FROM meta WHERE k = ?", key).toArray()[0];
     return row ? (row.v as number) : null;
   }
 
   setMeta(key: string, value: number): void {
-    this.#sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)", key, value);
+    this.sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)", key, value);
   }
 
   /** Accepted bets per selection: how many, their stakes, and what they would return. */
   exposure(): { selectionId: string; bets: number; stake: number; payout: number }[] {
-    return this.#sql
+    return this.sql
       .exec(
         `SELECT selection_id, COUNT(*) AS bets, SUM(stake) AS stake, SUM(payout) AS payout
          FROM bets WHERE status = 'accepted' GROUP BY selection_id`,
@@ -250,18 +242,18 @@ export class MarketStore {
   }
 
   acceptedBets(): BetRow[] {
-    return this.#sql.exec("SELECT * FROM bets WHERE status = 'accepted'").toArray().map(toBet);
+    return this.sql.exec("SELECT * FROM bets WHERE status = 'accepted'").toArray().map(toBet);
   }
 
   allBets(): BetRow[] {
-    return this.#sql.exec("SELECT * FROM bets ORDER BY placed_at DESC").toArray().map(toBet);
+    return this.sql.exec("SELECT * FROM bets ORDER BY placed_at DESC").toArray().map(toBet);
   }
 
   /** Record a ticket as spent; false if it was spent before. Expired entries are swept here too. */
   spendTicket(jti: string, expiresAt: number, now: number): boolean {
-    this.#sql.exec("DELETE FROM tickets WHERE expires_at < ?", now);
+    this.sql.exec("DELETE FROM tickets WHERE expires_at < ?", now);
     // RETURNING names the row only if it was inserted (rowsWritten would count index writes too).
-    const inserted = this.#sql
+    const inserted = this.sql
       .exec("INSERT INTO tickets (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO NOTHING RETURNING jti", jti, expiresAt)
       .toArray();
     return inserted.length === 1;

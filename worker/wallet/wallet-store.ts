@@ -4,6 +4,7 @@ import type { Bet } from "../protocol/schemas.ts";
 import type { Role } from "../protocol/codes.ts";
 import type { Money } from "../protocol/units.ts";
 import type { EntryKind } from "./ledger.ts";
+import { SqlStore } from "../storage/sql-store.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS account (
@@ -43,28 +44,30 @@ export interface LedgerEntry {
   ts: number;
 }
 
-export class WalletStore {
-  readonly #sql: SqlStorage;
-  readonly #storage: DurableObjectStorage;
+function toEntry(r: Record<string, SqlStorageValue>): LedgerEntry {
+  return {
+    n: r.n as number,
+    key: r.key as string,
+    kind: r.kind as EntryKind,
+    amount: r.amount as number,
+    balanceAfter: r.balance_after as Money,
+    ts: r.ts as number,
+  };
+}
 
+export class WalletStore extends SqlStore {
   constructor(storage: DurableObjectStorage) {
-    this.#storage = storage;
-    this.#sql = storage.sql;
-    this.#sql.exec(SCHEMA);
-  }
-
-  transact<T>(fn: () => T): T {
-    return this.#storage.transactionSync(fn);
+    super(storage, SCHEMA);
   }
 
   account(): AccountRow | null {
-    const r = this.#sql.exec("SELECT account_id, name, role, balance FROM account WHERE id = 1").toArray()[0];
+    const r = this.sql.exec("SELECT account_id, name, role, balance FROM account WHERE id = 1").toArray()[0];
     if (!r) return null;
     return { accountId: r.account_id as string, name: r.name as string, role: r.role as Role, balance: r.balance as Money };
   }
 
   createAccount(accountId: string, name: string, role: Role, now: number): void {
-    this.#sql.exec(
+    this.sql.exec(
       "INSERT INTO account (id, account_id, name, role, balance, created_at) VALUES (1, ?, ?, ?, 0, ?)",
       accountId,
       name,
@@ -74,26 +77,18 @@ export class WalletStore {
   }
 
   entry(key: string): LedgerEntry | null {
-    const r = this.#sql.exec("SELECT * FROM ledger WHERE key = ?", key).toArray()[0];
-    if (!r) return null;
-    return {
-      n: r.n as number,
-      key: r.key as string,
-      kind: r.kind as EntryKind,
-      amount: r.amount as number,
-      balanceAfter: r.balance_after as Money,
-      ts: r.ts as number,
-    };
+    const r = this.sql.exec("SELECT * FROM ledger WHERE key = ?", key).toArray()[0];
+    return r ? toEntry(r) : null;
   }
 
   refusal(key: string): string | null {
-    const r = this.#sql.exec("SELECT reason FROM refusals WHERE key = ?", key).toArray()[0];
+    const r = this.sql.exec("SELECT reason FROM refusals WHERE key = ?", key).toArray()[0];
     return r ? (r.reason as string) : null;
   }
 
   /** Append a ledger row and move the balance to match, in the caller's transaction. */
   append(key: string, kind: EntryKind, amount: number, balanceAfter: Money, ts: number): void {
-    this.#sql.exec(
+    this.sql.exec(
       "INSERT INTO ledger (key, kind, amount, balance_after, ts) VALUES (?, ?, ?, ?, ?)",
       key,
       kind,
@@ -101,41 +96,34 @@ export class WalletStore {
       balanceAfter,
       ts,
     );
-    this.#sql.exec("UPDATE account SET balance = ? WHERE id = 1", balanceAfter);
+    this.sql.exec("UPDATE account SET balance = ? WHERE id = 1", balanceAfter);
   }
 
   refuse(key: string, reason: string, ts: number): void {
-    this.#sql.exec("INSERT OR IGNORE INTO refusals (key, reason, ts) VALUES (?, ?, ?)", key, reason, ts);
+    this.sql.exec("INSERT OR IGNORE INTO refusals (key, reason, ts) VALUES (?, ?, ?)", key, reason, ts);
   }
 
   /** The newest ledger row's number (0 for none): rises with every move. */
   lastEntry(): number {
-    const r = this.#sql.exec("SELECT COALESCE(MAX(n), 0) AS n FROM ledger").toArray()[0];
+    const r = this.sql.exec("SELECT COALESCE(MAX(n), 0) AS n FROM ledger").toArray()[0];
     return r.n as number;
   }
 
   ledgerSum(): number {
-    const r = this.#sql.exec("SELECT COALESCE(SUM(amount), 0) AS s FROM ledger").toArray()[0];
+    const r = this.sql.exec("SELECT COALESCE(SUM(amount), 0) AS s FROM ledger").toArray()[0];
     return r.s as number;
   }
 
   ledger(limit: number): LedgerEntry[] {
-    return this.#sql
+    return this.sql
       .exec("SELECT * FROM ledger ORDER BY n DESC LIMIT ?", limit)
       .toArray()
-      .map((r) => ({
-        n: r.n as number,
-        key: r.key as string,
-        kind: r.kind as EntryKind,
-        amount: r.amount as number,
-        balanceAfter: r.balance_after as Money,
-        ts: r.ts as number,
-      }));
+      .map(toEntry);
   }
 
   /** Keep the newest version of a bet the hub has told us about. */
   upsertBet(bet: Bet, version: number): void {
-    this.#sql.exec(
+    this.sql.exec(
       `INSERT INTO bets (market_id, bet_id, placed_at, version, bet) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (market_id, bet_id) DO UPDATE SET version = excluded.version, bet = excluded.bet
        WHERE excluded.version > bets.version`,
@@ -149,19 +137,19 @@ export class WalletStore {
 
   /** Claim a bet id for a market; the market that holds it already if another one does. */
   claimBetId(betId: string, marketId: string): string | null {
-    const row = this.#sql.exec("SELECT market_id FROM bet_ids WHERE bet_id = ?", betId).toArray()[0];
+    const row = this.sql.exec("SELECT market_id FROM bet_ids WHERE bet_id = ?", betId).toArray()[0];
     if (row) return row.market_id === marketId ? null : (row.market_id as string);
-    this.#sql.exec("INSERT INTO bet_ids (bet_id, market_id) VALUES (?, ?)", betId, marketId);
+    this.sql.exec("INSERT INTO bet_ids (bet_id, market_id) VALUES (?, ?)", betId, marketId);
     return null;
   }
 
   bet(marketId: string, betId: string): Bet | null {
-    const row = this.#sql.exec("SELECT bet FROM bets WHERE market_id = ? AND bet_id = ?", marketId, betId).toArray()[0];
+    const row = this.sql.exec("SELECT bet FROM bets WHERE market_id = ? AND bet_id = ?", marketId, betId).toArray()[0];
     return row ? (JSON.parse(row.bet as string) as Bet) : null;
   }
 
   bets(limit: number): Bet[] {
-    return this.#sql
+    return this.sql
       .exec("SELECT bet FROM bets ORDER BY placed_at DESC, rowid DESC LIMIT ?", limit)
       .toArray()
       .map((r) => JSON.parse(r.bet as string) as Bet);
