@@ -22,6 +22,8 @@ export const IDLE_MS = 60_000;
 export const REAP_EVERY_MS = 30_000;
 
 const TAG_ALL = "all";
+/** Sockets that take every odds frame as it happens; the rest take conflated ones. */
+const TAG_LIVE = "live";
 const TAG_CONFLATED = "con";
 const accountTag = (a: AccountId) => `acct:${a}`;
 
@@ -46,7 +48,7 @@ export class SocketRoom {
   accept(ws: WebSocket, attachment: Attachment): void {
     const tags = [TAG_ALL];
     if (attachment.account) tags.push(accountTag(attachment.account));
-    if (attachment.conflateMs > 0) tags.push(TAG_CONFLATED);
+    tags.push(attachment.conflateMs > 0 ? TAG_CONFLATED : TAG_LIVE);
     // acceptWebSocket (not ws.accept) lets the object hibernate with the socket open.
     this.#ctx.acceptWebSocket(ws, tags);
     ws.serializeAttachment(attachment);
@@ -64,12 +66,13 @@ export class SocketRoom {
     return this.#ctx.getWebSockets(accountTag(account)).length;
   }
 
-  /** One string for every live (not conflated) socket; a socket that fails is closed, the rest go on. */
+  /**
+   * One string to every socket (or only to those not conflating odds); a
+   * socket that fails is closed and the rest go on. The runtime's tag index
+   * picks the sockets: no per-socket test on the hot path.
+   */
   broadcast(text: string, includeConflated: boolean): void {
-    for (const ws of this.#ctx.getWebSockets(TAG_ALL)) {
-      if (!includeConflated && this.#ctx.getTags(ws).includes(TAG_CONFLATED)) continue;
-      this.send(ws, text);
-    }
+    for (const ws of this.#ctx.getWebSockets(includeConflated ? TAG_ALL : TAG_LIVE)) this.send(ws, text);
   }
 
   conflated(): WebSocket[] {
