@@ -25,7 +25,9 @@
 //             admin-odds-input-<m>-<s>, admin-odds-set-<m>-<s>, admin-suspend-<id>, admin-close-<id>,
 //             admin-delay-<id>, admin-inplay-<id>, admin-delay-apply-<id>, admin-winner-<id>,
 //             admin-settle-<id>, admin-void-<id>, admin-confirm-dialog, admin-confirm-ok,
-//             admin-confirm-cancel
+//             admin-confirm-cancel,
+//             admin-exposure-<id>, admin-exposure-row-<m>-<s> (data-profit in cents, data-worst),
+//             admin-exposure-total-<id> (data-total-stake in cents, data-pending)
 import { AdminConsole } from "./components/AdminConsole.tsx";
 import { BetSlip } from "./components/BetSlip.tsx";
 import { Header } from "./components/Header.tsx";

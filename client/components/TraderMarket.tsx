@@ -1,5 +1,6 @@
-// One market on the trader's console: prices per selection, suspend/resume,
-// in play with its bet delay, close, and settle or void behind a confirmation.
+// One market on the trader's console: prices per selection beside the live
+// book, suspend/resume, in play with its bet delay, close, and settle or void
+// behind a confirmation.
 // Selecting the panel (click or focus) makes it the target of the "s" shortcut.
 import { useSignal } from "@preact/signals";
 import { MarketStatus } from "../../worker/protocol/codes.ts";
@@ -9,6 +10,7 @@ import type { LiveMarket } from "../models/live-market.ts";
 import { href } from "../models/router.ts";
 import { ConfirmDialog } from "./ConfirmDialog.tsx";
 import { ConnectionBadge } from "./ConnectionBadge.tsx";
+import { ExposureTable } from "./ExposureTable.tsx";
 import { MarketBadges } from "./MarketBadges.tsx";
 import { OddsControl } from "./OddsControl.tsx";
 
@@ -73,17 +75,20 @@ export function TraderMarket({ live, error, report }: Props) {
         <ConnectionBadge state={live.connection} testId={`admin-connection-${id}`} />
       </header>
 
-      <div class="tm-odds">
-        {market.selections.map((s) => (
-          <OddsControl
-            key={s.id}
-            live={live}
-            selectionId={s.id}
-            name={s.name}
-            disabled={finished}
-            push={(sel, odds) => void run(() => trader.pushOdds(id, sel, odds))}
-          />
-        ))}
+      <div class="tm-body">
+        <div class="tm-odds">
+          {market.selections.map((s) => (
+            <OddsControl
+              key={s.id}
+              live={live}
+              selectionId={s.id}
+              name={s.name}
+              disabled={finished}
+              push={(sel, odds) => void run(() => trader.pushOdds(id, sel, odds))}
+            />
+          ))}
+        </div>
+        <ExposureTable marketId={id} selections={market.selections} poll={!finished} />
       </div>
 
       {!finished && (

@@ -1,9 +1,11 @@
 // The trader's actions on the book: create, price, suspend, take in play,
 // settle. Each answers with an error sentence or null; the book itself is
-// updated by the market's socket, like every other viewer's.
+// updated by the market's socket, like every other viewer's. Views that poll
+// (the exposure) hear when an action on their market has finished.
 import { signal } from "@preact/signals";
 import { MarketStatus } from "../../worker/protocol/codes.ts";
 import type { CreateMarketBody, Market, StatusBody } from "../../worker/protocol/schemas.ts";
+import { Emitter } from "../sdk/emitter.ts";
 import type { Settlement } from "../sdk/index.ts";
 import type { MarketBook } from "./market-book.ts";
 import type { Session } from "./session.ts";
@@ -15,6 +17,7 @@ export class Trader {
   readonly selectedId = signal<string | null>(null);
   readonly #session: Session;
   readonly #book: MarketBook;
+  readonly #acted = new Emitter<{ acted: string }>();
 
   constructor(session: Session, book: MarketBook) {
     this.#session = session;
@@ -29,11 +32,11 @@ export class Trader {
   }
 
   pushOdds(marketId: string, selectionId: string, odds: number): Promise<Outcome> {
-    return this.#run((api) => api.pushOdds(marketId, { [selectionId]: odds }));
+    return this.#run((api) => api.pushOdds(marketId, { [selectionId]: odds }), marketId);
   }
 
   setStatus(marketId: string, body: StatusBody): Promise<Outcome> {
-    return this.#run((api) => api.setStatus(marketId, body));
+    return this.#run((api) => api.setStatus(marketId, body), marketId);
   }
 
   /** Suspend an open market, reopen a suspended or closed one. */
@@ -43,15 +46,24 @@ export class Trader {
   }
 
   settle(marketId: string, body: Settlement): Promise<Outcome> {
-    return this.#run((api) => api.settle(marketId, body));
+    return this.#run((api) => api.settle(marketId, body), marketId);
   }
 
-  async #run(action: (api: Session["api"]["value"]) => Promise<unknown>): Promise<Outcome> {
+  /** Calls `listener` each time an action on `marketId` has finished, failed ones too; returns the unsubscribe. */
+  onAction(marketId: string, listener: () => void): () => void {
+    return this.#acted.on("acted", (id) => {
+      if (id === marketId) listener();
+    });
+  }
+
+  async #run(action: (api: Session["api"]["value"]) => Promise<unknown>, marketId?: string): Promise<Outcome> {
     try {
       await action(this.#session.api.peek());
       return null;
     } catch (err) {
       return err instanceof Error ? err.message : "the request failed";
+    } finally {
+      if (marketId !== undefined) this.#acted.emit("acted", marketId);
     }
   }
 }

@@ -7,6 +7,7 @@ import {
   BetReplyFrame,
   BetSchema,
   ErrorBodySchema,
+  ExposureSchema,
   MarketEventSchema,
   MarketSchema,
   parse,
@@ -16,6 +17,7 @@ import type {
   Bet,
   BetBody,
   CreateMarketBody,
+  Exposure,
   Market,
   MarketEvent,
   StatusBody,
@@ -31,6 +33,7 @@ const MarketAnswer = v.object({ market: MarketSchema });
 const SeqAnswer = v.object({ seq: v.number() });
 const TicketAnswer = v.object({ ticket: v.string() });
 const EventsAnswer = v.object({ events: v.array(MarketEventSchema), next: v.optional(v.number()) });
+const ExposureAnswer = v.object({ exposure: ExposureSchema });
 const HealthAnswer = v.object({ ok: v.literal(true) });
 
 export type Session = v.InferOutput<typeof SessionAnswer>;
@@ -105,6 +108,11 @@ export class EdgebookApi {
   /** The bet answer, as the socket would send it; the same `id` again answers as the bet stands. */
   async placeBet(id: string, bet: BetBody): Promise<BetReply> {
     return this.#call("POST", `/api/markets/${seg(id)}/bets`, BetReplyFrame, bet);
+  }
+
+  /** Admin only: accepted, unsettled bets per selection and the book's result if each wins, in cents. */
+  async exposure(id: string): Promise<Exposure> {
+    return (await this.#call("GET", `/api/markets/${seg(id)}/exposure`, ExposureAnswer)).exposure;
   }
 
   /** A single-use socket ticket for this market, valid 60 s. */

@@ -22,6 +22,7 @@ export type {
   ChangeFrame,
   CreateMarketBody,
   ErrorFrame,
+  Exposure,
   Market,
   MarketEvent,
   OddsFrame,
