@@ -111,6 +111,24 @@ describe("the web app", () => {
     await punter.screenshot({ path: join(SHOTS, "market-view.png") });
   });
 
+  it("shows the trader a live book: bets taken and the result if each selection wins", async () => {
+    await newMarket("e2e-book");
+    const trader = await browser();
+    await trader.goto(`${server.url}/#/trader`);
+    await trader.getByTestId("admin-login-name").fill("trader");
+    await trader.getByTestId("admin-login-key").fill(ADMIN_KEY);
+    await trader.getByTestId("admin-login-submit").click();
+    await trader.getByTestId("admin-exposure-e2e-book").waitFor();
+    const { token } = await api("POST", "/api/session", { name: "dave" });
+    await api("POST", "/api/markets/e2e-book/bets", { id: "e2e-book-bet-1", selectionId: "home", stake: 2000, odds: 2.5 }, token);
+    // 20.00 at 2.50: the book pays 50.00 if Home wins, keeping 20.00 of stakes: -30.00.
+    const row = trader.locator('[data-testid="admin-exposure-row-e2e-book-home"][data-profit="-3000"]');
+    await row.waitFor({ timeout: 5000 });
+    assert.equal(await row.getAttribute("data-worst"), "true");
+    assert.equal(await trader.getByTestId("admin-exposure-total-e2e-book").getAttribute("data-total-stake"), "2000");
+    await trader.screenshot({ path: join(SHOTS, "trader-book.png") });
+  });
+
   it("takes a bet: the balance drops by the stake and My bets shows it", async () => {
     await newMarket("e2e-bet");
     const page = await browser();
