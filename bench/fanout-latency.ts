@@ -8,15 +8,15 @@ import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { ApiError, createMarket, inBatches, openSession, pushOdds } from "./lib/api.ts";
+import { ApiError } from "../client/sdk/api-error.ts";
+import { EdgebookApi } from "../client/sdk/api.ts";
 import { parseArgs } from "./lib/args.ts";
+import { inBatches } from "./lib/in-batches.ts";
 import { machineBusySeconds } from "./lib/machine-cpu.ts";
 import { type MarketSocket, closeAll, openMarketSocket } from "./lib/market-socket.ts";
 import { OUT_DIR, describeSource, guardRun, startPlatform } from "./lib/platform.ts";
+import { benchMarket, pushFor } from "./lib/odds-walk.ts";
 import { ms, summarize, table } from "./lib/stats.ts";
-import { LADDER } from "../worker/protocol/ladder.ts";
-import { oddsFromDecimal, oddsToDecimal } from "../worker/protocol/units.ts";
-import type { Odds } from "../worker/protocol/units.ts";
 
 const args = parseArgs(process.argv.slice(2), {
   sockets: 200,
@@ -33,24 +33,6 @@ const args = parseArgs(process.argv.slice(2), {
 });
 
 const say = (line: string) => process.stdout.write(`[fanout] ${line}\n`);
-const SELECTIONS = [
-  { id: "home", odds: 2.5 },
-  { id: "draw", odds: 3.2 },
-  { id: "away", odds: 2.9 },
-];
-
-/**
- * The price for push k: selection k mod 3 walks up its own ladder window, so
- * two pushes to one selection differ unless they are 3 x 40 pushes apart.
- * Even if POSTs overtake each other, every push changes the book and gets its own seq.
- */
-function pushFor(k: number): Record<string, number> {
-  const s = SELECTIONS[k % SELECTIONS.length];
-  const base = LADDER.indexOf(oddsFromDecimal(s.odds) as Odds);
-  const step = 1 + (Math.floor(k / SELECTIONS.length) % 40);
-  return { [s.id]: oddsToDecimal(LADDER[base + step]) };
-}
-
 interface Receiver {
   /** seq -> receive time (performance.now()). */
   at: Map<number, number>;
@@ -72,9 +54,10 @@ async function main(): Promise<number> {
   say(`platform up at ${platform.url} in ${((performance.now() - started) / 1000).toFixed(1)} s; ${describeSource(platform.source)}`);
   let sockets: MarketSocket[] = [];
   try {
-    const admin = (await openSession(platform.url, "bench-trader", platform.adminKey)).token;
+    const admin = new EdgebookApi(platform.url);
+    await admin.session("bench-trader", platform.adminKey);
     const marketId = `fanout-${Date.now().toString(36)}`;
-    await createMarket(platform.url, admin, marketId);
+    await admin.createMarket(benchMarket(marketId));
 
     const receivers: Receiver[] = [];
     const openStart = performance.now();
@@ -132,14 +115,15 @@ async function main(): Promise<number> {
       const body = pushFor(k);
       const sent = performance.now();
       pending.push(
-        pushOdds(platform.url, admin, marketId, body)
+        admin
+          .pushOdds(marketId, body)
           .then((seq) => {
             postMs.push(performance.now() - sent);
             if (sentAt.has(seq)) noOpPushes++;
             else sentAt.set(seq, sent);
           })
           .catch((err: unknown) => {
-            pushErrors.push(err instanceof ApiError ? err.message : String(err));
+            pushErrors.push(err instanceof ApiError ? `${err.status} ${err.code} ${err.message}` : String(err));
           })
           .finally(() => {
             inflight--;

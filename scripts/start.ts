@@ -9,6 +9,7 @@ import { DEMO_MARKETS } from "./demo-book.ts";
 import { randomWalk } from "./feed/random-walk.ts";
 import { localSecrets } from "./local-secrets.ts";
 import { startPeerAddressProxy } from "./peer-address-proxy.ts";
+import { wranglerEnv } from "./wrangler-env.ts";
 
 const env = process.env;
 const port = Number(env.PORT ?? 8787);
@@ -56,7 +57,7 @@ const wrangler: ChildProcess = spawn(
   {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true" },
+    env: wranglerEnv(env),
   },
 );
 

@@ -1,16 +1,18 @@
 // A throwaway local platform for one benchmark run: `wrangler dev` on an inner
 // port with fresh storage, over a snapshot of the Worker's sources, behind the
-// same peer-address proxy `npm start` uses, with per-address limits raised so
-// the load generator (one address) is not throttled. Wrangler runs in its own
-// process group and is stopped by group.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+// same peer-address proxy `npm start` uses (or without it), with per-address
+// limits raised so the load generator (one address) is not throttled. Wrangler
+// runs in its own process group and is stopped by group.
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startPeerAddressProxy } from "../../scripts/peer-address-proxy.ts";
+import type { GroupSample } from "./process-group.ts";
+import { startWranglerDev } from "./wrangler-dev.ts";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const OUT_DIR = join(ROOT, "bench", "out");
@@ -34,6 +36,16 @@ export interface PlatformOptions {
    * reload the Worker and drop every socket. false runs in the repository.
    */
   snapshot?: boolean;
+  /**
+   * Put the peer-address proxy in front (default). Without it, `url` is wrangler's
+   * own port: wrangler dev sets CF-Connecting-IP to the peer itself, and no frame
+   * crosses this process's event loop on the way to a client.
+   */
+  proxy?: boolean;
+  /** `taskset -c` CPU list for wrangler's whole process group. */
+  cpus?: string;
+  /** wrangler's --log-level; its default (info) logs every request. */
+  logLevel?: "info" | "warn" | "error";
 }
 
 export interface SourceInfo {
@@ -45,7 +57,10 @@ export interface SourceInfo {
 }
 
 export interface Platform {
+  /** Where clients go: the proxy, or wrangler itself when started without the proxy. */
   url: string;
+  /** wrangler's own port. */
+  innerUrl: string;
   adminKey: string;
   source: SourceInfo;
   /** wrangler's combined stdout and stderr. */
@@ -60,45 +75,9 @@ export interface Platform {
   reloads(): number;
   /** CPU seconds (user + system) used so far by wrangler's process group: wrangler, workerd, esbuild. */
   cpuSeconds(): number;
+  /** CPU and resident memory of every process in wrangler's group, from /proc. */
+  sample(): GroupSample;
   stop(): Promise<void>;
-}
-
-const STOP_GRACE_MS = 3_000;
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is already gone.
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`wrangler exited before it was ready (${child.exitCode ?? child.signalCode})`);
-    }
-    try {
-      const r = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2_000) });
-      if (r.ok) return;
-    } catch {
-      // Not up yet.
-    }
-    await sleep(200);
-  }
-  throw new Error(`no answer from ${url}/api/health within ${timeoutMs} ms`);
 }
 
 function closeProxy(proxy: Server): Promise<void> {
@@ -115,9 +94,11 @@ function closeProxy(proxy: Server): Promise<void> {
 
 export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const { port } = opts;
+  const withProxy = opts.proxy ?? true;
   const innerPort = opts.innerPort ?? port + 1;
   const inspectorPort = opts.inspectorPort ?? port + 2;
-  const url = `http://127.0.0.1:${port}`;
+  const innerUrl = `http://127.0.0.1:${innerPort}`;
+  const url = withProxy ? `http://127.0.0.1:${port}` : innerUrl;
   const adminKey = `bench-${randomBytes(12).toString("base64url")}`;
 
   mkdirSync(OUT_DIR, { recursive: true });
@@ -133,7 +114,6 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   }
   // The [assets] directory must exist for wrangler to start; an empty one serves no page, which a benchmark never asks for.
   mkdirSync(join(cwd, "dist", "client"), { recursive: true });
-  const persistDir = join(work, "state");
   const envFile = join(work, "worker.env");
   const vars: Record<string, string> = {
     ADMIN_KEY: adminKey,
@@ -147,106 +127,54 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   // Secrets go in a file, not on the command line where `ps` would show them.
   writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n", { mode: 0o600 });
 
-  const logFile = join(OUT_DIR, `${opts.label ?? "bench"}-wrangler.log`);
-  const logFd = openSync(logFile, "w");
-  const child = spawn(
-    join(cwd, "node_modules", ".bin", "wrangler"),
-    [
-      "dev",
-      "--ip", "127.0.0.1",
-      "--port", String(innerPort),
-      "--inspector-port", String(inspectorPort),
-      "--persist-to", persistDir,
-      "--env-file", envFile,
-      "--show-interactive-dev-session=false",
-    ],
-    {
-      cwd,
-      // Its own process group: workerd is a grandchild, and only killing the group stops it.
-      detached: true,
-      stdio: ["ignore", logFd, logFd],
-      env: {
-        ...process.env,
-        // wrangler's `#!/usr/bin/env node` then finds the Node running this benchmark (>= 22.12), not an older system one.
-        PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}`,
-        CLOUDFLARE_CF_FETCH_ENABLED: "false",
-        WRANGLER_SEND_METRICS: "false",
-        WRANGLER_HIDE_BANNER: "true",
-      },
-    },
-  );
-  closeSync(logFd);
-  const pid = child.pid;
-  if (pid === undefined) throw new Error("could not start wrangler");
-
-  const proxy = startPeerAddressProxy(port, innerPort);
-  const proxyError = new Promise<never>((_, reject) => proxy.once("error", (err) => reject(new Error(`proxy on ${port}: ${err.message}`))));
+  const proxy = withProxy ? startPeerAddressProxy(port, innerPort) : null;
+  const proxyError = new Promise<never>((_, reject) => proxy?.once("error", (err) => reject(new Error(`proxy on ${port}: ${err.message}`))));
   proxyError.catch(() => {});
+  let wrangler: Awaited<ReturnType<typeof startWranglerDev>>;
+  try {
+    wrangler = await Promise.race([
+      startWranglerDev({
+        cwd,
+        port: innerPort,
+        inspectorPort,
+        persistTo: join(work, "state"),
+        envFile,
+        logFile: join(OUT_DIR, `${opts.label ?? "bench"}-wrangler.log`),
+        cpus: opts.cpus,
+        logLevel: opts.logLevel,
+        readyUrl: `${url}/api/health`,
+        readyTimeoutMs: opts.readyTimeoutMs ?? 60_000,
+      }),
+      proxyError,
+    ]);
+  } catch (err) {
+    if (proxy) await closeProxy(proxy);
+    rmSync(work, { recursive: true, force: true });
+    throw err;
+  }
 
   let stopped: Promise<void> | null = null;
   const stop = () => {
     stopped ??= (async () => {
-      await closeProxy(proxy);
-      signalGroup(pid, "SIGTERM");
-      const deadline = Date.now() + STOP_GRACE_MS;
-      while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
-      if (groupAlive(pid)) signalGroup(pid, "SIGKILL");
-      for (let i = 0; i < 20 && groupAlive(pid); i++) await sleep(100);
+      if (proxy) await closeProxy(proxy);
+      await wrangler.stop();
       rmSync(work, { recursive: true, force: true });
     })();
     return stopped;
   };
-
-  try {
-    await Promise.race([waitForHealth(url, child, opts.readyTimeoutMs ?? 60_000), proxyError]);
-  } catch (err) {
-    await stop();
-    const tail = readFileSync(logFile, "utf8").split("\n").slice(-20).join("\n");
-    throw new Error(`${(err as Error).message}\n--- ${logFile} (tail) ---\n${tail}`);
-  }
-
-  const readyAt = statSync(logFile).size;
-  const logSinceReady = () => readFileSync(logFile).subarray(readyAt).toString("utf8");
   return {
     url,
+    innerUrl,
     adminKey,
     source,
-    logFile,
-    reloads: () => logSinceReady().split("Reloading local server").length - 1,
-    errorLines: () =>
-      logSinceReady()
-        .split("\n")
-        .filter((l) => /"level":"error"|✘|\[ERROR\]|Uncaught|uncaught/.test(l)),
-    cpuSeconds: () => groupCpuSeconds(pid),
+    logFile: wrangler.logFile,
+    reloads: wrangler.reloads,
+    errorLines: wrangler.errorLines,
+    cpuSeconds: () => wrangler.sample().cpuSeconds,
+    sample: wrangler.sample,
     stop,
   };
 }
-
-/** Sum utime + stime over every live process in the group, from /proc (Linux only; NaN elsewhere). */
-function groupCpuSeconds(pgid: number): number {
-  let ticks = 0;
-  let entries: string[];
-  try {
-    entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
-  } catch {
-    return NaN;
-  }
-  for (const e of entries) {
-    try {
-      const stat = readFileSync(`/proc/${e}/stat`, "utf8");
-      // Fields after the command name, which is in parentheses and may hold spaces.
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      // f[0] is field 3 (state): pgrp is field 5, utime 14, stime 15.
-      if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return ticks / CLOCK_TICKS;
-}
-
-/** USER_HZ: 100 on every mainstream Linux build. */
-const CLOCK_TICKS = 100;
 
 /**
  * Copy what wrangler bundles into `dir` and return `dir`: worker/, wrangler.toml,

@@ -5,9 +5,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startPeerAddressProxy } from "../../scripts/peer-address-proxy.ts";
+import { wranglerEnv } from "../../scripts/wrangler-env.ts";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -42,13 +43,7 @@ export class DevServer {
         cwd: ROOT,
         detached: true,
         stdio: ["ignore", "ignore", "inherit"],
-        env: {
-          ...process.env,
-          PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}`,
-          CLOUDFLARE_CF_FETCH_ENABLED: "false",
-          WRANGLER_SEND_METRICS: "false",
-          WRANGLER_HIDE_BANNER: "true",
-        },
+        env: wranglerEnv(),
       },
     );
     this.#child = child;

@@ -1,0 +1,130 @@
+// The comparison's results: one row per (scenario, system) and run, the
+// medians over repeated runs, and the three targets read off them.
+import type { SystemName } from "./system.ts";
+
+export const SCENARIOS = [
+  "fanout",
+  "goal-burst",
+  "saturation",
+  "bets-while-broadcasting",
+  "bytes-per-update",
+  "reconnect-storm",
+  "memory-per-connection",
+] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+type Num = number | null;
+
+/** A row as bench/results.json holds it; null where a figure does not apply. */
+export interface Row {
+  scenario: Scenario;
+  system: SystemName;
+  subscribers: Num;
+  /** Odds changes a second offered (saturation: the best step's). */
+  updatesPerSec: Num;
+  p50Ms: Num;
+  p99Ms: Num;
+  deliveriesPerSec: Num;
+  cpuUsPerDelivery: Num;
+  bytesPerUpdate: Num;
+  memPerConnKB: Num;
+  /** Bets accepted a second (bets-while-broadcasting only). */
+  betsPerSec: Num;
+  /** How many runs the medians are over. */
+  runs: number;
+  /** Scenario-specific figures (medians where numeric). */
+  extra: Record<string, Num | string | boolean>;
+  /** Anything that went wrong in any run: missed frames, gaps, failed publishes, money. */
+  problems: string[];
+}
+
+export type RunRow = Omit<Row, "runs">;
+
+const NUMERIC: (keyof RunRow)[] = ["subscribers", "updatesPerSec", "p50Ms", "p99Ms", "deliveriesPerSec", "cpuUsPerDelivery", "bytesPerUpdate", "memPerConnKB", "betsPerSec"];
+
+export function median(values: number[]): number | null {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+/** One row per (scenario, system): the median of every numeric figure over the runs. */
+export function aggregate(runs: RunRow[]): Row[] {
+  const groups = new Map<string, RunRow[]>();
+  for (const r of runs) {
+    const key = `${r.scenario}\u0000${r.system}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const rows: Row[] = [];
+  for (const scenario of SCENARIOS) {
+    for (const rs of [...groups.values()].filter((g) => g[0].scenario === scenario)) {
+      const row: Row = { ...rs[0], runs: rs.length, extra: {}, problems: [...new Set(rs.flatMap((r) => r.problems))] };
+      for (const k of NUMERIC) {
+        const vals = rs.map((r) => r[k]).filter((x): x is number => typeof x === "number");
+        (row as unknown as Record<string, Num>)[k] = vals.length > 0 ? median(vals) : null;
+      }
+      const keys = new Set(rs.flatMap((r) => Object.keys(r.extra)));
+      for (const k of keys) {
+        const vals = rs.map((r) => r.extra[k]);
+        const nums = vals.filter((x): x is number => typeof x === "number");
+        row.extra[k] = nums.length > 0 ? median(nums) : (vals.find((x) => x !== undefined) ?? null);
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+export interface Target {
+  name: string;
+  /** The figure compared with `limit`: lower is better for "max", higher for "min". */
+  ratio: number | null;
+  limit: number;
+  kind: "max" | "min";
+  met: boolean | null;
+  detail: string;
+}
+
+const find = (rows: Row[], scenario: Scenario, system: SystemName) => rows.find((r) => r.scenario === scenario && r.system === system);
+
+export function targets(rows: Row[]): Target[] {
+  const hub = find(rows, "fanout", "edgebook");
+  const ref = find(rows, "fanout", "reference-do");
+  const sio = find(rows, "fanout", "socket.io");
+  const hubBytes = find(rows, "bytes-per-update", "edgebook");
+  const pollBytes = find(rows, "bytes-per-update", "http-poll");
+  const div = (a: Num | undefined, b: Num | undefined) => (typeof a === "number" && typeof b === "number" && b > 0 ? a / b : null);
+  const cpu = div(hub?.cpuUsPerDelivery, ref?.cpuUsPerDelivery);
+  const cpuWorker = div(hub?.extra.workerCpuUsPerDelivery as Num, ref?.extra.workerCpuUsPerDelivery as Num);
+  const p99 = div(hub?.p99Ms, sio?.p99Ms);
+  const bytes = div(pollBytes?.bytesPerUpdate, hubBytes?.bytesPerUpdate);
+  const met = (r: number | null, ok: (r: number) => boolean) => (r === null ? null : ok(r));
+  const f = (n: Num | undefined, d = 1) => (typeof n === "number" ? n.toFixed(d) : "-");
+  return [
+    {
+      name: "CPU per delivery, hub vs the reference object (fan-out)",
+      ratio: cpu,
+      limit: 1.25,
+      kind: "max",
+      met: met(cpu, (r) => r <= 1.25),
+      detail: `${f(hub?.cpuUsPerDelivery, 2)} vs ${f(ref?.cpuUsPerDelivery, 2)} µs per delivery over wrangler's whole process group; the Worker's workerd process alone: ${f(hub?.extra.workerCpuUsPerDelivery as Num, 2)} vs ${f(ref?.extra.workerCpuUsPerDelivery as Num, 2)} µs (ratio ${f(cpuWorker, 2)})`,
+    },
+    {
+      name: `p99 push-to-receive, hub vs Socket.IO (fan-out, ${hub?.subscribers ?? "-"} subscribers, ${hub?.updatesPerSec ?? "-"} updates/s)`,
+      ratio: p99,
+      limit: 1,
+      kind: "max",
+      met: met(p99, (r) => r < 1),
+      detail: `${f(hub?.p99Ms)} ms vs ${f(sio?.p99Ms)} ms`,
+    },
+    {
+      name: "Bytes per odds update, polling vs the hub's socket",
+      ratio: bytes,
+      limit: 10,
+      kind: "min",
+      met: met(bytes, (r) => r >= 10),
+      detail: `${f(pollBytes?.bytesPerUpdate, 0)} bytes per poll (request + response, headers included) vs ${f(hubBytes?.bytesPerUpdate, 1)} bytes per odds frame (payload + WebSocket header)`,
+    },
+  ];
+}
