@@ -15,6 +15,8 @@ export interface WalkOptions {
   random?: () => number;
 }
 
+const DEMO_REASON = "demo:";
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
@@ -42,10 +44,11 @@ export async function randomWalk(admin: EdgebookApi, opts: WalkOptions): Promise
       try {
         const market = await admin.market(id);
         if (market.status === "settled" || market.status === "voided") return;
-        if (market.status === "suspended" && market.reason?.startsWith("feed lost")) {
+        // Reopen what the watchdog suspended, and a demo incident left open by a stop mid-incident.
+        if (market.status === "suspended" && (market.reason?.startsWith("feed lost") || market.reason?.startsWith(DEMO_REASON))) {
           await admin.setStatus(id, { status: "open" });
         } else if (market.status === "open" && rnd() < (opts.suspendChance ?? 0.04)) {
-          await admin.setStatus(id, { status: "suspended", reason: "demo: incident" });
+          await admin.setStatus(id, { status: "suspended", reason: `${DEMO_REASON} incident` });
           log(`${id}: suspended`);
           await sleep(2000 + rnd() * 3000, opts.signal);
           await admin.setStatus(id, { status: "open" });

@@ -18,6 +18,19 @@ async function openMany(id: string, n: number): Promise<TestSocket[]> {
   return out;
 }
 
+/** The hub commits an odds change but its publish to the relays is lost on the way. */
+async function commitUnpublished(marketId: string, odds: Record<string, number>): Promise<void> {
+  await runInDurableObject(hubStub(marketId), (hub: MarketHub) => {
+    const publish = hub.fanout.publish;
+    hub.fanout.publish = () => {};
+    try {
+      hub.pushOdds(odds, "test");
+    } finally {
+      hub.fanout.publish = publish;
+    }
+  });
+}
+
 describe("relays", () => {
   it("places viewers past the threshold on relays and delivers every change to all, in order", async () => {
     const admin = await adminSession();
@@ -76,15 +89,7 @@ describe("relays", () => {
     await call("POST", `/api/markets/${market.id}/odds`, { token: admin, body: { odds: { home: 2.6 } } });
     expect((await viewer.next("odds")).seq).toBe(1);
     // The hub commits seq 2 but its publish to the relay is lost.
-    await runInDurableObject(hubStub(market.id), (hub: MarketHub) => {
-      const publish = hub.fanout.publish;
-      hub.fanout.publish = () => {};
-      try {
-        hub.pushOdds({ home: 2.7 }, "test");
-      } finally {
-        hub.fanout.publish = publish;
-      }
-    });
+    await commitUnpublished(market.id, { home: 2.7 });
     await call("POST", `/api/markets/${market.id}/odds`, { token: admin, body: { odds: { home: 2.8 } } });
     const [two, three] = [await viewer.next("odds"), await viewer.next("odds")];
     expect([two, three]).toMatchObject([
@@ -92,5 +97,23 @@ describe("relays", () => {
       { seq: 3, odds: { home: 2.8 } },
     ]);
     for (const s of [...hubSockets, viewer]) s.close();
+  });
+  it("gives a viewer joining a relay that lags the hub its first frames once, then only newer changes", async () => {
+    const admin = await adminSession();
+    const market = await createMarket(admin);
+    const hubSockets = await openMany(market.id, 20);
+    const early = await mustOpen(market.id);
+    await early.next("snapshot");
+    // The hub commits seq 1 but its publish to the relay is lost: the relay lags at seq 0.
+    await commitUnpublished(market.id, { home: 2.7 });
+    const late = await mustOpen(market.id);
+    const first = await late.next();
+    expect(first).toMatchObject({ type: "snapshot", seq: 1 });
+    // The relay caught up before the new socket joined: the early viewer has seq 1 too.
+    expect((await early.next("odds")).seq).toBe(1);
+    await call("POST", `/api/markets/${market.id}/odds`, { token: admin, body: { odds: { home: 2.8 } } });
+    expect(await late.next("odds")).toMatchObject({ seq: 2, odds: { home: 2.8 } });
+    expect((await early.next("odds")).seq).toBe(2);
+    for (const s of [...hubSockets, early, late]) s.close();
   });
 });

@@ -1,7 +1,7 @@
 // Hostile clients get nothing: origins, tickets and tokens, frames, floods,
 // junk ids, per-address limits, oversized bodies.
 import { evictDurableObject, listDurableObjectIds } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { TICKET_TTL_MS, sign } from "../../worker/auth/tokens.ts";
 import { BASE, adminSession, call, createMarket, mustOpen, openSocket, punterSession, uniqueId } from "../helpers/api.ts";
@@ -111,6 +111,27 @@ describe("tickets and tokens", () => {
     expect(ninth.status).toBe(429);
     for (const s of open) s.close();
   });
+
+  it("leaves a ticket unspent when the socket cap refuses it, so it opens a socket once another closes", async () => {
+    const admin = await adminSession();
+    const market = await createMarket(admin);
+    const { token } = await punterSession();
+    const open = [];
+    for (let i = 0; i < 8; i++) open.push(await mustOpen(market.id, { token }));
+    const ticket = await ticketFor(token, market.id);
+    const refused = await openSocket(market.id, { query: `ticket=${ticket}` });
+    expect(refused).toMatchObject({ status: 429, json: { error: { code: "RATE_LIMITED" } } });
+    open[0].close();
+    await open[0].closedWith();
+    const ninth = await mustOpen(market.id, { query: `ticket=${ticket}` });
+    await ninth.next("snapshot");
+    // Spent now: with room under the cap again, the same ticket is refused as used.
+    ninth.close();
+    await ninth.closedWith();
+    const again = await openSocket(market.id, { query: `ticket=${ticket}` });
+    expect(again).toMatchObject({ status: 401, json: { error: { code: "UNAUTHENTICATED" } } });
+    for (const s of open.slice(1)) s.close();
+  });
 });
 
 describe("frames", () => {
@@ -218,6 +239,24 @@ describe("HTTP", () => {
     const missing = await call("GET", "/api/nope");
     expect(missing).toMatchObject({ status: 404, json: { error: { code: "NOT_FOUND" } } });
     for (const r of [big, missing]) expect(JSON.stringify(r.json)).not.toMatch(/\.ts|at \w|stack/i);
+  });
+
+  it("caps a chunked body that names no length with 413 and creates nothing", async () => {
+    const admin = await adminSession();
+    const id = uniqueId("chunked");
+    const kib = new TextEncoder().encode(`{"id":"${id}","pad":"${"a".repeat(1000)}`);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 40; i++) controller.enqueue(kib);
+        controller.close();
+      },
+    });
+    const req = new Request(`${BASE}/api/markets`, { method: "POST", headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" }, body });
+    expect(req.headers.get("content-length")).toBeNull();
+    const res = await exports.default.fetch(req);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { code: "TOO_LARGE" } });
+    expect((await call("GET", `/api/markets/${id}`)).status).toBe(404);
   });
 
   it("sets nosniff, a strict referrer policy and a request id on API responses", async () => {

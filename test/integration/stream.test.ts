@@ -111,10 +111,18 @@ describe("heartbeats and reaping", () => {
     const market = await createMarket(admin);
     const ws = await mustOpen(market.id);
     await ws.next("snapshot");
+    // The runtime stamps a socket's auto-response time only when it answered the ping itself.
+    const stamp = () =>
+      runInDurableObject(hubStub(market.id), (_hub: MarketHub, state: DurableObjectState) =>
+        state.getWebSockets().map((s) => state.getWebSocketAutoResponseTimestamp(s)?.getTime() ?? null),
+      );
+    expect(await stamp()).toEqual([null]);
     ws.send("ping");
     const deadline = Date.now() + 2000;
     while (!ws.frames.includes("pong") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     expect(ws.frames).toContain("pong");
+    const [pingedAt] = await stamp();
+    expect(pingedAt).toEqual(expect.any(Number));
     ws.close();
   });
 

@@ -5,8 +5,8 @@ import { decodeFrame, tooBig } from "../../worker/protocol/frame-decoder.ts";
 const bet = { type: "bet", id: "abcdefgh", selectionId: "home", stake: 100, odds: 2.5 };
 
 describe("the frame decoder", () => {
-  it("never throws, on any string or any bytes, and always names one outcome", () => {
-    const kinds = new Set(["too-big", "binary", "ping", "not-json", "invalid", "frame"]);
+  it("never throws, on any string or any bytes, and decides size, type and fields as the contract says", () => {
+    const fields = new Set(["type", "id", "selectionId", "stake", "odds", "accept"]);
     fc.assert(
       fc.property(
         fc.oneof(
@@ -19,7 +19,15 @@ describe("the frame decoder", () => {
         ),
         (input) => {
           const out = decodeFrame(input);
-          expect(kinds.has(out.kind)).toBe(true);
+          const bytes = typeof input === "string" ? new TextEncoder().encode(input).length : input.byteLength;
+          // Over 4 KiB is refused whatever it holds; under it, never for size.
+          expect(out.kind === "too-big").toBe(bytes > 4096);
+          if (out.kind === "binary") expect(typeof input).not.toBe("string");
+          if (out.kind === "ping") expect(input).toBe("ping");
+          if (out.kind === "frame") {
+            expect(out.frame.type).toBe("bet");
+            for (const key of Object.keys(out.frame)) expect(fields.has(key)).toBe(true);
+          }
         },
       ),
       { numRuns: 2000 },

@@ -27,6 +27,14 @@ describe("the odds ladder", () => {
     expect(stepOdds(99000, 1)).toBe(100000);
   });
 
+  it("steps from a price between two ticks to the neighbouring tick on that side", () => {
+    expect(stepOdds(203, -1)).toBe(202);
+    expect(stepOdds(203, 1)).toBe(204);
+    expect(stepOdds(203, -2)).toBe(200);
+    expect(stepOdds(301, -1)).toBe(300);
+    expect(stepOdds(301, 1)).toBe(305);
+  });
+
   it("snaps off-ladder prices to the nearest tick", () => {
     expect(snapToLadder(201)).toBe(200);
     expect(snapToLadder(302)).toBe(300);

@@ -41,3 +41,46 @@ describe("the per-socket frame limit", () => {
     expect(r.admit(b, 1)).toBe("ok");
   });
 });
+
+/** A socket that records what it was sent and how it was closed; `broken` ones throw on send. */
+class FakeSocket {
+  readonly sent: string[] = [];
+  closedWith: number | null = null;
+  constructor(readonly broken = false) {}
+  send(text: string) {
+    if (this.broken) throw new Error("socket gone");
+    this.sent.push(text);
+  }
+  close(code: number) {
+    this.closedWith = code;
+  }
+}
+
+/** Just enough of DurableObjectState for broadcast: the runtime's tag index. */
+function roomOf(sockets: FakeSocket[]) {
+  const ctx = { getWebSockets: () => sockets as unknown as WebSocket[] } as unknown as DurableObjectState;
+  return new SocketRoom(ctx);
+}
+
+describe("broadcast", () => {
+  it("sends the one string it was given to every socket, not a copy per socket", () => {
+    const sockets = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
+    const text = JSON.stringify({ type: "odds", seq: 7, ts: 1, odds: { home: 2.5 } });
+    roomOf(sockets).broadcast(text, true);
+    for (const s of sockets) {
+      expect(s.sent).toHaveLength(1);
+      // The same string value the hub serialised once (strings compare by value; the length check rules out extras).
+      expect(s.sent[0]).toBe(text);
+    }
+  });
+
+  it("closes a socket whose send fails with 1011 and still sends to the ones after it", () => {
+    const sockets = [new FakeSocket(), new FakeSocket(true), new FakeSocket()];
+    roomOf(sockets).broadcast("frame", true);
+    expect(sockets[1].closedWith).toBe(1011);
+    expect(sockets[0].sent).toEqual(["frame"]);
+    expect(sockets[2].sent).toEqual(["frame"]);
+    expect(sockets[0].closedWith).toBeNull();
+    expect(sockets[2].closedWith).toBeNull();
+  });
+});

@@ -39,9 +39,24 @@ export interface PayDeps {
   checkpoint: (name: FaultPoint) => Promise<void>;
 }
 
-/** Pay every bet still in phase SETTLE. Returns how many remain (0 when done). */
-export async function payOutstanding({ store, wallets, marketId, notify, checkpoint }: PayDeps): Promise<number> {
-  const queue = store.betsInPhase(Phase.SETTLE, 2_000);
+/** Bets read from storage per batch of payments. */
+const BATCH = 2_000;
+
+/**
+ * Pay every bet still in phase SETTLE, batch after batch, until none is left or
+ * a batch had a wallet call fail. Returns how many remain (0 when done).
+ */
+export async function payOutstanding(deps: PayDeps): Promise<number> {
+  for (;;) {
+    const failures = await payBatch(deps);
+    const left = deps.store.betsInPhase(Phase.SETTLE, 1).length;
+    if (failures > 0 || left === 0) return failures + left;
+  }
+}
+
+/** One batch of payments; returns how many of its wallet calls failed. */
+async function payBatch({ store, wallets, marketId, notify, checkpoint }: PayDeps): Promise<number> {
+  const queue = store.betsInPhase(Phase.SETTLE, BATCH);
   let failures = 0;
   const worker = async () => {
     for (let row = queue.shift(); row; row = queue.shift()) {
@@ -72,5 +87,5 @@ export async function payOutstanding({ store, wallets, marketId, notify, checkpo
     notify(row.account, toReply(row, marketId));
   };
   await Promise.all(Array.from({ length: PARALLEL }, worker));
-  return failures + store.betsInPhase(Phase.SETTLE, 1).length;
+  return failures;
 }

@@ -28,7 +28,7 @@ import { MarketStore } from "./market-store.ts";
 import { RETAIN_EVENTS, RETAIN_MS, planResume } from "./resume.ts";
 import { type Published, RelayFanout } from "./relay-fanout.ts";
 import { REAP_EVERY_MS, SocketRoom } from "./socket-room.ts";
-import { upgradeSocket } from "./upgrade.ts";
+import { refuse, upgradeSocket } from "./upgrade.ts";
 
 export type HubResult<T> = ({ ok: true } & T) | { ok: false; code: ErrorCode; message: string };
 
@@ -54,6 +54,8 @@ export class MarketHub extends DurableObject<Env> {
   /** After an alarm that left money work undone: wait this long, doubling, before the next. */
   #retryMs = 0;
   #notBefore = 0;
+  /** The payment pass under way, if any: settlement's first pass and the alarm share it. */
+  #paying: Promise<number> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -220,7 +222,7 @@ export class MarketHub extends DurableObject<Env> {
       return await upgradeSocket(this, request);
     } catch (err) {
       log.error("hub.fetch", err, { market: this.#market?.id });
-      return new Response(null, { status: 500 });
+      return refuse(500, ErrorCode.INTERNAL, "the socket could not be opened");
     }
   }
 
@@ -245,9 +247,13 @@ export class MarketHub extends DurableObject<Env> {
   }
 
   override async webSocketError(ws: WebSocket, err: unknown): Promise<void> {
-    log.warn("hub.webSocketError", { market: this.#market?.id, error: String(err) });
-    this.conflator.drop(ws);
-    this.viewersChanged();
+    try {
+      log.warn("hub.webSocketError", { market: this.#market?.id, error: String(err) });
+      this.conflator.drop(ws);
+      this.viewersChanged();
+    } catch (failure) {
+      log.error("hub.webSocketError", failure, { market: this.#market?.id });
+    }
   }
 
   override async alarm(): Promise<void> {
@@ -351,7 +357,7 @@ export class MarketHub extends DurableObject<Env> {
       this.#reapAt = now + REAP_EVERY_MS;
       if (this.room.reap(now) > 0) this.viewersChanged();
     }
-    const unpaid = await payOutstanding(this.#payDeps());
+    const unpaid = await this.#pay();
     const unfinished = await this.desk.reconcile();
     return unpaid > 0 || unfinished > 0;
   }
@@ -366,11 +372,21 @@ export class MarketHub extends DurableObject<Env> {
     };
   }
 
+  /**
+   * One payment pass at a time: a second caller joins the pass under way instead
+   * of starting another, so no wallet is called twice for one bet at once and no
+   * punter hears its outcome twice. Keys would keep the money right either way.
+   */
+  #pay(): Promise<number> {
+    this.#paying ??= payOutstanding(this.#payDeps()).finally(() => {
+      this.#paying = null;
+    });
+    return this.#paying;
+  }
+
   /** Start paying at once; the alarm (already armed by schedule) finishes anything this misses. */
   #payNow(): void {
-    this.ctx.waitUntil(
-      payOutstanding(this.#payDeps()).catch((err) => log.error("hub.settle.pay", err, { market: this.#market?.id })),
-    );
+    this.ctx.waitUntil(this.#pay().catch((err) => log.error("hub.settle.pay", err, { market: this.#market?.id })));
   }
 
   #sendViewers(now: number): void {

@@ -4,7 +4,8 @@
 // last seq it forwarded, so a gap (a lost publish) is filled from the log and
 // nothing is ever skipped.
 import { DurableObject } from "cloudflare:workers";
-import { CloseCode, ErrorCode } from "../protocol/codes.ts";
+import { errorBody } from "../errors.ts";
+import { CloseCode, ErrorCode, RejectReason } from "../protocol/codes.ts";
 import { decodeFrame } from "../protocol/frame-decoder.ts";
 import type { ServerFrame } from "../protocol/schemas.ts";
 import { log } from "../log.ts";
@@ -51,7 +52,7 @@ export class MarketRelay extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     try {
       const market = request.headers.get(RelayHeader.MARKET);
-      if (!market) return new Response(null, { status: 400 });
+      if (!market) return Response.json(errorBody(ErrorCode.INVALID, "no market named"), { status: 400 });
       if (this.#marketId !== market) {
         this.#marketId = market;
         this.#index = Number(request.headers.get(RelayHeader.INDEX) ?? 0);
@@ -60,22 +61,38 @@ export class MarketRelay extends DurableObject<Env> {
       }
       const url = new URL(request.url);
       const since = url.searchParams.get("since");
+      // The hub answers from its log up to its current seq; publishes that land
+      // meanwhile (the input gate opens while the call is out) are forwarded to
+      // the sockets already here and wait in #recent for this one. The hub
+      // counted this socket when it placed it here.
+      const position = since !== null && /^\d{1,15}$/.test(since) ? Number(since) : null;
+      const first = await this.#hub().firstFrames(position, url.searchParams.get("epoch"), true);
+      await this.#catchUp(first.seq);
+      // From here to the return nothing awaits, so no publish can slip in between
+      // the first frames and the catch-up: the socket joins the room only now,
+      // and its first frame is the replay or snapshot, never a live change.
       const pair = new WebSocketPair();
       const [client, server] = [pair[0], pair[1]];
       this.room.accept(server, { account: null, canBet: false, connectedAt: Date.now(), conflateMs: 0 });
-      // The hub answers from its log up to its current seq; publishes that land meanwhile wait in #recent.
-      const position = since !== null && /^\d{1,15}$/.test(since) ? Number(since) : null;
-      // The hub counted this socket when it placed it here.
-      const first = await this.#hub().firstFrames(position, url.searchParams.get("epoch"), true);
       for (const text of first.frames) this.room.send(server, text);
-      for (const f of this.#recent) if (f.seq !== null && f.seq > first.seq) this.room.send(server, f.text);
+      let upTo = first.seq;
+      for (const f of this.#recent) {
+        if (f.seq === null || f.seq <= upTo) continue;
+        // More publishes landed during the call than #recent holds: let the client resume.
+        if (f.seq !== upTo + 1) {
+          this.room.close(server, CloseCode.INTERNAL, "fell behind while joining; resume");
+          return new Response(null, { status: 101, webSocket: client });
+        }
+        this.room.send(server, f.text);
+        upTo = f.seq;
+      }
       this.room.send(server, first.viewers);
       this.#report();
       if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + REAP_EVERY_MS);
       return new Response(null, { status: 101, webSocket: client });
     } catch (err) {
       log.error("relay.fetch", err, { market: this.#marketId });
-      return new Response(null, { status: 500 });
+      return Response.json(errorBody(ErrorCode.INTERNAL, "the socket could not be opened"), { status: 500 });
     }
   }
 
@@ -96,6 +113,23 @@ export class MarketRelay extends DurableObject<Env> {
     if (this.#lastSeq !== null) this.#remember("lastSeq", this.#lastSeq);
   }
 
+  /**
+   * Before a socket joins at the hub's `seq`, bring the relay itself there, so a
+   * publish still on its way from the hub is not sent to the new socket after
+   * first frames that already hold it. With nobody watching yet, nothing needs
+   * the frames in between; otherwise they go to the sockets here first.
+   */
+  async #catchUp(seq: number): Promise<void> {
+    if (this.#lastSeq !== null && this.#lastSeq >= seq) return;
+    if (this.#lastSeq === null || this.room.count() === 0) {
+      this.#lastSeq = seq;
+    } else {
+      const missing = await this.#hub().framesBetween(this.#lastSeq, seq);
+      for (const m of missing) this.#forward(m);
+    }
+    this.#remember("lastSeq", this.#lastSeq!);
+  }
+
   #forward(f: Published): void {
     if (f.seq === null || (this.#lastSeq !== null && f.seq <= this.#lastSeq)) return;
     this.#lastSeq = f.seq;
@@ -109,11 +143,16 @@ export class MarketRelay extends DurableObject<Env> {
       const decoded = decodeFrame(message);
       if (decoded.kind === "too-big") return this.room.close(ws, CloseCode.TOO_BIG, "frame over 4 KiB");
       if (decoded.kind === "ping") return this.room.send(ws, "pong");
-      if (this.room.admit(ws, Date.now()) === "flooding") return this.room.close(ws, CloseCode.POLICY, "rate limit: too many frames");
-      const reply: ServerFrame =
-        decoded.kind === "frame"
-          ? { type: "bet", id: decoded.frame.id, status: "rejected", reason: "UNAUTHENTICATED" }
-          : { type: "error", code: ErrorCode.INVALID, message: "this socket only watches" };
+      const admitted = this.room.admit(ws, Date.now());
+      if (admitted === "flooding") return this.room.close(ws, CloseCode.POLICY, "rate limit: too many frames");
+      const betId = decoded.kind === "frame" ? decoded.frame.id : decoded.kind === "invalid" ? decoded.betId : null;
+      // The same answers as the hub's, in the same order: the rate limit first, then who may bet.
+      const reason = admitted === "limited" ? RejectReason.RATE_LIMITED : decoded.kind === "frame" ? RejectReason.UNAUTHENTICATED : RejectReason.INVALID;
+      const reply: ServerFrame = betId
+        ? { type: "bet", id: betId, status: "rejected", reason }
+        : admitted === "limited"
+          ? { type: "error", code: ErrorCode.RATE_LIMITED, message: "more than 20 frames a second" }
+          : { type: "error", code: ErrorCode.INVALID, message: decoded.kind === "invalid" ? decoded.message : "this socket only watches" };
       this.room.send(ws, JSON.stringify(reply));
     } catch (err) {
       log.error("relay.webSocketMessage", err, { market: this.#marketId });
@@ -121,12 +160,20 @@ export class MarketRelay extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    this.room.close(ws, code === 1005 || code === 1006 ? 1000 : code, reason);
-    this.#report();
+    try {
+      this.room.close(ws, code === 1005 || code === 1006 ? 1000 : code, reason);
+      this.#report();
+    } catch (err) {
+      log.error("relay.webSocketClose", err, { market: this.#marketId });
+    }
   }
 
   override async webSocketError(): Promise<void> {
-    this.#report();
+    try {
+      this.#report();
+    } catch (err) {
+      log.error("relay.webSocketError", err, { market: this.#marketId });
+    }
   }
 
   /** Close viewers silent for a minute, as the hub does; the alarm runs while anyone watches. */

@@ -28,13 +28,14 @@ export async function upgradeSocket(hub: MarketHub, request: Request): Promise<R
   const now = Date.now();
   const h = request.headers;
   const account = (h.get(HubHeader.ACCOUNT) || null) as AccountId | null;
-  const ticket = h.get(HubHeader.TICKET);
-  if (ticket && !hub.store.spendTicket(ticket, Number(h.get(HubHeader.TICKET_EXPIRES)), now)) {
-    return refuse(401, ErrorCode.UNAUTHENTICATED, "ticket already used");
-  }
+  // The cap first: a socket refused for it leaves the ticket unspent, to use once another closes.
   const maxSockets = Number(h.get(HubHeader.MAX_SOCKETS) ?? "8");
   if (account && hub.room.countFor(account) >= maxSockets) {
     return refuse(429, ErrorCode.RATE_LIMITED, `at most ${maxSockets} sockets per account on one market`);
+  }
+  const ticket = h.get(HubHeader.TICKET);
+  if (ticket && !hub.store.spendTicket(ticket, Number(h.get(HubHeader.TICKET_EXPIRES)), now)) {
+    return refuse(401, ErrorCode.UNAUTHENTICATED, "ticket already used");
   }
 
   const url = new URL(request.url);
@@ -63,6 +64,6 @@ export async function upgradeSocket(hub: MarketHub, request: Request): Promise<R
   return new Response(null, { status: 101, webSocket: client });
 }
 
-function refuse(status: number, code: string, message: string): Response {
+export function refuse(status: number, code: string, message: string): Response {
   return Response.json({ error: { code, message } }, { status });
 }

@@ -24,8 +24,8 @@ export const LADDER: readonly Odds[] = (() => {
   return out as Odds[];
 })();
 
-/** Index of the ladder price nearest to `odds` (at or below it on a tie). */
-function nearestIndex(odds: number): number {
+/** Index of the highest ladder price at or below `odds` (0 below the ladder). */
+function floorIndex(odds: number): number {
   let lo = 0;
   let hi = LADDER.length - 1;
   while (lo < hi) {
@@ -33,6 +33,12 @@ function nearestIndex(odds: number): number {
     if (LADDER[mid] <= odds) lo = mid;
     else hi = mid - 1;
   }
+  return lo;
+}
+
+/** Index of the ladder price nearest to `odds` (at or below it on a tie). */
+function nearestIndex(odds: number): number {
+  const lo = floorIndex(odds);
   if (lo + 1 < LADDER.length && LADDER[lo + 1] - odds < odds - LADDER[lo]) return lo + 1;
   return lo;
 }
@@ -46,8 +52,15 @@ export function snapToLadder(odds: number): Odds {
   return LADDER[nearestIndex(Math.min(Math.max(odds, MIN_ODDS), MAX_ODDS))];
 }
 
-/** `ticks` steps up (positive) or down (negative) the ladder from `odds`, clamped at the ends. */
+/**
+ * `ticks` steps up (positive) or down (negative) the ladder from `odds`, clamped
+ * at the ends. From a price between two ticks (a typed 2.03), the first step up
+ * lands on the tick above it (2.04) and the first step down on the tick below (2.02).
+ */
 export function stepOdds(odds: number, ticks: number): Odds {
-  const i = nearestIndex(Math.min(Math.max(odds, MIN_ODDS), MAX_ODDS));
-  return LADDER[Math.min(Math.max(i + ticks, 0), LADDER.length - 1)];
+  const clamped = Math.min(Math.max(odds, MIN_ODDS), MAX_ODDS);
+  const lo = floorIndex(clamped);
+  const between = LADDER[lo] !== clamped;
+  const i = between && ticks < 0 ? lo + 1 + ticks : lo + ticks;
+  return LADDER[Math.min(Math.max(i, 0), LADDER.length - 1)];
 }

@@ -29,6 +29,12 @@ export const MoneySchema = v.pipe(
   v.minValue(0),
   v.description("Integer minor units (cents)"),
 );
+/**
+ * A market's stake limits stop at 10^10 minor units, so stake x odds (hundredths,
+ * at most 10^5) stays below 2^53 and every payout is computed exactly: a bet's
+ * stake is checked against maxStake before its payout is.
+ */
+const StakeLimit = v.pipe(MoneySchema, v.minValue(1), v.maxValue(10_000_000_000));
 const Text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
 const DelayMs = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(30_000));
 
@@ -52,8 +58,8 @@ export const CreateMarketBody = v.strictObject({
     v.check((s) => new Set(s.map((x) => x.id)).size === s.length, "selection ids must be unique"),
   ),
   betDelayMs: v.optional(DelayMs),
-  minStake: v.optional(v.pipe(MoneySchema, v.minValue(1))),
-  maxStake: v.optional(v.pipe(MoneySchema, v.minValue(1))),
+  minStake: v.optional(StakeLimit),
+  maxStake: v.optional(StakeLimit),
   maxPayout: v.optional(v.pipe(MoneySchema, v.minValue(1))),
   feedTimeoutMs: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(600_000))),
 });
