@@ -46,7 +46,10 @@ describe("the per-socket frame limit", () => {
 class FakeSocket {
   readonly sent: string[] = [];
   closedWith: number | null = null;
-  constructor(readonly broken = false) {}
+  readonly broken: boolean;
+  constructor(broken = false) {
+    this.broken = broken;
+  }
   send(text: string) {
     if (this.broken) throw new Error("socket gone");
     this.sent.push(text);

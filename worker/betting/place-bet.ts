@@ -28,6 +28,9 @@ export interface BetDeskDeps {
   checkpoint: (name: FaultPoint) => Promise<void>;
 }
 
+/** Bet ids are the client's: two accounts may pick the same one, so in-memory work is keyed by both. */
+const betKey = (account: AccountId, id: string): string => `${account}\u0000${id}`;
+
 const askOf = (row: BetRow): BetAsk => ({
   selectionId: row.selectionId,
   stake: row.stake,
@@ -37,8 +40,10 @@ const askOf = (row: BetRow): BetAsk => ({
 
 export class BetDesk {
   readonly #d: BetDeskDeps;
-  /** Bets whose wallet call is in flight from this instance; the reconciler leaves them be. */
+  /** Bets (account and id) whose wallet call is in flight from this instance; the reconciler leaves them be. */
   readonly #inFlight = new Set<string>();
+  /** The answer a first placement is still working out, for a retry of the same bet to wait on. */
+  readonly #answers = new Map<string, Promise<BetReplyFrame>>();
 
   constructor(deps: BetDeskDeps) {
     this.#d = deps;
@@ -53,7 +58,11 @@ export class BetDesk {
     const { store } = this.#d;
     const id = body.id as BetId;
     const existing = store.getBet(account, id);
-    if (existing) return toReply(existing, this.#marketId);
+    if (existing) {
+      // A retry while the first is still at the wallet (a dropped socket, say) gets the first's answer when it comes.
+      const first = existing.phase === Phase.DEBIT ? this.#answers.get(betKey(account, id)) : undefined;
+      return first ?? toReply(existing, this.#marketId);
+    }
 
     const market = this.#d.market();
     const now = this.#d.now();
@@ -89,8 +98,14 @@ export class BetDesk {
     }
     store.putBet(row);
     this.#d.schedule();
-    await this.#d.checkpoint("bet:recorded");
-    return this.#debit(row, false);
+    const key = betKey(account, id);
+    const answer = this.#d.checkpoint("bet:recorded").then(() => this.#debit(row, false));
+    this.#answers.set(key, answer);
+    try {
+      return await answer;
+    } finally {
+      this.#answers.delete(key);
+    }
   }
 
   /**
@@ -103,19 +118,19 @@ export class BetDesk {
     const work: Promise<unknown>[] = [];
     for (const row of store.betsInPhase(Phase.DEBIT)) {
       // In flight from this instance means someone is awaiting it; anything else was cut off by a crash.
-      if (!this.#inFlight.has(row.id)) work.push(this.#debit(row, true));
+      if (!this.#inFlight.has(betKey(row.account, row.id))) work.push(this.#debit(row, true));
     }
     for (const row of store.betsInPhase(Phase.HELD)) {
       if ((row.dueAt ?? 0) <= now) work.push(this.#decide(row, true));
     }
     for (const row of store.betsInPhase(Phase.REFUND)) {
-      if (!this.#inFlight.has(row.id)) work.push(this.#refund(row));
+      if (!this.#inFlight.has(betKey(row.account, row.id))) work.push(this.#refund(row));
     }
     for (const row of store.unsyncedBets()) {
       if (row.phase === Phase.DONE) work.push(this.#sync(row));
     }
     await Promise.allSettled(work);
-    const stuck = (row: BetRow) => !this.#inFlight.has(row.id);
+    const stuck = (row: BetRow) => !this.#inFlight.has(betKey(row.account, row.id));
     return store.betsInPhase(Phase.DEBIT).filter(stuck).length + store.betsInPhase(Phase.REFUND).filter(stuck).length;
   }
 
@@ -130,7 +145,8 @@ export class BetDesk {
    */
   async #debit(row: BetRow, late: boolean): Promise<BetReplyFrame> {
     const { store, wallets } = this.#d;
-    this.#inFlight.add(row.id);
+    const key = betKey(row.account, row.id);
+    this.#inFlight.add(key);
     let result: MoneyResult;
     try {
       result = await wallets.debitStake(row.account, this.#marketId, row.id, row.stake, {
@@ -141,7 +157,7 @@ export class BetDesk {
       // The wallet's answer is unknown: the bet stays pending and the reconciler asks again.
       return toReply(row, this.#marketId);
     } finally {
-      this.#inFlight.delete(row.id);
+      this.#inFlight.delete(key);
     }
     await this.#d.checkpoint("bet:debited");
     // Another path (the reconciler, a retry) may have finished this bet while we waited.
@@ -194,7 +210,8 @@ export class BetDesk {
 
   async #refund(row: BetRow): Promise<void> {
     const { store, wallets } = this.#d;
-    this.#inFlight.add(row.id);
+    const key = betKey(row.account, row.id);
+    this.#inFlight.add(key);
     try {
       const done = { ...row, phase: Phase.DONE };
       const result = await wallets.refundStake(row.account, this.#marketId, row.id, {
@@ -208,7 +225,7 @@ export class BetDesk {
       // Left in REFUND: the alarm tries again.
       this.#d.schedule();
     } finally {
-      this.#inFlight.delete(row.id);
+      this.#inFlight.delete(key);
     }
   }
 
