@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, afterEach, before, describe, it } from "node:test";
 import { type BrowserContext, type Page, chromium } from "playwright-core";
 import { DevServer, ROOT } from "./server.ts";
 
@@ -59,6 +59,29 @@ async function newMarket(id: string, name = "Match odds") {
   }, admin);
 }
 
+async function loginTrader(page: Page) {
+  await page.goto(`${server.url}/#/trader`);
+  await page.getByTestId("admin-login-name").fill("trader");
+  await page.getByTestId("admin-login-key").fill(ADMIN_KEY);
+  await page.getByTestId("admin-login-submit").click();
+  await page.getByTestId("admin-create-form").waitFor();
+}
+
+/** Waits until the element with this test id shows exactly `text` (or contains it, with `partial`). */
+async function waitForText(page: Page, testId: string, text: string, { partial = false, timeout = 5000 } = {}) {
+  await page.waitForFunction(
+    ([id, want, part]) => {
+      const got = document.querySelector(`[data-testid="${id}"]`)?.textContent ?? null;
+      return got !== null && (part ? got.includes(want) : got === want);
+    },
+    [testId, text, partial] as const,
+    { timeout },
+  );
+}
+
+const isDisabled = (page: Page, testId: string, disabled: boolean, timeout = 5000) =>
+  page.waitForFunction(([id, want]) => (document.querySelector(`[data-testid="${id}"]`) as HTMLButtonElement | null)?.disabled === want, [testId, disabled] as const, { timeout });
+
 async function loginPunter(page: Page, name: string) {
   await page.getByTestId("login-name").fill(name);
   await page.getByTestId("login-submit").click();
@@ -83,6 +106,12 @@ before(async () => {
   admin = (await api("POST", "/api/session", { name: "e2e trader", adminKey: ADMIN_KEY })).token;
 });
 
+// A test's pages go when it ends: a trader console left open keeps polling
+// every market's book, and each open page keeps a socket per market.
+afterEach(async () => {
+  for (const c of contexts.splice(0)) await c.close().catch(() => {});
+});
+
 after(async () => {
   for (const c of contexts) await c.close().catch(() => {});
   await server.stop();
@@ -98,10 +127,7 @@ describe("the web app", () => {
     await assert.doesNotReject(price.waitFor());
     assert.equal(await price.innerText(), "2.50");
     const trader = await browser();
-    await trader.goto(`${server.url}/#/trader`);
-    await trader.getByTestId("admin-login-name").fill("trader");
-    await trader.getByTestId("admin-login-key").fill(ADMIN_KEY);
-    await trader.getByTestId("admin-login-submit").click();
+    await loginTrader(trader);
     await trader.getByTestId("admin-market-e2e-push").waitFor();
     await punter.getByTestId("connection-status").and(punter.locator('[data-state="live"]')).waitFor();
     await trader.getByTestId("admin-odds-up-e2e-push-home").click();
@@ -114,10 +140,7 @@ describe("the web app", () => {
   it("shows the trader a live book: bets taken and the result if each selection wins", async () => {
     await newMarket("e2e-book");
     const trader = await browser();
-    await trader.goto(`${server.url}/#/trader`);
-    await trader.getByTestId("admin-login-name").fill("trader");
-    await trader.getByTestId("admin-login-key").fill(ADMIN_KEY);
-    await trader.getByTestId("admin-login-submit").click();
+    await loginTrader(trader);
     await trader.getByTestId("admin-exposure-e2e-book").waitFor();
     const { token } = await api("POST", "/api/session", { name: "dave" });
     await api("POST", "/api/markets/e2e-book/bets", { id: "e2e-book-bet-1", selectionId: "home", stake: 2000, odds: 2.5 }, token);
@@ -191,22 +214,158 @@ describe("the web app", () => {
     assert.equal(await status.getAttribute("data-state"), "live");
   });
 
-  it("renders the market and the bet slip usably on a 375 px phone screen", async () => {
+  it("takes a bet from the bet slip on a 375 px phone screen, with the slip inside the screen", async () => {
     await newMarket("e2e-phone");
     const page = await browser({ width: 375, height: 740 });
     await page.goto(`${server.url}/#/market/e2e-phone`);
     await loginPunter(page, "carol");
+    await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor();
     await page.getByTestId("odds-e2e-phone-home").click();
+    // On a narrow screen the slip sits below the prices; the bar at the bottom takes the punter to it.
+    await page.getByTestId("slip-bar").click();
     const slip = page.getByTestId("bet-slip");
-    await slip.scrollIntoViewIfNeeded();
-    assert.equal(await slip.isVisible(), true);
-    const stake = page.getByTestId("stake-input");
-    await stake.fill("5");
-    const box = await stake.boundingBox();
-    assert.ok(box && box.x >= 0 && box.x + box.width <= 375, "stake input fits the screen");
+    const entry = page.getByTestId("slip-entry-e2e-phone-home");
+    await entry.getByTestId("stake-input").fill("5");
+    // 5.00 at 2.50 returns 12.50.
+    await waitForText(page, "potential-return", "12.50");
+    for (const [what, box] of [
+      ["bet slip", await slip.boundingBox()],
+      ["stake input", await entry.getByTestId("stake-input").boundingBox()],
+      ["place bet button", await entry.getByTestId("place-bet").boundingBox()],
+    ] as const) {
+      assert.ok(box && box.x >= 0 && box.x + box.width <= 375, `${what} fits the screen's width: ${JSON.stringify(box)}`);
+    }
+    await entry.getByTestId("place-bet").click();
+    const outcome = entry.locator('[data-testid="bet-outcome"][data-phase="accepted"]');
+    await outcome.waitFor({ timeout: 10_000 });
+    assert.equal(await outcome.innerText(), "Bet accepted: 5.00 at 2.50, returns 12.50.");
+    await waitForText(page, "balance", "995.00", { partial: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
     await page.screenshot({ path: join(SHOTS, "phone.png"), fullPage: true });
+  });
+
+  it("runs a market from the trader console alone: create, price, suspend and reopen by key, in play with a delay, settle", async () => {
+    const trader = await browser();
+    await loginTrader(trader);
+    const form = trader.getByTestId("admin-create-form");
+    await form.getByTestId("admin-new-id").fill("e2e-console");
+    await form.getByTestId("admin-new-name").fill("Match odds");
+    await form.getByTestId("admin-new-event").fill("Console v Keyboard");
+    await form.getByTestId("admin-sel-name-0").fill("Home");
+    await form.getByTestId("admin-sel-odds-0").fill("2.5");
+    await form.getByTestId("admin-sel-name-1").fill("Away");
+    await form.getByTestId("admin-sel-odds-1").fill("3");
+    await form.getByTestId("admin-create-submit").click();
+    await waitForText(trader, "admin-create-result", "Created market e2e-console.");
+    const panel = trader.getByTestId("admin-market-e2e-console");
+    await panel.waitFor();
+
+    const punter = await browser();
+    await punter.goto(`${server.url}/#/market/e2e-console`);
+    await loginPunter(punter, "erin");
+    await punter.locator('[data-testid="market-connection"][data-state="live"]').waitFor({ timeout: 20_000 });
+    assert.equal(await punter.getByTestId("odds-e2e-console-home").innerText(), "2.50");
+
+    await trader.getByTestId("admin-odds-input-e2e-console-home").fill("4.2");
+    await trader.getByTestId("admin-odds-set-e2e-console-home").click();
+    await waitForText(punter, "odds-e2e-console-home", "4.20");
+    await waitForText(trader, "admin-price-e2e-console-home", "4.20");
+
+    // "s" acts on the selected market; focusing its panel (as Tab would) selects it.
+    await panel.focus();
+    await trader.keyboard.press("s");
+    await trader.locator('[data-testid="admin-market-e2e-console"][data-status="suspended"]').waitFor();
+    await punter.getByTestId("suspended-overlay").waitFor();
+    await isDisabled(punter, "odds-e2e-console-home", true);
+    await trader.keyboard.press("s");
+    await trader.locator('[data-testid="admin-market-e2e-console"][data-status="open"]').waitFor();
+    await punter.getByTestId("suspended-overlay").waitFor({ state: "detached" });
+    await isDisabled(punter, "odds-e2e-console-home", false);
+    await punter.getByTestId("odds-e2e-console-home").click();
+    const entry = punter.getByTestId("slip-entry-e2e-console-home");
+    await entry.getByTestId("stake-input").fill("10");
+    await isDisabled(punter, "place-bet", false);
+
+    await trader.getByTestId("admin-delay-e2e-console").fill("2");
+    await trader.getByTestId("admin-inplay-e2e-console").click();
+    await trader.locator('[data-testid="admin-inplay-e2e-console"][aria-pressed="true"]').waitFor();
+    await waitForText(punter, "inplay-badge-e2e-console", "In-play · 2 s delay");
+    await punter.getByText("In play: bets are confirmed after a 2 s delay.").waitFor();
+    await panel.screenshot({ path: join(SHOTS, "trader-in-play.png") });
+
+    await trader.getByTestId("admin-winner-e2e-console").selectOption("away");
+    await trader.getByTestId("admin-settle-e2e-console").click();
+    const dialog = trader.getByTestId("admin-confirm-dialog");
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /Settle "Match odds" with winner "Away"/);
+    assert.equal(await trader.getByTestId("admin-confirm-ok").innerText(), "Settle: Away wins");
+    await trader.getByTestId("admin-confirm-ok").click();
+    await dialog.waitFor({ state: "detached" });
+    await punter.getByTestId("settled-overlay").waitFor();
+    assert.match((await punter.getByTestId("settled-overlay").textContent()) ?? "", /Winner: Away/);
+    await waitForText(punter, "status-badge-e2e-console", "settled");
+    await isDisabled(punter, "odds-e2e-console-away", true);
+    await trader.locator('[data-testid="admin-market-e2e-console"][data-status="settled"]').waitFor({ state: "attached" });
+    await punter.screenshot({ path: join(SHOTS, "market-settled.png") });
+  });
+
+  it("voids a market only after the trader confirms, and returns the punter's stake", async () => {
+    await newMarket("e2e-void");
+    const punter = await browser();
+    await punter.goto(`${server.url}/#/market/e2e-void`);
+    await loginPunter(punter, "frank");
+    await placeBet(punter, "e2e-void", "10");
+    await waitForText(punter, "balance", "990.00", { partial: true });
+    const trader = await browser();
+    await loginTrader(trader);
+    await trader.getByTestId("admin-market-e2e-void").waitFor();
+    const dialog = trader.getByTestId("admin-confirm-dialog");
+    await trader.getByTestId("admin-void-e2e-void").click();
+    await dialog.waitFor();
+    // Escape cancels the native dialog, and cancelling changes nothing.
+    await trader.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    assert.equal(await trader.getByTestId("admin-market-e2e-void").getAttribute("data-status"), "open");
+    assert.equal((await api("GET", "/api/markets/e2e-void")).market.status, "open");
+    await trader.getByTestId("admin-void-e2e-void").click();
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /every accepted stake is returned/);
+    await trader.getByTestId("admin-confirm-ok").click();
+    await punter.getByTestId("voided-overlay").waitFor();
+    await waitForText(punter, "balance", "1,000.00", { partial: true, timeout: 8000 });
+    await trader.locator('[data-testid="admin-market-e2e-void"][data-status="voided"]').waitFor({ state: "attached" });
+  });
+
+  it("shows prices as fractional or American odds when chosen, and remembers the choice after a reload", async () => {
+    await api("POST", "/api/markets", {
+      id: "e2e-format",
+      name: "Match odds",
+      event: "E2E e2e-format",
+      selections: [
+        { id: "home", name: "Home", odds: 2.5 },
+        { id: "away", name: "Away", odds: 1.8 },
+      ],
+    }, admin);
+    const page = await browser();
+    await page.goto(`${server.url}/#/market/e2e-format`);
+    await waitForText(page, "odds-e2e-format-home", "2.50");
+    assert.equal(await page.getByTestId("odds-e2e-format-away").innerText(), "1.80");
+    // 2.50 is 3/2 (+150) and 1.80 is 4/5 (-125).
+    for (const [format, home, away] of [
+      ["fractional", "3/2", "4/5"],
+      ["american", "+150", "-125"],
+    ] as const) {
+      await page.getByTestId("odds-format").selectOption(format);
+      await waitForText(page, "odds-e2e-format-home", home);
+      assert.equal(await page.getByTestId("odds-e2e-format-away").innerText(), away);
+      await page.reload();
+      await waitForText(page, "odds-e2e-format-home", home);
+      assert.equal(await page.getByTestId("odds-e2e-format-away").innerText(), away);
+      assert.equal(await page.getByTestId("odds-format").inputValue(), format);
+    }
+    await page.getByTestId("odds-format").selectOption("decimal");
+    await waitForText(page, "odds-e2e-format-home", "2.50");
   });
 });
 
@@ -264,7 +423,9 @@ describe("the page's defences", () => {
     assert.equal(res.headers.get("x-content-type-options"), "nosniff");
     assert.equal(res.headers.get("referrer-policy"), "no-referrer");
     const html = await res.text();
-    assert.doesNotMatch(html, /<script>(?!<\/script>)/, "no inline script");
+    const scripts = html.match(/<script\b[^>]*>/gi) ?? [];
+    assert.ok(scripts.length > 0, "the page loads its code with a script tag");
+    for (const tag of scripts) assert.match(tag, /\ssrc\s*=\s*["']?[^\s"'>]/i, `inline script: ${tag}`);
   });
 });
 
