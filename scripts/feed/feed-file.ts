@@ -64,3 +64,25 @@ export function parseCsvFeed(text: string): FeedStep[] {
   if (steps.length === 0) throw new Error("the file has no steps");
   return steps;
 }
+
+/**
+ * The first step that names a selection the market does not have, as
+ * "step N: unknown selection X", or null when every step fits the market.
+ * Checked before the first push, so such a file changes nothing.
+ */
+export function unknownSelection(steps: FeedStep[], selectionIds: readonly string[]): string | null {
+  const known = new Set(selectionIds);
+  for (const [i, step] of steps.entries()) {
+    if (!("odds" in step)) continue;
+    for (const id of Object.keys(step.odds)) if (!known.has(id)) return `step ${i + 1}: unknown selection ${id}`;
+  }
+  return null;
+}
+
+/** A whole number from a command-line flag within [min, max], or null. */
+export function wholeNumberFlag(value: string | undefined, fallback: number, min: number, max: number): number | null {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) return null;
+  const n = Number(value);
+  return n >= min && n <= max ? n : null;
+}

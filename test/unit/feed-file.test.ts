@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCsvFeed, parseJsonFeed } from "../../scripts/feed/feed-file.ts";
+import { parseCsvFeed, parseJsonFeed, unknownSelection, wholeNumberFlag } from "../../scripts/feed/feed-file.ts";
 
 describe("feed files", () => {
   it("reads JSON steps, bare or wrapped", () => {
@@ -28,5 +28,17 @@ describe("feed files", () => {
     expect(() => parseCsvFeed("afterMs,selection,odds\n10,home,abc\n")).toThrow(/line 2: odds for home/);
     expect(() => parseCsvFeed("afterMs,selection,odds\nsoon,home,2\n")).toThrow(/line 2: afterMs/);
     expect(() => parseCsvFeed("afterMs,selection,odds\n")).toThrow(/no steps/);
+  });
+
+  it("names the first step whose selection the market does not have, before anything is sent", () => {
+    const steps = parseCsvFeed("afterMs,selection,odds\n0,home,2.2\n0,status,suspended\n0,hmoe,2.3\n0,away,3\n");
+    expect(unknownSelection(steps, ["home", "draw", "away"])).toBe("step 3: unknown selection hmoe");
+    expect(unknownSelection(steps, ["home", "hmoe", "away"])).toBeNull();
+  });
+
+  it("takes whole numbers in range from flags and refuses anything else", () => {
+    expect(wholeNumberFlag(undefined, 2000, 100, 10_000)).toBe(2000);
+    expect(wholeNumberFlag("500", 2000, 100, 10_000)).toBe(500);
+    for (const bad of ["abc", "", "1.5", "-3", "99", "10001", "1e3"]) expect(wholeNumberFlag(bad, 2000, 100, 10_000)).toBeNull();
   });
 });
