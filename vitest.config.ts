@@ -17,7 +17,7 @@ export default defineConfig({
     }),
   ],
   test: {
-    include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
+    include: ["test/unit/**/*.test.ts", "test/client/**/*.test.ts", "test/integration/**/*.test.ts"],
     testTimeout: 20_000,
     // The Worker logs a JSON line per request; show it only for failing tests.
     silent: "passed-only",
