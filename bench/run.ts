@@ -32,6 +32,8 @@ const args = parseArgs(process.argv.slice(2), {
   subscribers: 0,
   /** Hard limit for the whole run, in seconds (0: 170 quick, 2400 full). */
   budget: 0,
+  /** Reach the hub and the reference object through wrangler's dev proxy (a hop production does not have). */
+  viaDevProxy: false,
 });
 
 const say = (line: string) => process.stdout.write(`[bench] ${line}\n`);
@@ -83,7 +85,7 @@ async function main(): Promise<number> {
     const order = SERVERS.map((_, i) => SERVERS[(i + repeat) % SERVERS.length]);
     for (const name of order) {
       try {
-        const rows = await runSystem(name, { plan, repeat, serverCpus: pinned ? "0" : undefined, say, details });
+        const rows = await runSystem(name, { plan, repeat, serverCpus: pinned ? "0" : undefined, viaDevProxy: args.viaDevProxy, say, details });
         runs.push(...rows);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);

@@ -19,7 +19,7 @@ export interface EdgebookSystem extends SystemUnderTest {
   resume(since: number, opts: SubscribeOptions): Promise<Subscriber>;
 }
 
-export async function startEdgebook(opts: { port: number; cpus?: string; label: string; env?: Record<string, string> }): Promise<EdgebookSystem> {
+export async function startEdgebook(opts: { port: number; cpus?: string; label: string; env?: Record<string, string>; viaDevProxy?: boolean }): Promise<EdgebookSystem> {
   const platform = await startPlatform({
     port: opts.port,
     innerPort: opts.port,
@@ -32,17 +32,19 @@ export async function startEdgebook(opts: { port: number; cpus?: string; label: 
     logLevel: "warn",
   });
   try {
-    const admin = new EdgebookApi(platform.url);
+    // Clients go to the Worker's own entry unless asked to cross wrangler's dev proxy too.
+    const base = opts.viaDevProxy ? platform.url : await platform.workerEntryUrl();
+    const admin = new EdgebookApi(base);
     await admin.session("bench-trader", platform.adminKey);
     const marketId = `bench-${Date.now().toString(36)}`;
     const market = await admin.createMarket(benchMarket(marketId));
-    const wsUrl = `${platform.url.replace(/^http/, "ws")}/api/markets/${marketId}/ws`;
+    const wsUrl = `${base.replace(/^http/, "ws")}/api/markets/${marketId}/ws`;
     const subscribe = (o: SubscribeOptions, query = "", since?: number) =>
       openSubscriber({ url: wsUrl + query, dialect: "edgebook", onOdds: o.onOdds, timeoutMs: o.timeoutMs, since });
     return {
       name: "edgebook",
       ordered: true,
-      describe: `wrangler dev on ${platform.url} (no proxy); ${describeSource(platform.source)}`,
+      describe: `wrangler dev, clients on ${base} (${opts.viaDevProxy ? "through wrangler's dev proxy" : "the Worker's own entry"}); ${describeSource(platform.source)}`,
       platform,
       admin,
       marketId,

@@ -77,6 +77,8 @@ export interface Platform {
   cpuSeconds(): number;
   /** CPU and resident memory of every process in wrangler's group, from /proc. */
   sample(): GroupSample;
+  /** The Worker's own entry, behind wrangler's dev proxy (which production does not have). */
+  workerEntryUrl(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -172,6 +174,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     errorLines: wrangler.errorLines,
     cpuSeconds: () => wrangler.sample().cpuSeconds,
     sample: wrangler.sample,
+    workerEntryUrl: () => wrangler.workerEntryUrl("/api/health"),
     stop,
   };
 }

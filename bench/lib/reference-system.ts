@@ -11,11 +11,12 @@ import { openSubscriber } from "./subscriber.ts";
 import { type SystemUnderTest, postJson, splitWranglerCpu } from "./system.ts";
 import { isProxyProcess, isWorkerProcess, startWranglerDev } from "./wrangler-dev.ts";
 
-export async function startReference(opts: { port: number; cpus?: string; label: string }): Promise<SystemUnderTest> {
+export async function startReference(opts: { port: number; cpus?: string; label: string; viaDevProxy?: boolean }): Promise<SystemUnderTest> {
   mkdirSync(OUT_DIR, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), "edgebook-bench-ref-"));
-  const url = `http://127.0.0.1:${opts.port}`;
+  const publicUrl = `http://127.0.0.1:${opts.port}`;
   let wrangler: Awaited<ReturnType<typeof startWranglerDev>>;
+  let url: string;
   try {
     wrangler = await startWranglerDev({
       cwd: ROOT,
@@ -27,9 +28,16 @@ export async function startReference(opts: { port: number; cpus?: string; label:
       cpus: opts.cpus,
       logLevel: "warn",
       // The Worker answers 404 outside its two routes: any answer means it is up.
-      readyUrl: `${url}/ready`,
+      readyUrl: `${publicUrl}/ready`,
       readyAnyStatus: true,
     });
+    // The same path to the Worker as the hub's: its own entry, or through the dev proxy.
+    try {
+      url = opts.viaDevProxy ? publicUrl : await wrangler.workerEntryUrl("/ready");
+    } catch (err) {
+      await wrangler.stop();
+      throw err;
+    }
   } catch (err) {
     rmSync(work, { recursive: true, force: true });
     throw err;
@@ -39,7 +47,7 @@ export async function startReference(opts: { port: number; cpus?: string; label:
     name: "reference-do",
     // The load generator numbers the frames; concurrent POSTs may reach the object in another order.
     ordered: false,
-    describe: `wrangler dev -c bench/reference/wrangler.toml on ${url}`,
+    describe: `wrangler dev -c bench/reference/wrangler.toml, clients on ${url}`,
     subscribe: (o) => openSubscriber({ url: `${url.replace(/^http/, "ws")}/ws`, dialect: "plain", onOdds: o.onOdds, timeoutMs: o.timeoutMs }),
     publish: async (k) => {
       const mine = ++seq;

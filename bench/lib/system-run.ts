@@ -29,6 +29,8 @@ export interface RunContext {
   repeat: number;
   /** `taskset -c` list for the servers (undefined: not pinned). */
   serverCpus: string | undefined;
+  /** Send the workerd systems' traffic through wrangler's dev proxy, as `npm start` does, not to the Worker's own entry. */
+  viaDevProxy: boolean;
   say: (line: string) => void;
   /** Everything measured, for bench/out/comparison-details.json. */
   details: Record<string, unknown>[];
@@ -39,7 +41,7 @@ const WARM_SOCKETS = 10;
 
 async function start(name: ServerName, ctx: RunContext): Promise<SystemUnderTest> {
   const label = `comparison-${name.replace(".", "")}`;
-  const opts = { port: PORTS[name], cpus: ctx.serverCpus, label };
+  const opts = { port: PORTS[name], cpus: ctx.serverCpus, label, viaDevProxy: ctx.viaDevProxy };
   if (name === "edgebook") return startEdgebook(opts);
   if (name === "reference-do") return startReference(opts);
   return startNodePeer(name, opts);

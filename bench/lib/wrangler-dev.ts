@@ -2,7 +2,7 @@
 // its own ports, its log under bench/out, optionally pinned to a core, ready
 // when a URL answers, stopped by group.
 import type { ChildProcess } from "node:child_process";
-import { closeSync, openSync, readFileSync, statSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { wranglerEnv } from "../../scripts/wrangler-env.ts";
 import { type GroupSample, sampleGroup, spawnGroup, stopGroup, untrackGroup } from "./process-group.ts";
@@ -39,6 +39,11 @@ export interface WranglerDev {
   reloads(): number;
   /** Log lines since ready that look like Worker errors. */
   errorLines(): string[];
+  /**
+   * The Worker's own entry port, behind wrangler's dev proxy: the URL that
+   * answers `path` with the same status as the public port does.
+   */
+  workerEntryUrl(path: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -90,8 +95,60 @@ export async function startWranglerDev(opts: WranglerOptions): Promise<WranglerD
       logSinceReady()
         .split("\n")
         .filter((l) => /"level":"error"|✘|\[ERROR\]|Uncaught|uncaught/.test(l)),
+    workerEntryUrl: (path) => findWorkerEntry(pid, opts.port, path),
     stop,
   };
+}
+
+/**
+ * wrangler dev puts a proxy (a second workerd) in front of the Worker; production
+ * has no such hop. The Worker's workerd listens on an ephemeral loopback entry
+ * port of its own (and on a few internal ones): find its listening sockets from
+ * /proc, and keep the one that answers like the public port.
+ */
+async function findWorkerEntry(pgid: number, publicPort: number, path: string): Promise<string> {
+  const worker = sampleGroup(pgid).processes.find((p) => isWorkerProcess(p.cmd));
+  if (!worker) throw new Error("no Worker process in wrangler's group");
+  const expected = (await fetch(`http://127.0.0.1:${publicPort}${path}`, { signal: AbortSignal.timeout(5_000) })).status;
+  for (const port of listeningPorts(worker.pid)) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(2_000) });
+      await r.arrayBuffer();
+      if (r.status === expected) return `http://127.0.0.1:${port}`;
+    } catch {
+      // Not an HTTP entry.
+    }
+  }
+  throw new Error(`none of the Worker's ports answers ${path} with ${expected}`);
+}
+
+/** TCP ports a process listens on, in the order it opened them (by file descriptor). */
+function listeningPorts(pid: number): number[] {
+  const inodes = new Map<string, number>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.set(m[1], Number(fd));
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+  const found: { fd: number; port: number }[] = [];
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let lines: string[] = [];
+    try {
+      lines = readFileSync(table, "utf8").split("\n").slice(1);
+    } catch {
+      continue;
+    }
+    for (const line of lines) {
+      const f = line.trim().split(/\s+/);
+      // local_address is f[1] as HEXIP:HEXPORT, st is f[3] (0A = LISTEN), inode is f[9].
+      if (f.length < 10 || f[3] !== "0A" || !inodes.has(f[9])) continue;
+      found.push({ fd: inodes.get(f[9])!, port: parseInt(f[1].split(":")[1], 16) });
+    }
+  }
+  return found.sort((a, b) => a.fd - b.fd).map((x) => x.port);
 }
 
 async function waitReady(opts: WranglerOptions, child: ChildProcess): Promise<void> {
