@@ -9,6 +9,26 @@ import type { Wallet } from "../../worker/wallet/wallet.ts";
 export const hubStub = (id: string) => env.MARKET_HUB.get(env.MARKET_HUB.idFromName(id));
 export const walletStub = (account: string) => env.WALLET.get(env.WALLET.idFromName(account));
 
+/**
+ * Hold the account's wallet after it commits its next money move and before it
+ * answers: to the hub the call is still in flight. `reached` waits (bounded)
+ * until a call is held; `release` lets it answer.
+ */
+export async function holdWalletAnswer(account: string) {
+  const stub = walletStub(account);
+  await runInDurableObject(stub, (w: Wallet) => w.faults.hold("wallet:committed"));
+  return {
+    async reached(): Promise<void> {
+      for (let i = 0; i < 200; i++) {
+        if (await runInDurableObject(stub, (w: Wallet) => w.faults.holding("wallet:committed"))) return;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`no wallet call reached the hold for ${account}`);
+    },
+    release: () => runInDurableObject(stub, (w: Wallet) => w.faults.release("wallet:committed")),
+  };
+}
+
 export async function betsOf(marketId: string): Promise<BetRow[]> {
   return runInDurableObject(hubStub(marketId), (hub: MarketHub) => hub.store.allBets());
 }
@@ -17,18 +37,24 @@ export async function ledgerOf(account: string) {
   return runInDurableObject(walletStub(account), (w: Wallet) => w.audit(100_000));
 }
 
-/** Net money each bet key moved in one account's ledger. */
-export async function netByBet(account: string): Promise<Map<string, { stake: number; refund: number; payout: number }>> {
-  const { entries } = await ledgerOf(account);
-  const out = new Map<string, { stake: number; refund: number; payout: number }>();
+type Moved = { stake: number; refund: number; payout: number };
+
+/** Net money each bet key (`marketId/betId`) moved in a list of ledger entries. */
+export function netOf(entries: { key: string; amount: number }[]): Map<string, Moved> {
+  const out = new Map<string, Moved>();
   for (const e of entries) {
     const m = e.key.match(/^(stake|refund|payout):(.+)$/);
     if (!m) continue;
     const cur = out.get(m[2]) ?? { stake: 0, refund: 0, payout: 0 };
-    cur[m[1] as "stake" | "refund" | "payout"] += e.amount;
+    cur[m[1] as keyof Moved] += e.amount;
     out.set(m[2], cur);
   }
   return out;
+}
+
+/** Net money each bet key moved in one account's ledger. */
+export async function netByBet(account: string): Promise<Map<string, Moved>> {
+  return netOf((await ledgerOf(account)).entries);
 }
 
 /**
@@ -38,15 +64,39 @@ export async function netByBet(account: string): Promise<Map<string, { stake: nu
  * Returns the total of all balances.
  */
 export async function checkMoney(accounts: string[], marketIds: string[]): Promise<number> {
-  const bets = (await Promise.all(marketIds.map(async (m) => (await betsOf(m)).map((b) => ({ ...b, marketId: m }))))).flat();
+  return (await moneyAtRest(accounts, marketIds)).total;
+}
+
+/**
+ * `checkMoney`, reading each object once, and also: no ledger row on these
+ * markets without its bet, and no bet id of an account debited on two markets.
+ * Returns the total of all balances and the bets it read.
+ */
+export async function moneyAtRest(accounts: string[], marketIds: string[]) {
+  const [bets, audits] = await Promise.all([
+    Promise.all(marketIds.map(async (m) => (await betsOf(m)).map((b) => ({ ...b, marketId: m })))).then((x) => x.flat()),
+    Promise.all(accounts.map(ledgerOf)),
+  ]);
   let total = 0;
-  for (const account of accounts) {
-    const audit = await ledgerOf(account);
+  for (const [i, account] of accounts.entries()) {
+    const audit = audits[i];
     if (audit.balance !== audit.ledgerSum) throw new Error(`${account}: balance ${audit.balance} != ledger ${audit.ledgerSum}`);
     if (audit.balance < 0) throw new Error(`${account}: negative balance`);
     total += audit.balance;
-    const net = await netByBet(account);
-    for (const b of bets.filter((x) => x.account === account)) {
+    const net = netOf(audit.entries);
+    const mine = bets.filter((x) => x.account === account);
+    const debitedOn = new Map<string, string>();
+    for (const key of net.keys()) {
+      const [marketId, id] = [key.slice(0, key.indexOf("/")), key.slice(key.indexOf("/") + 1)];
+      if (marketIds.includes(marketId) && !mine.some((b) => b.marketId === marketId && b.id === id)) {
+        throw new Error(`${account}: money moved for ${key}, which no hub holds`);
+      }
+      if ((net.get(key)?.stake ?? 0) === 0) continue;
+      const other = debitedOn.get(id);
+      if (other !== undefined) throw new Error(`${account}: bet id ${id} debited on ${other} and on ${marketId}`);
+      debitedOn.set(id, marketId);
+    }
+    for (const b of mine) {
       const moved = net.get(`${b.marketId}/${b.id}`) ?? { stake: 0, refund: 0, payout: 0 };
       if (moved.refund !== 0 && moved.payout !== 0) throw new Error(`bet ${b.id} both refunded and paid`);
       const expected: Record<string, number> = {
@@ -68,5 +118,5 @@ export async function checkMoney(accounts: string[], marketIds: string[]): Promi
       if (b.phase !== "done") throw new Error(`bet ${b.id} left in phase ${b.phase}`);
     }
   }
-  return total;
+  return { total, bets };
 }

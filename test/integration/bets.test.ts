@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { adminSession, call, createMarket, mustOpen, punterSession } from "../helpers/api.ts";
 import type { MarketHub } from "../../worker/market/market-hub.ts";
-import { betsOf, checkMoney, hubStub } from "../helpers/money.ts";
+import { betsOf, checkMoney, holdWalletAnswer, hubStub, ledgerOf } from "../helpers/money.ts";
 
 let n = 0;
 const betId = () => `bet-${Date.now().toString(36)}-${++n}`;
@@ -71,6 +71,22 @@ describe("placing bets", () => {
     expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(99_300);
     expect(await betsOf(other.id)).toEqual([]);
     await checkMoney([punter.account.id], [market.id, other.id]);
+  });
+
+  it("gives the first outcome again for an id refused on one market and sent again to another", async () => {
+    const { admin, market, punter } = await setup();
+    const other = await createMarket(admin);
+    await call("POST", `/api/markets/${market.id}/odds`, { token: admin, body: { odds: { home: 2.6 } } });
+    const body = { id: betId(), selectionId: "home", stake: 1000, odds: 2.5 };
+    const first = await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body });
+    expect(first.json).toMatchObject({ status: "rejected", reason: "ODDS_CHANGED" });
+    const again = await call("POST", `/api/markets/${other.id}/bets`, { token: punter.token, body });
+    expect(again.json).toMatchObject({ id: body.id, status: "rejected", reason: "ODDS_CHANGED", bet: { marketId: market.id } });
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(100_000);
+    expect(await betsOf(other.id)).toEqual([]);
+    // The refusal is in the punter's list, once, naming the market that refused it.
+    const mine = (await call("GET", "/api/me/bets", { token: punter.token })).json.bets.filter((b: { id: string }) => b.id === body.id);
+    expect(mine).toMatchObject([{ marketId: market.id, status: "rejected", reason: "ODDS_CHANGED", payout: 0 }]);
   });
 
   it("applies the accept policies: exact refuses a moved price, better takes a better one, any takes any", async () => {
@@ -263,6 +279,73 @@ describe("concurrency", () => {
     await Promise.all(markets.map((m) => runDurableObjectAlarm(hubStub(m.id))));
     await checkMoney(punters.map((p) => p.account.id), markets.map((m) => m.id));
   });
+});
+
+describe("the check after the wallet answers", () => {
+  /** The ledger rows one bet moved, oldest first, as [kind, amount]. */
+  const movesOf = async (account: string, marketId: string, id: string) =>
+    (await ledgerOf(account)).entries
+      .filter((e) => e.key.endsWith(`:${marketId}/${id}`))
+      .sort((a, b) => a.n - b.n)
+      .map((e) => [e.kind, e.amount]);
+
+  const cases = [
+    {
+      name: "rejects an exact bet as ODDS_CHANGED when the price moves while its debit is in flight, and refunds the stake once",
+      accept: "exact",
+      change: { path: "odds", body: { odds: { home: 2.6 } } },
+      reply: { status: "rejected", reason: "ODDS_CHANGED", odds: 2.6, bet: { status: "rejected", odds: 2.5, payout: 0 } },
+    },
+    {
+      name: "rejects a bet as MARKET_SUSPENDED when the market is suspended while its debit is in flight, and refunds the stake once",
+      accept: "any",
+      change: { path: "status", body: { status: "suspended" } },
+      reply: { status: "rejected", reason: "MARKET_SUSPENDED", bet: { status: "rejected", payout: 0 } },
+    },
+    {
+      name: "rejects a better-policy bet when the price drops while its debit is in flight, and refunds the stake once",
+      accept: "better",
+      change: { path: "odds", body: { odds: { home: 2.4 } } },
+      reply: { status: "rejected", reason: "ODDS_CHANGED", odds: 2.4 },
+    },
+    {
+      name: "accepts a better-policy bet at the new price when the price rises while its debit is in flight, debiting once",
+      accept: "better",
+      change: { path: "odds", body: { odds: { home: 2.7 } } },
+      reply: { status: "accepted", bet: { status: "accepted", odds: 2.7, payout: 2700 } },
+    },
+  ] as const;
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      const { admin, market, punter } = await setup();
+      const wallet = await holdWalletAnswer(punter.account.id);
+      const body = { id: betId(), selectionId: "home", stake: 1000, odds: 2.5, accept: c.accept };
+      // Not awaited: the bet passes the first check, the wallet takes the stake and is held before it answers.
+      const placing = call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body });
+      await wallet.reached();
+      expect((await betsOf(market.id)).map((b) => [b.id, b.status, b.phase])).toEqual([[body.id, "pending", "debit"]]);
+      expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(99_000);
+      // The input gate lets this in while the hub awaits the wallet.
+      const change = await call("POST", `/api/markets/${market.id}/${c.change.path}`, { token: admin, body: c.change.body });
+      expect(change.status).toBe(200);
+      await wallet.release();
+      const reply = await placing;
+      expect(reply.status).toBe(200);
+      expect(reply.json).toMatchObject({ id: body.id, ...c.reply });
+
+      const accepted = c.reply.status === "accepted";
+      expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(accepted ? 99_000 : 100_000);
+      expect(await movesOf(punter.account.id, market.id, body.id)).toEqual(accepted ? [["stake", -1000]] : [["stake", -1000], ["refund", 1000]]);
+      // The same id again: the same answer, and no money moves.
+      const again = await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body });
+      expect(again.json).toMatchObject({ id: body.id, status: c.reply.status });
+      expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(accepted ? 99_000 : 100_000);
+      await runDurableObjectAlarm(hubStub(market.id));
+      expect(await movesOf(punter.account.id, market.id, body.id)).toHaveLength(accepted ? 1 : 2);
+      await checkMoney([punter.account.id], [market.id]);
+    });
+  }
 });
 
 /** Make every delayed bet due and run the hub's alarm until the named bet is final (bounded). */

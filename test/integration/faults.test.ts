@@ -1,13 +1,13 @@
 // Crash the hub or the wallet at named points mid-bet and mid-settlement
 // (ctx.abort: the instance and its memory are gone, storage stays), then let
 // the alarm finish the work and prove every cent is where it should be.
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { FaultPoint } from "../../worker/betting/fault-points.ts";
+import { type FaultPoint, firedFaults } from "../../worker/betting/fault-points.ts";
 import type { MarketHub } from "../../worker/market/market-hub.ts";
 import type { Wallet } from "../../worker/wallet/wallet.ts";
-import { adminSession, call, createMarket, punterSession } from "../helpers/api.ts";
-import { betsOf, checkMoney, hubStub, walletStub } from "../helpers/money.ts";
+import { adminSession, call, createMarket, mustOpen, punterSession } from "../helpers/api.ts";
+import { betsOf, checkMoney, hubStub, netByBet, walletStub } from "../helpers/money.ts";
 
 let n = 0;
 const betId = () => `crash-${Date.now().toString(36)}-${++n}`;
@@ -27,6 +27,7 @@ async function settleDown(marketId: string) {
   }
   throw new Error("the hub did not finish its bets");
 }
+const fired = (point: FaultPoint) => firedFaults.get(point) ?? 0;
 const balance = async (token: string) => (await call("GET", "/api/me", { token })).json.account.balance;
 
 async function setup() {
@@ -115,5 +116,111 @@ describe("a crash in the middle of settlement", () => {
     await settleDown(market.id);
     expect(await balance(punter.token)).toBe(100_000 - 1000 + 3200);
     await checkMoney([punter.account.id], [market.id]);
+  });
+});
+
+describe("a crash in the middle of a void", () => {
+  for (const target of ["hub", "wallet"] as const) {
+    const point: FaultPoint = target === "hub" ? "settle:paid" : "wallet:committed";
+    it(`refunds every accepted stake exactly once when the ${target} crashes at ${point} half way through a void`, async () => {
+      const { admin, market } = await setup();
+      const punters = await Promise.all([1, 2, 3, 4].map((i) => punterSession(`v${i}`)));
+      const stakes = new Map<string, number>();
+      for (const [i, p] of punters.entries()) {
+        for (const [j, sel] of (["home", "away"] as const).entries()) {
+          const id = betId();
+          const stake = 1000 * (i + 1) + 100 * j;
+          const odds = sel === "home" ? 2.5 : 2.9;
+          const r = await call("POST", `/api/markets/${market.id}/bets`, { token: p.token, body: { id, selectionId: sel, stake, odds } });
+          expect(r.json.status).toBe("accepted");
+          stakes.set(`${market.id}/${id}`, stake);
+        }
+      }
+      // A bet refused before any money moved stays out of the void.
+      const refused = await call("POST", `/api/markets/${market.id}/bets`, { token: punters[0].token, body: { id: betId(), selectionId: "home", stake: 1000, odds: 9 } });
+      expect(refused.json).toMatchObject({ status: "rejected", reason: "ODDS_CHANGED" });
+      const before = fired(point);
+      if (target === "hub") await armHub(market.id, point);
+      else await armWallet(punters[1].account.id, point);
+
+      const voided = await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { void: true } });
+      expect(voided.status).toBe(200);
+      const repeat = await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { void: true } });
+      expect(repeat.status).toBe(409);
+      const bets = await settleDown(market.id);
+      expect(fired(point)).toBe(before + 1);
+
+      expect(bets.filter((b) => b.status === "void")).toHaveLength(stakes.size);
+      for (const b of bets.filter((b) => b.status === "void")) expect(b.payout).toBe(b.stake);
+      expect(await Promise.all(punters.map((p) => balance(p.token)))).toEqual(punters.map(() => 100_000));
+      for (const p of punters) {
+        for (const [key, moved] of await netByBet(p.account.id)) {
+          // One stake taken, the same amount given back once, nothing paid.
+          expect(moved).toEqual({ stake: -stakes.get(key)!, refund: stakes.get(key)!, payout: 0 });
+        }
+      }
+      const entries = (await Promise.all(punters.map(async (p) => (await runInDurableObject(walletStub(p.account.id), (w: Wallet) => w.audit())).entries))).flat();
+      expect(entries.filter((e) => e.kind === "refund")).toHaveLength(stakes.size);
+      await checkMoney(punters.map((p) => p.account.id), [market.id]);
+    });
+  }
+});
+
+describe("a hub evicted during an in-play delay", () => {
+  /** Make the held bets due now, as the delay ending would, without waiting it out. */
+  const endDelay = (marketId: string) =>
+    runInDurableObject(hubStub(marketId), (hub: MarketHub) => {
+      for (const row of hub.store.betsInPhase("held")) hub.store.putBet({ ...row, dueAt: Date.now() - 1 });
+    });
+
+  /** An in-play market with a 5 s delay and a punter's 10.00 bet on it, answered pending. */
+  async function pendingInPlayBet() {
+    const { admin, market, punter } = await setup();
+    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "open", inPlay: true, betDelayMs: 5000 } });
+    const ws = await mustOpen(market.id, { token: punter.token });
+    await ws.next("snapshot");
+    const id = betId();
+    ws.send({ type: "bet", id, selectionId: "home", stake: 1000, odds: 2.5 });
+    expect(await ws.next("bet")).toMatchObject({ id, status: "pending" });
+    return { admin, market, punter, ws, id };
+  }
+
+  it("accepts the bet from the alarm after the eviction, tells the punter's socket and takes the stake once", async () => {
+    const { admin, market, punter, ws, id } = await pendingInPlayBet();
+    expect(await balance(punter.token)).toBe(99_000);
+
+    // The instance that took the bet is gone; its socket is kept (hibernated), its memory is not.
+    await evictDurableObject(hubStub(market.id));
+    await endDelay(market.id);
+    expect((await betsOf(market.id)).map((b) => [b.status, b.phase])).toEqual([["pending", "held"]]);
+    await runDurableObjectAlarm(hubStub(market.id));
+
+    expect(await ws.next("bet", 5000)).toMatchObject({ id, status: "accepted", bet: { odds: 2.5, payout: 2500 } });
+    const bets = await settleDown(market.id);
+    expect(bets.map((b) => [b.id, b.status])).toEqual([[id, "accepted"]]);
+    expect(await balance(punter.token)).toBe(99_000);
+    expect(await netByBet(punter.account.id)).toEqual(new Map([[`${market.id}/${id}`, { stake: -1000, refund: 0, payout: 0 }]]));
+    await checkMoney([punter.account.id], [market.id]);
+    ws.close();
+  });
+
+  it("rejects the bet from the alarm after the eviction when the price moved in the delay, and refunds it once", async () => {
+    const { admin, market, punter, ws, id } = await pendingInPlayBet();
+
+    await evictDurableObject(hubStub(market.id));
+    // The push wakes a fresh instance, which knows the bet only from storage.
+    expect((await call("POST", `/api/markets/${market.id}/odds`, { token: admin, body: { odds: { home: 2.2 } } })).status).toBe(200);
+    await evictDurableObject(hubStub(market.id));
+    await endDelay(market.id);
+    await runDurableObjectAlarm(hubStub(market.id));
+
+    expect(await ws.next("bet", 5000)).toMatchObject({ id, status: "rejected", reason: "ODDS_CHANGED" });
+    await settleDown(market.id);
+    expect(await balance(punter.token)).toBe(100_000);
+    expect(await netByBet(punter.account.id)).toEqual(new Map([[`${market.id}/${id}`, { stake: -1000, refund: 1000, payout: 0 }]]));
+    const retry = await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body: { id, selectionId: "home", stake: 1000, odds: 2.5 } });
+    expect(retry.json).toMatchObject({ id, status: "rejected", reason: "ODDS_CHANGED" });
+    await checkMoney([punter.account.id], [market.id]);
+    ws.close();
   });
 });

@@ -91,10 +91,11 @@ export class BetDesk {
       syncedVersion: 0,
     };
     if (!quote.ok) {
-      // Refused before any money moved: kept for idempotency, never sent to the wallet.
+      // Refused before any money moved: kept here for idempotency, and its id claimed at the wallet.
       const rejected: BetRow = { ...row, status: BetStatus.REJECTED, phase: Phase.DONE, reason: quote.reason, syncedVersion: -1 };
       store.putBet(rejected);
-      return toReply(rejected, market.id, quote.odds === undefined ? undefined : oddsToDecimal(quote.odds));
+      const reply = toReply(rejected, market.id, quote.odds === undefined ? undefined : oddsToDecimal(quote.odds));
+      return this.#claimRefused(rejected, reply);
     }
     store.putBet(row);
     this.#d.schedule();
@@ -132,6 +133,32 @@ export class BetDesk {
     await Promise.allSettled(work);
     const stuck = (row: BetRow) => !this.#inFlight.has(betKey(row.account, row.id));
     return store.betsInPhase(Phase.DEBIT).filter(stuck).length + store.betsInPhase(Phase.REFUND).filter(stuck).length;
+  }
+
+  /**
+   * Tell the wallet about a bet refused before any money moved, so the id is one
+   * bet across markets and the refusal shows in the account's list. If the id is
+   * already a bet on another market, that bet is the answer and this refusal is
+   * dropped. A wallet that cannot be reached leaves the refusal standing here.
+   */
+  async #claimRefused(row: BetRow, reply: BetReplyFrame): Promise<BetReplyFrame> {
+    const { store } = this.#d;
+    try {
+      const { first } = await this.#d.wallets.claimRefused(row.account, this.#marketId, row.id, {
+        bet: toWireBet(row, this.#marketId),
+        version: row.version,
+      });
+      if (first === null) {
+        store.markSynced(row.account, row.id, row.version);
+        return reply;
+      }
+      store.dropBet(row.account, row.id);
+      const answer: BetReplyFrame = { type: "bet", id: row.id, status: first.status, bet: first };
+      if (first.reason) answer.reason = first.reason;
+      return answer;
+    } catch {
+      return reply;
+    }
   }
 
   /** When reconcile should next run, or null when no bet needs the hub. */

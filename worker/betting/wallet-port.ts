@@ -1,5 +1,6 @@
 // What the bet flows need from wallets: typed RPC on the account's wallet
 // object in production, anything with the same shape in a test.
+import type { Bet } from "../protocol/schemas.ts";
 import type { AccountId } from "../protocol/units.ts";
 import type { MoneyResult } from "../wallet/ledger.ts";
 import type { BetUpdate } from "../wallet/wallet.ts";
@@ -9,6 +10,7 @@ export interface WalletPort {
   refundStake(account: AccountId, marketId: string, betId: string, update: BetUpdate): Promise<MoneyResult>;
   payout(account: AccountId, marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult>;
   recordBet(account: AccountId, update: BetUpdate): Promise<void>;
+  claimRefused(account: AccountId, marketId: string, betId: string, update: BetUpdate): Promise<{ first: Bet | null }>;
 }
 
 /** The production port: one wallet object per account, addressed by its id. */
@@ -20,6 +22,10 @@ export function walletsOf(ns: DurableObjectNamespace<import("../wallet/wallet.ts
     payout: (a, m, b, amount, u) => wallet(a).payout(m, b, amount, u),
     recordBet: async (a, u) => {
       await wallet(a).recordBet(u);
+    },
+    claimRefused: async (a, m, b, u) => {
+      const { first } = await wallet(a).claimRefused(m, b, u);
+      return { first: first as Bet | null };
     },
   };
 }

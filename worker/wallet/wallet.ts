@@ -64,6 +64,22 @@ export class Wallet extends DurableObject<Env> {
     return result;
   }
 
+  /**
+   * A bet the market refused before any money moved: claim its id for this
+   * market and keep it in the account's list. When the id already names a bet
+   * on another market, that bet is the first outcome: it is returned and this
+   * refusal is not kept.
+   */
+  claimRefused(marketId: string, betId: string, update: BetUpdate): { first: Bet | null } {
+    const store = this.#store;
+    return store.transact(() => {
+      const owner = store.claimBetId(betId, marketId);
+      if (owner !== null) return { first: store.bet(owner, betId) };
+      store.upsertBet(update.bet, update.version);
+      return { first: null };
+    });
+  }
+
   /** Give back exactly the stake that was taken for this bet, once. */
   async refundStake(marketId: string, betId: string, update: BetUpdate): Promise<MoneyResult> {
     const store = this.#store;
