@@ -308,11 +308,16 @@ export class MarketHub extends DurableObject<Env> {
     if (m && m.feedTimeoutMs > 0 && m.status === MarketStatus.OPEN) {
       candidates.push((this.store.getMeta(FEED_SEEN) ?? 0) + m.feedTimeoutMs);
     }
-    if (this.room.count() > 0) candidates.push(Math.max(this.#reapAt, Date.now() + REAP_EVERY_MS));
+    // Reaping is never due sooner than REAP_EVERY_MS from now, so an alarm already armed
+    // before then covers it, and the socket count (a list of every socket) is not needed on
+    // each change. The alarm, when it runs, schedules again with the count.
+    const now = Date.now();
+    const armedSoon = this.#alarmAt !== null && this.#alarmAt > now && this.#alarmAt <= now + REAP_EVERY_MS;
+    if (!armedSoon && this.room.count() > 0) candidates.push(Math.max(this.#reapAt, now + REAP_EVERY_MS));
     const next = Math.max(Math.min(...candidates.filter((t): t is number => t !== null)), this.#notBefore);
     if (!Number.isFinite(next)) return;
     // An earlier alarm still to come covers this: it reschedules when it runs. Saves a write per bet.
-    if (this.#alarmAt !== null && this.#alarmAt <= next && this.#alarmAt > Date.now()) return;
+    if (this.#alarmAt !== null && this.#alarmAt <= next && this.#alarmAt > now) return;
     this.#alarmAt = next;
     void this.ctx.storage.setAlarm(next);
   }
