@@ -150,8 +150,8 @@ async function main(): Promise<number> {
   const resultsFile = publish ? join(ROOT, "bench", "results.json") : join(OUT_DIR, "results-quick.json");
   const pageFile = publish ? join(ROOT, "docs", "benchmarks.md") : join(OUT_DIR, "benchmarks-quick.md");
   writeFileSync(resultsFile, JSON.stringify(results, null, 2) + "\n");
-  const command = `npm run bench${plan.quick ? " -- --quick" : ""}`;
-  writeFileSync(pageFile, page({ rows, targets: ts, machine, date, plan, pinned, source, otherLoad, wallSeconds, command, extensions }));
+  const command = `npm run bench${plan.quick || args.viaDevProxy ? " --" : ""}${plan.quick ? " --quick" : ""}${args.viaDevProxy ? " --via-dev-proxy" : ""}`;
+  writeFileSync(pageFile, page({ rows, targets: ts, machine, date, plan, pinned, source, otherLoad, wallSeconds, command, extensions, viaDevProxy: args.viaDevProxy }));
   say(`results in ${resultsFile} and ${pageFile}; per-run detail in ${join(OUT_DIR, "comparison-details.json")}; took ${wallSeconds.toFixed(0)} s`);
   if (source) say(describeSource(source));
 

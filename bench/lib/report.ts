@@ -102,6 +102,8 @@ export interface PageInput {
   command: string;
   /** The WebSocket extensions the servers agreed to, per system. */
   extensions: string;
+  /** Whether the workerd systems were reached through wrangler's dev proxy instead of the Worker's own entry. */
+  viaDevProxy: boolean;
 }
 
 export function page(p: PageInput): string {
@@ -138,12 +140,12 @@ given rate (up to 32 in flight). The frame every system sends is the hub's
 \`{"type":"odds","seq","ts","odds":{...}}\` with one selection moved.
 
 - **edgebook**: the hub on \`wrangler dev\` (a copy of \`worker/\` taken at start,
-  fresh storage), reached on wrangler's own port; changes go through
+  fresh storage), reached ${p.viaDevProxy ? "through wrangler's dev proxy (its public port)" : "on the Worker's own entry port, behind wrangler's dev proxy"}; changes go through
   \`POST /api/markets/:id/odds\` with the SDK's \`EdgebookApi\`, so every one is
   authenticated, validated, written to SQLite and logged before it is sent.
 - **reference-do**: \`bench/reference/\`, a Worker and one Durable Object that
   relays the POSTed string, prebuilt by the load generator, to its hibernatable
-  sockets, on its own \`wrangler dev\`: the floor for a broadcast on workerd.
+  sockets, on its own \`wrangler dev\`, reached the same way: the floor for a broadcast on workerd.
 - **socket.io**: Socket.IO 4.8.4 on Node, WebSocket transport only,
   \`io.to(room).emit("odds", frame)\`. Subscribers speak engine.io v4 over raw
   \`ws\` (one per run uses the official socket.io-client, to show it is the same protocol).
@@ -199,10 +201,14 @@ Scenarios:
   the machine shares them; the notes give the load generator's share. The
   ws and Socket.IO peers are fast enough that in saturation the load generator
   (one Node process receiving every frame) runs out before they do.
-- \`wrangler dev\` is not Cloudflare's network. Every request and every frame to a
-  Worker passes wrangler's dev proxy (a second workerd) on the way, which
-  production does not have; it is inside the measured process group for both
-  workerd systems. The "Worker process alone" figures leave it out.
+- \`wrangler dev\` is not Cloudflare's network. ${
+    p.viaDevProxy
+      ? "Here every request and every frame to a Worker passed wrangler's dev proxy (a second workerd), which production does not have."
+      : "wrangler puts a dev proxy (a second workerd) in front of the Worker, which production does not have; this run went around it to the Worker's own entry port (\`--via-dev-proxy\` goes through it)."
+  } The measured process group still holds wrangler's Node process, which
+  receives every line the Worker logs (the hub logs one per HTTP request) over
+  the inspector: a dev-only cost. The "Worker process alone" figures leave out
+  everything but the Worker's own workerd.
 - The Node peers have no storage, no authentication and no event log; the
   reference object has none either. The hub does all of that per change; the
   reference-do comparison shows what it costs per delivery.
