@@ -26,6 +26,7 @@ const settings = {
   RATE_SOCKETS_PER_10S: env.RATE_SOCKETS_PER_10S || "300",
   RATE_SESSIONS_PER_10S: env.RATE_SESSIONS_PER_10S || "60",
   MAX_SOCKETS_PER_ACCOUNT: env.MAX_SOCKETS_PER_ACCOUNT || "8",
+  LOG_LEVEL: env.LOG_LEVEL || "info",
 };
 const verbose = env.EDGEBOOK_VERBOSE === "1";
 
@@ -42,7 +43,7 @@ if (built.status !== 0) {
 // Secrets reach the Worker through an env file, not the command line (which `ps` shows).
 mkdirSync(".wrangler", { recursive: true });
 const envFile = ".wrangler/edgebook-dev.env";
-const workerVars = ["ADMIN_KEY", "SESSION_SECRET", "ALLOWED_ORIGINS", "RATE_SOCKETS_PER_10S", "RATE_SESSIONS_PER_10S", "MAX_SOCKETS_PER_ACCOUNT"] as const;
+const workerVars = ["ADMIN_KEY", "SESSION_SECRET", "ALLOWED_ORIGINS", "RATE_SOCKETS_PER_10S", "RATE_SESSIONS_PER_10S", "MAX_SOCKETS_PER_ACCOUNT", "LOG_LEVEL"] as const;
 writeFileSync(envFile, workerVars.map((k) => `${k}=${settings[k]}`).join("\n") + "\n", { mode: 0o600 });
 
 const proxy = startPeerAddressProxy(port, innerPort);

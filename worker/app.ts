@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { MissingSecret, configOf } from "./config.ts";
 import type { AppEnv } from "./context.ts";
 import { AppError, ErrorCode, errorBody } from "./errors.ts";
-import { log } from "./log.ts";
+import { log, setLogLevel } from "./log.ts";
 import { marketRoutes } from "./routes/markets.ts";
 import { openApiDocument } from "./routes/openapi.ts";
 import { sessionRoutes } from "./routes/session.ts";
@@ -18,7 +18,9 @@ export function buildApp() {
     const requestId = crypto.randomUUID();
     const started = Date.now();
     c.set("requestId", requestId);
-    c.set("config", configOf(c.env));
+    const config = configOf(c.env);
+    c.set("config", config);
+    setLogLevel(config.logLevel);
     await next();
     // A 101 response carries the socket and cannot take new headers.
     if (c.res.status !== 101) {

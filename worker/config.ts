@@ -2,6 +2,8 @@
 // fallback: a deploy that forgets them fails closed (no admin, no sessions)
 // instead of running with a key anyone could read here. `npm start` makes
 // random local ones and prints the admin key.
+import type { LogLevel } from "./log.ts";
+
 export interface Config {
   /** null: no admin sessions can be opened (the server fails closed). */
   adminKey: string | null;
@@ -14,6 +16,8 @@ export interface Config {
   maxSocketsPerAccount: number;
   /** Sockets one hub holds before new viewers are placed on relays. */
   relayAfter: number;
+  /** The least severe log lines written: info (one per request), warn or error. */
+  logLevel: LogLevel;
 }
 
 /** Secrets shorter than this are refused as if unset. */
@@ -39,6 +43,7 @@ export function configOf(env: Env): Config {
     sessionsPer10s: positive(vars.RATE_SESSIONS_PER_10S, 60),
     maxSocketsPerAccount: positive(vars.MAX_SOCKETS_PER_ACCOUNT, 8),
     relayAfter: positive(vars.RELAY_AFTER, 5000),
+    logLevel: vars.LOG_LEVEL === "warn" || vars.LOG_LEVEL === "error" ? vars.LOG_LEVEL : "info",
   };
 }
 

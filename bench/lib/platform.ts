@@ -124,6 +124,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     RATE_SOCKETS_PER_10S: "1000000",
     RATE_SESSIONS_PER_10S: "100000",
     MAX_SOCKETS_PER_ACCOUNT: "10000",
+    // No line per request: under wrangler dev each one crosses to wrangler's Node process
+    // over the inspector and costs it milliseconds, a dev-only cost the reference object never pays.
+    LOG_LEVEL: "warn",
     ...opts.env,
   };
   // Secrets go in a file, not on the command line where `ps` would show them.

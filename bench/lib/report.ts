@@ -142,7 +142,8 @@ given rate (up to 32 in flight). The frame every system sends is the hub's
 - **edgebook**: the hub on \`wrangler dev\` (a copy of \`worker/\` taken at start,
   fresh storage), reached ${p.viaDevProxy ? "through wrangler's dev proxy (its public port)" : "on the Worker's own entry port, behind wrangler's dev proxy"}; changes go through
   \`POST /api/markets/:id/odds\` with the SDK's \`EdgebookApi\`, so every one is
-  authenticated, validated, written to SQLite and logged before it is sent.
+  authenticated, validated and written to SQLite before it is sent (with
+  \`LOG_LEVEL=warn\`: no log line per request, see the caveats).
 - **reference-do**: \`bench/reference/\`, a Worker and one Durable Object that
   relays the POSTed string, prebuilt by the load generator, to its hibernatable
   sockets, on its own \`wrangler dev\`, reached the same way: the floor for a broadcast on workerd.
@@ -206,9 +207,11 @@ Scenarios:
       ? "Here every request and every frame to a Worker passed wrangler's dev proxy (a second workerd), which production does not have."
       : "wrangler puts a dev proxy (a second workerd) in front of the Worker, which production does not have; this run went around it to the Worker's own entry port (\`--via-dev-proxy\` goes through it)."
   } The measured process group still holds wrangler's Node process, which
-  receives every line the Worker logs (the hub logs one per HTTP request) over
-  the inspector: a dev-only cost. The "Worker process alone" figures leave out
-  everything but the Worker's own workerd.
+  receives every line a Worker logs over the inspector, at a cost of
+  milliseconds of CPU a line that production does not pay; so the hub runs
+  with \`LOG_LEVEL=warn\` (no line per request), as the reference object logs
+  nothing. The "Worker process alone" figures leave out everything but the
+  Worker's own workerd.
 - The Node peers have no storage, no authentication and no event log; the
   reference object has none either. The hub does all of that per change; the
   reference-do comparison shows what it costs per delivery.

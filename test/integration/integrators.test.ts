@@ -1,8 +1,8 @@
 // What integrators and operators rely on: the OpenAPI document covers every
 // route, the audit trail pages through every change with who made it.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { buildApp } from "../../worker/app.ts";
-import { adminSession, call, createMarket, punterSession } from "../helpers/api.ts";
+import { ADMIN_KEY, adminSession, call, createMarket, openSocket, punterSession } from "../helpers/api.ts";
 
 describe("the OpenAPI document", () => {
   it("describes every route the app serves, and nothing it does not", async () => {
@@ -81,5 +81,33 @@ describe("the trader's exposure", () => {
       ],
     });
     expect((await call("GET", `/api/markets/${market.id}/exposure`, { token: a.token })).status).toBe(403);
+  });
+});
+
+describe("the Worker's logs", () => {
+  it("writes one JSON line per request with its request id, and never a token, ticket or key", async () => {
+    const admin = await adminSession();
+    const market = await createMarket(admin);
+    const { token } = await punterSession();
+    const ticket = (await call("POST", `/api/markets/${market.id}/ticket`, { token })).json.ticket as string;
+    const lines: string[] = [];
+    const capture = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
+    const spies = [vi.spyOn(console, "log").mockImplementation(capture), vi.spyOn(console, "warn").mockImplementation(capture), vi.spyOn(console, "error").mockImplementation(capture)];
+    try {
+      const me = await call("GET", "/api/me", { token });
+      const socket = await openSocket(market.id, { query: `ticket=${ticket}` });
+      const refused = await openSocket(market.id, { query: `ticket=${ticket}` });
+      expect(refused.status).toBe(401);
+      await call("POST", "/api/session", { body: { name: "x", adminKey: `${ADMIN_KEY}-wrong` } });
+      socket.socket?.close();
+      const http = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === "http");
+      expect(http.map((l) => l.path)).toEqual(expect.arrayContaining(["/api/me", `/api/markets/${market.id}/ws`, "/api/session"]));
+      expect(http.find((l) => l.path === "/api/me")?.requestId).toBe(me.headers.get("x-request-id"));
+      for (const l of http) expect(l).toMatchObject({ level: "info", requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), status: expect.any(Number) });
+      const all = lines.join("\n");
+      for (const secret of [token, ticket, admin, ADMIN_KEY]) expect(all).not.toContain(secret);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 });

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { MissingSecret, configOf, signingSecret } from "../../worker/config.ts";
+import { log, setLogLevel } from "../../worker/log.ts";
 
 const envOf = (vars: Record<string, string>) => vars as unknown as Env;
 
@@ -21,5 +22,27 @@ describe("configuration", () => {
     expect(config.sessionsPer10s).toBe(60);
     expect(config.relayAfter).toBe(100);
     expect(signingSecret(config)).toBe("a-long-secret");
+  });
+
+  it("takes LOG_LEVEL info, warn or error, falls back to info, and writes nothing below it", () => {
+    expect(configOf(envOf({})).logLevel).toBe("info");
+    expect(configOf(envOf({ LOG_LEVEL: "warn" })).logLevel).toBe("warn");
+    expect(configOf(envOf({ LOG_LEVEL: "debug" })).logLevel).toBe("info");
+    const out = vi.spyOn(console, "log").mockImplementation(() => {});
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      setLogLevel("warn");
+      log.info("quiet");
+      log.warn("loud");
+      expect(out).not.toHaveBeenCalled();
+      expect(warn).toHaveBeenCalledTimes(1);
+      setLogLevel("info");
+      log.info("heard");
+      expect(out).toHaveBeenCalledTimes(1);
+    } finally {
+      setLogLevel("info");
+      out.mockRestore();
+      warn.mockRestore();
+    }
   });
 });
