@@ -2,6 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { adminSession, call, createMarket, mustOpen, punterSession } from "../helpers/api.ts";
 import type { MarketHub } from "../../worker/market/market-hub.ts";
+import type { AccountId } from "../../worker/protocol/units.ts";
 import { betsOf, checkMoney, holdWalletAnswer, hubStub, ledgerOf } from "../helpers/money.ts";
 
 let n = 0;
@@ -87,6 +88,29 @@ describe("placing bets", () => {
     // The refusal is in the punter's list, once, naming the market that refused it.
     const mine = (await call("GET", "/api/me/bets", { token: punter.token })).json.bets.filter((b: { id: string }) => b.id === body.id);
     expect(mine).toMatchObject([{ marketId: market.id, status: "rejected", reason: "ODDS_CHANGED", payout: 0 }]);
+  });
+
+  it("answers a retry that arrives while a refused bet's id is being claimed with the same first outcome", async () => {
+    const { admin, market, punter } = await setup();
+    const other = await createMarket(admin);
+    const body = { id: betId(), selectionId: "home", stake: 1000, odds: 2.5 };
+    const taken = await call("POST", `/api/markets/${other.id}/bets`, { token: punter.token, body });
+    expect(taken.json).toMatchObject({ status: "accepted", bet: { marketId: other.id } });
+    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "suspended" } });
+    const wallet = await holdWalletAnswer(punter.account.id);
+    // Refused here (suspended), then held at the wallet while it claims the id.
+    const first = call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body });
+    await wallet.reached();
+    // The retry enters the hub now, while the claim is out: it must wait for the first answer.
+    let retry: Promise<unknown> | null = null;
+    await runInDurableObject(hubStub(market.id), (hub: MarketHub) => {
+      retry = hub.placeBet(punter.account.id as AccountId, body);
+    });
+    await wallet.release();
+    expect((await first).json).toMatchObject({ id: body.id, status: "accepted", bet: { marketId: other.id } });
+    expect(await retry).toMatchObject({ id: body.id, status: "accepted", bet: { marketId: other.id } });
+    expect(await betsOf(market.id)).toEqual([]);
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(99_000);
   });
 
   it("applies the accept policies: exact refuses a moved price, better takes a better one, any takes any", async () => {

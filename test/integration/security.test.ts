@@ -125,7 +125,8 @@ describe("tickets and tokens", () => {
     await open[0].closedWith();
     const ninth = await mustOpen(market.id, { query: `ticket=${ticket}` });
     await ninth.next("snapshot");
-    // Spent now: with room under the cap again, the same ticket is refused as used.
+    // Spent now: refused as used, whether or not the account is at its cap.
+    expect(await openSocket(market.id, { query: `ticket=${ticket}` })).toMatchObject({ status: 401, json: { error: { code: "UNAUTHENTICATED" } } });
     ninth.close();
     await ninth.closedWith();
     const again = await openSocket(market.id, { query: `ticket=${ticket}` });

@@ -60,8 +60,7 @@ export class BetDesk {
     const existing = store.getBet(account, id);
     if (existing) {
       // A retry while the first is still at the wallet (a dropped socket, say) gets the first's answer when it comes.
-      const first = existing.phase === Phase.DEBIT ? this.#answers.get(betKey(account, id)) : undefined;
-      return first ?? toReply(existing, this.#marketId);
+      return this.#answers.get(betKey(account, id)) ?? toReply(existing, this.#marketId);
     }
 
     const market = this.#d.market();
@@ -95,12 +94,15 @@ export class BetDesk {
       const rejected: BetRow = { ...row, status: BetStatus.REJECTED, phase: Phase.DONE, reason: quote.reason, syncedVersion: -1 };
       store.putBet(rejected);
       const reply = toReply(rejected, market.id, quote.odds === undefined ? undefined : oddsToDecimal(quote.odds));
-      return this.#claimRefused(rejected, reply);
+      return this.#answering(betKey(account, id), this.#claimRefused(rejected, reply));
     }
     store.putBet(row);
     this.#d.schedule();
-    const key = betKey(account, id);
-    const answer = this.#d.checkpoint("bet:recorded").then(() => this.#debit(row, false));
+    return this.#answering(betKey(account, id), this.#d.checkpoint("bet:recorded").then(() => this.#debit(row, false)));
+  }
+
+  /** Keep the answer being worked out where a retry of the same bet can wait for it. */
+  async #answering(key: string, answer: Promise<BetReplyFrame>): Promise<BetReplyFrame> {
     this.#answers.set(key, answer);
     try {
       return await answer;

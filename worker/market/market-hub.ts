@@ -20,7 +20,8 @@ import { BetDesk } from "../betting/place-bet.ts";
 import { markSettlement, payOutstanding } from "../betting/settle.ts";
 import { type FaultPoint, FaultPoints } from "../betting/fault-points.ts";
 import { walletsOf } from "../betting/wallet-port.ts";
-import { log } from "../log.ts";
+import { configOf } from "../config.ts";
+import { log, setLogLevel } from "../log.ts";
 import { Conflator } from "./conflation.ts";
 import { handleFrame } from "./frame-handler.ts";
 import * as book from "./market-book.ts";
@@ -63,6 +64,7 @@ export class MarketHub extends DurableObject<Env> {
     this.room = new SocketRoom(ctx);
     this.faults = new FaultPoints(ctx);
     this.conflator = new Conflator((ws, text) => this.room.send(ws, text));
+    setLogLevel(configOf(env).logLevel);
     this.#market = this.store.loadMarket();
     this.fanout = new RelayFanout(env.MARKET_RELAY, () => this.market.id, this.store.getMeta(RELAYS) ?? 0);
     // Heartbeats are answered by the runtime without waking the object.

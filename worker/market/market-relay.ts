@@ -8,7 +8,8 @@ import { errorBody } from "../errors.ts";
 import { CloseCode, ErrorCode, RejectReason } from "../protocol/codes.ts";
 import { decodeFrame } from "../protocol/frame-decoder.ts";
 import type { ServerFrame } from "../protocol/schemas.ts";
-import { log } from "../log.ts";
+import { configOf } from "../config.ts";
+import { log, setLogLevel } from "../log.ts";
 import type { MarketHub } from "./market-hub.ts";
 import type { Published } from "./relay-fanout.ts";
 import { REAP_EVERY_MS, SocketRoom } from "./socket-room.ts";
@@ -30,6 +31,7 @@ export class MarketRelay extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    setLogLevel(configOf(env).logLevel);
     this.room = new SocketRoom(ctx);
     this.#sql = ctx.storage.sql;
     this.#sql.exec("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)");
@@ -79,21 +81,31 @@ export class MarketRelay extends DurableObject<Env> {
       for (const f of this.#recent) {
         if (f.seq === null || f.seq <= upTo) continue;
         // More publishes landed during the call than #recent holds: let the client resume.
-        if (f.seq !== upTo + 1) {
-          this.room.close(server, CloseCode.INTERNAL, "fell behind while joining; resume");
-          return new Response(null, { status: 101, webSocket: client });
-        }
+        if (f.seq !== upTo + 1) return this.#resumeLater(server, client);
         this.room.send(server, f.text);
         upTo = f.seq;
       }
+      // Another join moved the relay past this socket's first frames without keeping what lies between.
+      if (this.#lastSeq !== null && upTo < this.#lastSeq) return this.#resumeLater(server, client);
       this.room.send(server, first.viewers);
       this.#report();
       if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + REAP_EVERY_MS);
       return new Response(null, { status: 101, webSocket: client });
     } catch (err) {
       log.error("relay.fetch", err, { market: this.#marketId });
+      this.#report();
       return Response.json(errorBody(ErrorCode.INTERNAL, "the socket could not be opened"), { status: 500 });
     }
+  }
+
+  /**
+   * The socket could not be brought up to date without a gap: close it at once
+   * so the client resumes from the seq it has, and recount the viewers.
+   */
+  #resumeLater(server: WebSocket, client: WebSocket): Response {
+    this.room.close(server, CloseCode.INTERNAL, "fell behind while joining; resume");
+    this.#report();
+    return new Response(null, { status: 101, webSocket: client });
   }
 
   /** Frames from the hub, in order. A jump in seq means frames were lost on the way: fetch them first. */

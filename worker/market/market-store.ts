@@ -250,6 +250,11 @@ export class MarketStore extends SqlStore {
   }
 
   /** Record a ticket as spent; false if it was spent before. Expired entries are swept here too. */
+  /** Whether this ticket was already used (and is still remembered, so until it expires). */
+  ticketSpent(jti: string): boolean {
+    return this.sql.exec("SELECT 1 FROM tickets WHERE jti = ?", jti).toArray().length > 0;
+  }
+
   spendTicket(jti: string, expiresAt: number, now: number): boolean {
     this.sql.exec("DELETE FROM tickets WHERE expires_at < ?", now);
     // RETURNING names the row only if it was inserted (rowsWritten would count index writes too).

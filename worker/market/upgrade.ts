@@ -28,12 +28,14 @@ export async function upgradeSocket(hub: MarketHub, request: Request): Promise<R
   const now = Date.now();
   const h = request.headers;
   const account = (h.get(HubHeader.ACCOUNT) || null) as AccountId | null;
-  // The cap first: a socket refused for it leaves the ticket unspent, to use once another closes.
+  // A used ticket is refused as used; a fresh one refused by the socket cap stays unspent,
+  // to use once another socket closes. Nothing awaits between these checks and the spend.
+  const ticket = h.get(HubHeader.TICKET);
+  if (ticket && hub.store.ticketSpent(ticket)) return refuse(401, ErrorCode.UNAUTHENTICATED, "ticket already used");
   const maxSockets = Number(h.get(HubHeader.MAX_SOCKETS) ?? "8");
   if (account && hub.room.countFor(account) >= maxSockets) {
     return refuse(429, ErrorCode.RATE_LIMITED, `at most ${maxSockets} sockets per account on one market`);
   }
-  const ticket = h.get(HubHeader.TICKET);
   if (ticket && !hub.store.spendTicket(ticket, Number(h.get(HubHeader.TICKET_EXPIRES)), now)) {
     return refuse(401, ErrorCode.UNAUTHENTICATED, "ticket already used");
   }

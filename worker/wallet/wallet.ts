@@ -70,14 +70,16 @@ export class Wallet extends DurableObject<Env> {
    * on another market, that bet is the first outcome: it is returned and this
    * refusal is not kept.
    */
-  claimRefused(marketId: string, betId: string, update: BetUpdate): { first: Bet | null } {
+  async claimRefused(marketId: string, betId: string, update: BetUpdate): Promise<{ first: Bet | null }> {
     const store = this.#store;
-    return store.transact(() => {
+    const result = store.transact((): { first: Bet | null } => {
       const owner = store.claimBetId(betId, marketId);
       if (owner !== null) return { first: store.bet(owner, betId) };
       store.upsertBet(update.bet, update.version);
       return { first: null };
     });
+    await this.faults.hit("wallet:committed");
+    return result;
   }
 
   /** Give back exactly the stake that was taken for this bet, once. */
