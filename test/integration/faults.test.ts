@@ -72,6 +72,28 @@ describe("a crash in the middle of a bet", () => {
     await checkMoney([punter.account.id], [market.id]);
   });
 
+  it("finishes a refused bet's claim from the alarm when the wallet crashed before answering it", async () => {
+    const { admin, market, punter } = await setup();
+    const other = await createMarket(admin);
+    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "suspended" } });
+    const before = fired("wallet:committed");
+    await armWallet(punter.account.id, "wallet:committed");
+    const body = { id: betId(), selectionId: "home", stake: 1000, odds: 2.5 };
+    const refused = await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body });
+    expect(refused.json).toMatchObject({ status: "rejected", reason: "MARKET_SUSPENDED" });
+    expect(fired("wallet:committed")).toBe(before + 1);
+    // The hub never heard the answer, so the refusal waits as unsynced; the alarm claims it again (idempotent).
+    expect((await betsOf(market.id)).map((b) => b.syncedVersion < b.version)).toEqual([true]);
+    await runDurableObjectAlarm(hubStub(market.id));
+    expect((await betsOf(market.id)).map((b) => b.syncedVersion === b.version)).toEqual([true]);
+    const mine = (await call("GET", "/api/me/bets", { token: punter.token })).json.bets;
+    expect(mine).toMatchObject([{ id: body.id, marketId: market.id, status: "rejected", reason: "MARKET_SUSPENDED" }]);
+    const elsewhere = await call("POST", `/api/markets/${other.id}/bets`, { token: punter.token, body });
+    expect(elsewhere.json).toMatchObject({ id: body.id, status: "rejected", reason: "MARKET_SUSPENDED", bet: { marketId: market.id } });
+    expect(await balance(punter.token)).toBe(100_000);
+    await checkMoney([punter.account.id], [market.id, other.id]);
+  });
+
   it("refunds exactly once when the hub crashes after deciding to refund", async () => {
     const { admin, market, punter } = await setup();
     await armWallet(punter.account.id, "wallet:committed");

@@ -3,7 +3,7 @@
 // answered, then accept, or reject and refund. Every step is idempotent on the
 // bet, so the reconciler can finish any bet a crash left half way.
 import { AcceptPolicy, BetStatus, RejectReason } from "../protocol/codes.ts";
-import type { BetBody, BetReplyFrame, ServerFrame } from "../protocol/schemas.ts";
+import type { Bet, BetBody, BetReplyFrame, ServerFrame } from "../protocol/schemas.ts";
 import { type AccountId, type BetId, type Money, type Odds, oddsFromDecimal, oddsToDecimal } from "../protocol/units.ts";
 import { type BetAsk, type MarketState, quoteBet, requoteDelayed } from "../market/market-book.ts";
 import { type BetRow, type MarketStore, Phase } from "../market/market-store.ts";
@@ -90,8 +90,9 @@ export class BetDesk {
       syncedVersion: 0,
     };
     if (!quote.ok) {
-      // Refused before any money moved: kept here for idempotency, and its id claimed at the wallet.
-      const rejected: BetRow = { ...row, status: BetStatus.REJECTED, phase: Phase.DONE, reason: quote.reason, syncedVersion: -1 };
+      // Refused before any money moved: kept here for idempotency, and its id claimed at the wallet
+      // (until that is done the row counts as unsynced, so the alarm tries again after a failure).
+      const rejected: BetRow = { ...row, status: BetStatus.REJECTED, phase: Phase.DONE, reason: quote.reason, syncedVersion: 0 };
       store.putBet(rejected);
       const reply = toReply(rejected, market.id, quote.odds === undefined ? undefined : oddsToDecimal(quote.odds));
       return this.#answering(betKey(account, id), this.#claimRefused(rejected, reply));
@@ -144,23 +145,33 @@ export class BetDesk {
    * dropped. A wallet that cannot be reached leaves the refusal standing here.
    */
   async #claimRefused(row: BetRow, reply: BetReplyFrame): Promise<BetReplyFrame> {
-    const { store } = this.#d;
     try {
-      const { first } = await this.#d.wallets.claimRefused(row.account, this.#marketId, row.id, {
-        bet: toWireBet(row, this.#marketId),
-        version: row.version,
-      });
-      if (first === null) {
-        store.markSynced(row.account, row.id, row.version);
-        return reply;
-      }
-      store.dropBet(row.account, row.id);
+      const first = await this.#claim(row);
+      if (first === null) return reply;
       const answer: BetReplyFrame = { type: "bet", id: row.id, status: first.status, bet: first };
       if (first.reason) answer.reason = first.reason;
       return answer;
     } catch {
+      this.#d.schedule();
       return reply;
     }
+  }
+
+  /**
+   * Claim a refused bet's id at the wallet and keep it in the account's list.
+   * Returns the other market's bet when the id was taken there first (this
+   * refusal is then dropped), or null. Idempotent: a second claim from this
+   * market finds the id already its own.
+   */
+  async #claim(row: BetRow): Promise<Bet | null> {
+    const { store } = this.#d;
+    const { first } = await this.#d.wallets.claimRefused(row.account, this.#marketId, row.id, {
+      bet: toWireBet(row, this.#marketId),
+      version: row.version,
+    });
+    if (first === null) store.markSynced(row.account, row.id, row.version);
+    else store.dropBet(row.account, row.id);
+    return first;
   }
 
   /** When reconcile should next run, or null when no bet needs the hub. */
@@ -270,6 +281,11 @@ export class BetDesk {
 
   async #sync(row: BetRow): Promise<void> {
     try {
+      // A refusal's id is claimed as it is recorded; for one refused after a debit it is this market's already.
+      if (row.status === BetStatus.REJECTED) {
+        await this.#claim(row);
+        return;
+      }
       await this.#d.wallets.recordBet(row.account, { bet: toWireBet(row, this.#marketId), version: row.version });
       this.#d.store.markSynced(row.account, row.id, row.version);
     } catch {
