@@ -23,6 +23,18 @@ export class Price {
     this.history = signal([odds]);
   }
 
+  /**
+   * Put earlier prices (oldest first) in front of what this price has shown so
+   * far, so a chart opened now has a past. The last of them is the price the
+   * page started from, which the history already begins with.
+   */
+  seed(earlier: readonly number[]): void {
+    if (earlier.length === 0) return;
+    const shown = this.history.peek();
+    const past = earlier[earlier.length - 1] === shown[0] ? earlier.slice(0, -1) : earlier;
+    this.history.value = [...past, ...shown].slice(-HISTORY_POINTS);
+  }
+
   set(odds: number): void {
     const before = this.odds.peek();
     if (odds === before) return;
@@ -56,6 +68,7 @@ export class LiveMarket {
   /** When the socket last became live; a bet sent before then may have lost its answer. */
   liveSince = 0;
   readonly #prices = new Map<string, Price>();
+  #seeded = false;
   #sub: MarketSubscription | null = null;
 
   constructor(market: Market) {
@@ -103,6 +116,7 @@ export class LiveMarket {
       hooks.settled(this.id);
     });
     sub.on("viewers", (f) => (this.viewers.value = f.count));
+    this.#seedHistory(api);
     sub.on("bet", hooks.bet);
     sub.on("balance", (f) => hooks.balance(f.balance, f.asOf));
     sub.on("invalid", (e) => console.warn(`market ${this.id}: dropped a frame: ${e.message}`));
@@ -130,6 +144,27 @@ export class LiveMarket {
 
   get finished(): boolean {
     return isFinished(this.market.peek());
+  }
+
+  /** Fill each price's chart with the market's recent odds changes (once; a chart works without them). */
+  #seedHistory(api: EdgebookApi): void {
+    if (this.#seeded) return;
+    this.#seeded = true;
+    const startedAt = this.market.peek().seq;
+    api
+      .oddsHistory(this.id, HISTORY_POINTS)
+      .then((points) => {
+        const earlier = new Map<string, number[]>();
+        // Only changes up to where this page started: later ones arrive as live ticks.
+        for (const p of points) {
+          if (p.seq > startedAt) continue;
+          for (const [id, odds] of Object.entries(p.odds)) earlier.set(id, [...(earlier.get(id) ?? []), odds]);
+        }
+        batch(() => {
+          for (const [id, prices] of earlier) this.#prices.get(id)?.seed(prices);
+        });
+      })
+      .catch(() => {});
   }
 
   #replace(market: Market): void {

@@ -10,6 +10,7 @@ import {
   ExposureSchema,
   MarketEventSchema,
   MarketSchema,
+  OddsHistorySchema,
   parse,
 } from "../../worker/protocol/schemas.ts";
 import type {
@@ -20,6 +21,7 @@ import type {
   Exposure,
   Market,
   MarketEvent,
+  OddsPoint,
   StatusBody,
   BetReplyFrame as BetReply,
 } from "../../worker/protocol/schemas.ts";
@@ -35,6 +37,7 @@ const TicketAnswer = v.object({ ticket: v.string() });
 const EventsAnswer = v.object({ events: v.array(MarketEventSchema), next: v.optional(v.number()) });
 const ExposureAnswer = v.object({ exposure: ExposureSchema });
 const HealthAnswer = v.object({ ok: v.literal(true) });
+const HistoryAnswer = OddsHistorySchema;
 
 export type Session = v.InferOutput<typeof SessionAnswer>;
 export type EventsPage = { events: MarketEvent[]; next?: number };
@@ -121,6 +124,11 @@ export class EdgebookApi {
   }
 
   /** One page of the market's event log, oldest first; pass `next` as `after` for the following page. */
+  /** The market's last odds changes (at most `limit`, 1 to 200), oldest first: for a price chart. */
+  async oddsHistory(id: string, limit = 60): Promise<OddsPoint[]> {
+    return (await this.#call("GET", `/api/markets/${seg(id)}/history?limit=${limit}`, HistoryAnswer)).history;
+  }
+
   async events(id: string, page: { after?: number; limit?: number } = {}): Promise<EventsPage> {
     const q = new URLSearchParams();
     if (page.after !== undefined) q.set("after", String(page.after));

@@ -337,6 +337,27 @@ describe("the web app", () => {
     await trader.locator('[data-testid="admin-market-e2e-void"][data-status="voided"]').waitFor({ state: "attached" });
   });
 
+  it("draws each selection's chart from the odds moves made before the page opened, then adds live ones", async () => {
+    await newMarket("e2e-chart");
+    for (const home of [2.6, 2.7, 2.8]) await api("POST", "/api/markets/e2e-chart/odds", { odds: { home } }, admin);
+    const punter = await browser();
+    await punter.goto(`${server.url}/#/market/e2e-chart`);
+    await punter.getByTestId("connection-status").and(punter.locator('[data-state="live"]')).waitFor();
+    /** Wait until the home selection's sparkline has exactly `n` points. */
+    const homeChartHas = (n: number) =>
+      punter.waitForFunction(
+        (want) => (document.querySelector('[data-testid="odds-chart-e2e-chart-home"] polyline')?.getAttribute("points") ?? "").trim().split(/\s+/).length === want,
+        n,
+        { timeout: 5000 },
+      );
+    // The three moves before the page opened: 2.60, 2.70, 2.80 (the last is the price shown).
+    await assert.doesNotReject(homeChartHas(3));
+    await api("POST", "/api/markets/e2e-chart/odds", { odds: { home: 2.9 } }, admin);
+    await assert.doesNotReject(homeChartHas(4));
+    // A selection that never moved has no past to draw: a flat line.
+    assert.equal(await punter.locator('[data-testid="odds-chart-e2e-chart-away"] polyline').count(), 0);
+  });
+
   it("shows prices as fractional or American odds when chosen, and remembers the choice after a reload", async () => {
     await api("POST", "/api/markets", {
       id: "e2e-format",

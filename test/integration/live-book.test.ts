@@ -127,6 +127,26 @@ describe("the live book", () => {
     expect(byId[b.id].selections.find((s: any) => s.id === "away").odds).toBe(4);
   });
 
+  it("serves the last odds changes for a chart, oldest first, without who made them", async () => {
+    const admin = await adminSession();
+    const market = await createMarket(admin);
+    for (const home of [2.6, 2.7, 2.8]) await call("POST", `/api/markets/${market.id}/odds`, { token: admin, body: { odds: { home } } });
+    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "suspended" } });
+    const all = await call("GET", `/api/markets/${market.id}/history`);
+    expect(all.status).toBe(200);
+    expect(all.json.history.map((p: { seq: number; odds: unknown }) => [p.seq, p.odds])).toEqual([
+      [1, { home: 2.6 }],
+      [2, { home: 2.7 }],
+      [3, { home: 2.8 }],
+    ]);
+    for (const p of all.json.history) expect(Object.keys(p).sort()).toEqual(["odds", "seq", "ts"]);
+    const last = await call("GET", `/api/markets/${market.id}/history?limit=2`);
+    expect(last.json.history.map((p: { seq: number }) => p.seq)).toEqual([2, 3]);
+    expect((await call("GET", `/api/markets/${market.id}/history?limit=0`)).status).toBe(400);
+    expect((await call("GET", `/api/markets/${market.id}/history?limit=201`)).status).toBe(400);
+    expect((await call("GET", `/api/markets/${uniqueId("none")}/history`)).status).toBe(404);
+  });
+
   it("refuses a taken market id with 409 MARKET_EXISTS", async () => {
     const admin = await adminSession();
     const market = await createMarket(admin);

@@ -12,6 +12,7 @@ import type {
   Exposure,
   Market,
   MarketEvent,
+  OddsPoint,
   ServerFrame,
   StatusBody,
 } from "../protocol/schemas.ts";
@@ -172,6 +173,11 @@ export class MarketHub extends DurableObject<Env> {
         return { id: s.id, bets: r?.bets ?? 0, stake: r?.stake ?? 0, payout, profitIfWins: totalStake - payout };
       }),
     };
+  }
+
+  /** The last odds changes, oldest first, for a chart: public, so without who made them. */
+  oddsHistory(limit: number): OddsPoint[] {
+    return this.store.recentOdds(limit).map((e) => ({ seq: e.seq, ts: e.ts, odds: (JSON.parse(e.frame) as { odds: Record<string, number> }).odds }));
   }
 
   events(after: number, limit: number): MarketEvent[] {

@@ -125,6 +125,14 @@ export class MarketStore extends SqlStore {
       .toArray() as unknown as StoredEvent[];
   }
 
+  /** The newest `limit` odds changes, oldest first. */
+  recentOdds(limit: number): StoredEvent[] {
+    const rows = this.sql
+      .exec("SELECT seq, ts, type, by, frame FROM events WHERE type = 'odds' ORDER BY seq DESC LIMIT ?", limit)
+      .toArray() as unknown as StoredEvent[];
+    return rows.reverse();
+  }
+
   /** The oldest seq still held, or null for an empty log. */
   oldestSeq(): number | null {
     const row = this.sql.exec("SELECT MIN(seq) AS s FROM events").toArray()[0];

@@ -161,6 +161,13 @@ export const MarketEventSchema = v.looseObject({
   type: v.string(),
   by: v.string(),
 });
+/** One past odds change, as public as the odds themselves: no `by`. */
+export const OddsPointSchema = v.object({
+  seq: v.number(),
+  ts: v.number(),
+  odds: v.record(v.string(), v.number()),
+});
+export const OddsHistorySchema = v.object({ history: v.array(OddsPointSchema) });
 export const ErrorBodySchema = v.object({
   error: v.object({ code: v.string(), message: v.string() }),
 });
@@ -230,6 +237,7 @@ export type Market = v.InferOutput<typeof MarketSchema>;
 export type Account = v.InferOutput<typeof AccountSchema>;
 export type Bet = v.InferOutput<typeof BetSchema>;
 export type MarketEvent = v.InferOutput<typeof MarketEventSchema>;
+export type OddsPoint = v.InferOutput<typeof OddsPointSchema>;
 export type SnapshotFrame = v.InferOutput<typeof SnapshotFrame>;
 export type OddsFrame = v.InferOutput<typeof OddsFrame>;
 export type StatusFrame = v.InferOutput<typeof StatusFrame>;

@@ -7,7 +7,7 @@ import type { AppEnv } from "../context.ts";
 import { ErrorCode, fail } from "../errors.ts";
 import type { HubResult } from "../market/market-hub.ts";
 import { BetBody, CreateMarketBody, OddsBody, SettleBody, StatusBody } from "../protocol/schemas.ts";
-import type { Market, MarketEvent } from "../protocol/schemas.ts";
+import type { Market, MarketEvent, OddsPoint } from "../protocol/schemas.ts";
 import { log } from "../log.ts";
 import { readBody } from "./body.ts";
 
@@ -85,6 +85,12 @@ export const marketRoutes = new Hono<AppEnv>()
     const exposure = await stub.exposure();
     if (!exposure) return fail(ErrorCode.NOT_FOUND, "no such market");
     return c.json({ exposure });
+  })
+  .get("/:id/history", async (c) => {
+    const limit = pageParam(c.req.query("limit"), 60, 1, 200);
+    const stub = await existing(c.env, c.req.param("id"));
+    const history = (await stub.oddsHistory(limit)) as OddsPoint[];
+    return c.json({ history });
   })
   .get("/:id/events", adminOnly, async (c) => {
     const after = pageParam(c.req.query("after"), -1, -1, Number.MAX_SAFE_INTEGER);

@@ -145,6 +145,13 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { ...ok(200, "Exposure", obj({ exposure: json(s.ExposureSchema) })), ...errors(401, 403, 404) },
         },
       },
+      "/api/markets/{id}/history": {
+        get: {
+          summary: "The market's last odds changes, oldest first, for a price chart",
+          parameters: [idParam, { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 60 } }],
+          responses: { ...ok(200, "Odds history", json(s.OddsHistorySchema)), ...errors(400, 404) },
+        },
+      },
       "/api/markets/{id}/events": {
         get: {
           summary: "The market's event log, oldest first, paged (admin)",
