@@ -4,7 +4,7 @@
 // stand-in driven by the test, so every edge is reached on purpose.
 import { describe, expect, it } from "vitest";
 import { type ConnectionState, MarketSubscription, type MarketSubscriptionEvents } from "../../client/sdk/market-socket.ts";
-import type { Market } from "../../worker/protocol/schemas.ts";
+import { wireMarket } from "../helpers/wire-market.ts";
 
 /** The WebSocket surface MarketSubscription uses, scripted by the test. */
 class ScriptedSocket {
@@ -43,23 +43,7 @@ class ScriptedSocket {
   }
 }
 
-const market: Market = {
-  id: "m1",
-  name: "Match odds",
-  event: "A v B",
-  status: "open",
-  inPlay: false,
-  betDelayMs: 0,
-  minStake: 100,
-  maxStake: 100_000,
-  maxPayout: 10_000_000,
-  selections: [
-    { id: "a", name: "A", odds: 2 },
-    { id: "b", name: "B", odds: 3 },
-  ],
-  seq: 5,
-  epoch: "ep",
-};
+const market = wireMarket({ id: "m1", seq: 5, epoch: "ep" });
 const snapshot = { type: "snapshot", seq: 5, epoch: "ep", market };
 const odds = (seq: number, price: number) => ({ type: "odds", seq, ts: 1, odds: { a: price } });
 

@@ -2,25 +2,9 @@ import { describe, expect, it } from "vitest";
 import { backoffDelay } from "../../client/sdk/backoff.ts";
 import { isBetId, newBetId } from "../../client/sdk/bet-id.ts";
 import { applyChange, checkSeq, isFinished } from "../../client/sdk/market-state.ts";
-import type { Market } from "../../worker/protocol/schemas.ts";
+import { wireMarket } from "../helpers/wire-market.ts";
 
-const market: Market = {
-  id: "m",
-  name: "Match odds",
-  event: "A v B",
-  status: "open",
-  inPlay: false,
-  betDelayMs: 0,
-  minStake: 100,
-  maxStake: 100_000,
-  maxPayout: 10_000_000,
-  selections: [
-    { id: "a", name: "A", odds: 2 },
-    { id: "b", name: "B", odds: 3 },
-  ],
-  seq: 4,
-  epoch: "e",
-};
+const market = wireMarket({ seq: 4 });
 
 describe("the SDK's market state", () => {
   it("takes the next seq, drops duplicates, and calls anything else a gap unless conflated", () => {

@@ -28,3 +28,10 @@ export function toReply(row: BetRow, marketId: string, currentOdds?: number): Be
   if (currentOdds !== undefined) reply.odds = currentOdds;
   return reply;
 }
+
+/** The answer for a bet already known by its wire form: the same id's first outcome, on another market. */
+export function replyOf(bet: Bet): BetReplyFrame {
+  const reply: BetReplyFrame = { type: "bet", id: bet.id, status: bet.status, bet };
+  if (bet.reason) reply.reason = bet.reason;
+  return reply;
+}

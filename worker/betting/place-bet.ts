@@ -8,7 +8,7 @@ import { type AccountId, type BetId, type Money, type Odds, oddsFromDecimal, odd
 import { type BetAsk, type MarketState, quoteBet, requoteDelayed } from "../market/market-book.ts";
 import { type BetRow, type MarketStore, Phase } from "../market/market-store.ts";
 import type { MoneyResult } from "../wallet/ledger.ts";
-import { toReply, toWireBet } from "./bet-record.ts";
+import { replyOf, toReply, toWireBet } from "./bet-record.ts";
 import type { FaultPoint } from "./fault-points.ts";
 import type { WalletPort } from "./wallet-port.ts";
 
@@ -147,10 +147,7 @@ export class BetDesk {
   async #claimRefused(row: BetRow, reply: BetReplyFrame): Promise<BetReplyFrame> {
     try {
       const first = await this.#claim(row);
-      if (first === null) return reply;
-      const answer: BetReplyFrame = { type: "bet", id: row.id, status: first.status, bet: first };
-      if (first.reason) answer.reason = first.reason;
-      return answer;
+      return first === null ? reply : replyOf(first);
     } catch {
       this.#d.schedule();
       return reply;
@@ -206,11 +203,7 @@ export class BetDesk {
     if (!result.ok && result.reason === "DUPLICATE") {
       // The same id from the same account, first used on another market: that bet's answer, and no bet here.
       store.dropBet(row.account, row.id);
-      const first = result.first;
-      const reply: BetReplyFrame = first
-        ? { type: "bet", id: row.id, status: first.status, bet: first }
-        : { type: "bet", id: row.id, status: BetStatus.PENDING };
-      if (first?.reason) reply.reason = first.reason;
+      const reply: BetReplyFrame = result.first ? replyOf(result.first) : { type: "bet", id: row.id, status: BetStatus.PENDING };
       if (late) this.#d.notify(row.account, reply);
       return reply;
     }

@@ -3,41 +3,56 @@
 // throws to the hub, and no other socket notices.
 import { CloseCode, ErrorCode, RejectReason } from "../protocol/codes.ts";
 import { decodeFrame } from "../protocol/frame-decoder.ts";
+import type { ClientFrame, ServerFrame } from "../protocol/schemas.ts";
 import type { MarketHub } from "./market-hub.ts";
+import type { SocketRoom } from "./socket-room.ts";
 
-export async function handleFrame(hub: MarketHub, ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+/**
+ * What every socket's frame goes through first, on the hub and on relays alike:
+ * the size cap, the heartbeat, the rate limit and the schema. Returns the bet
+ * frame to act on, or null when the frame has been answered (or the socket
+ * closed) already.
+ */
+export function screenFrame(room: SocketRoom, ws: WebSocket, message: string | ArrayBuffer): ClientFrame | null {
   const decoded = decodeFrame(message);
   if (decoded.kind === "too-big") {
-    hub.room.close(ws, CloseCode.TOO_BIG, "frame over 4 KiB");
-    return;
+    room.close(ws, CloseCode.TOO_BIG, "frame over 4 KiB");
+    return null;
   }
   if (decoded.kind === "ping") {
-    // Normally the auto-response answers without waking us; a ping that reaches us is answered the same.
-    hub.room.send(ws, "pong");
-    return;
+    // Normally the auto-response answers without waking the object; a ping that reaches it is answered the same.
+    room.send(ws, "pong");
+    return null;
   }
-  const admitted = hub.room.admit(ws, Date.now());
+  const admitted = room.admit(ws, Date.now());
   if (admitted === "flooding") {
-    hub.room.close(ws, CloseCode.POLICY, "rate limit: too many frames");
-    return;
+    room.close(ws, CloseCode.POLICY, "rate limit: too many frames");
+    return null;
   }
+  const answer = (frame: ServerFrame) => room.send(ws, JSON.stringify(frame));
   const betId = decoded.kind === "invalid" ? decoded.betId : decoded.kind === "frame" ? decoded.frame.id : null;
   if (admitted === "limited") {
-    if (betId) hub.sendFrame(ws, { type: "bet", id: betId, status: "rejected", reason: RejectReason.RATE_LIMITED });
-    else hub.sendFrame(ws, { type: "error", code: ErrorCode.RATE_LIMITED, message: "more than 20 frames a second" });
-    return;
+    if (betId) answer({ type: "bet", id: betId, status: "rejected", reason: RejectReason.RATE_LIMITED });
+    else answer({ type: "error", code: ErrorCode.RATE_LIMITED, message: "more than 20 frames a second" });
+    return null;
   }
   if (decoded.kind !== "frame") {
     if (betId) {
-      hub.sendFrame(ws, { type: "bet", id: betId, status: "rejected", reason: RejectReason.INVALID });
-      return;
+      answer({ type: "bet", id: betId, status: "rejected", reason: RejectReason.INVALID });
+      return null;
     }
     const message =
       decoded.kind === "binary" ? "frames are UTF-8 JSON text" : decoded.kind === "not-json" ? "frame is not JSON" : decoded.message;
-    hub.sendFrame(ws, { type: "error", code: ErrorCode.INVALID, message });
-    return;
+    answer({ type: "error", code: ErrorCode.INVALID, message });
+    return null;
   }
-  const { type: _type, ...bet } = decoded.frame;
+  return decoded.frame;
+}
+
+export async function handleFrame(hub: MarketHub, ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+  const frame = screenFrame(hub.room, ws, message);
+  if (!frame) return;
+  const { type: _type, ...bet } = frame;
   const who = hub.room.attachment(ws);
   if (!who.account || !who.canBet) {
     hub.sendFrame(ws, { type: "bet", id: bet.id, status: "rejected", reason: RejectReason.UNAUTHENTICATED });

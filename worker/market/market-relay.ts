@@ -6,10 +6,10 @@
 import { DurableObject } from "cloudflare:workers";
 import { errorBody } from "../errors.ts";
 import { CloseCode, ErrorCode, RejectReason } from "../protocol/codes.ts";
-import { decodeFrame } from "../protocol/frame-decoder.ts";
 import type { ServerFrame } from "../protocol/schemas.ts";
 import { configOf } from "../config.ts";
 import { log, setLogLevel } from "../log.ts";
+import { screenFrame } from "./frame-handler.ts";
 import type { MarketHub } from "./market-hub.ts";
 import type { Published } from "./relay-fanout.ts";
 import { REAP_EVERY_MS, SocketRoom } from "./socket-room.ts";
@@ -152,19 +152,10 @@ export class MarketRelay extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     try {
-      const decoded = decodeFrame(message);
-      if (decoded.kind === "too-big") return this.room.close(ws, CloseCode.TOO_BIG, "frame over 4 KiB");
-      if (decoded.kind === "ping") return this.room.send(ws, "pong");
-      const admitted = this.room.admit(ws, Date.now());
-      if (admitted === "flooding") return this.room.close(ws, CloseCode.POLICY, "rate limit: too many frames");
-      const betId = decoded.kind === "frame" ? decoded.frame.id : decoded.kind === "invalid" ? decoded.betId : null;
-      // The same answers as the hub's, in the same order: the rate limit first, then who may bet.
-      const reason = admitted === "limited" ? RejectReason.RATE_LIMITED : decoded.kind === "frame" ? RejectReason.UNAUTHENTICATED : RejectReason.INVALID;
-      const reply: ServerFrame = betId
-        ? { type: "bet", id: betId, status: "rejected", reason }
-        : admitted === "limited"
-          ? { type: "error", code: ErrorCode.RATE_LIMITED, message: "more than 20 frames a second" }
-          : { type: "error", code: ErrorCode.INVALID, message: decoded.kind === "invalid" ? decoded.message : "this socket only watches" };
+      // The hub's own screening (size, heartbeat, rate limit, schema); a bet that passes is refused: viewers only watch.
+      const frame = screenFrame(this.room, ws, message);
+      if (!frame) return;
+      const reply: ServerFrame = { type: "bet", id: frame.id, status: "rejected", reason: RejectReason.UNAUTHENTICATED };
       this.room.send(ws, JSON.stringify(reply));
     } catch (err) {
       log.error("relay.webSocketMessage", err, { market: this.#marketId });
