@@ -12,7 +12,7 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
-        bindings: { ADMIN_KEY: "test-admin-key", SESSION_SECRET: "test-session-secret", RELAY_AFTER: "20" },
+        bindings: { ADMIN_KEY: "test-admin-key", SESSION_SECRET: "test-session-secret", RELAY_AFTER: "20", BOOK_RELAY_SIZE: "3" },
       },
     }),
   ],

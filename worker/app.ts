@@ -2,6 +2,7 @@
 // routes, and the one onError that turns every failure into the contract's
 // error shape. No stack or internal detail ever leaves.
 import { Hono } from "hono";
+import { bookRoutes } from "./book/book-routes.ts";
 import { MissingSecret, configOf } from "./config.ts";
 import type { AppEnv } from "./context.ts";
 import { AppError, ErrorCode, errorBody } from "./errors.ts";
@@ -40,6 +41,7 @@ export function buildApp() {
   app.route("/api", sessionRoutes);
   app.route("/api/markets", socketRoutes);
   app.route("/api/markets", marketRoutes);
+  app.route("/api/book", bookRoutes);
 
   app.notFound((c) => c.json(errorBody(ErrorCode.NOT_FOUND, "no such route"), 404));
   app.onError((err, c) => {

@@ -2,7 +2,11 @@
 // HTTP through the Worker's own fetch, sockets through upgrade responses.
 // Every wait has a timeout; no test sleeps and hopes.
 import { exports } from "cloudflare:workers";
+import type { BookServerFrame } from "../../worker/protocol/book.ts";
 import type { Account, Market, ServerFrame } from "../../worker/protocol/schemas.ts";
+
+/** Frames of the market socket and of the book socket. */
+type AnyFrame = ServerFrame | BookServerFrame;
 
 export const ADMIN_KEY = "test-admin-key";
 export const BASE = "http://edgebook.test";
@@ -81,7 +85,7 @@ export async function createMarket(admin: string, overrides: Record<string, unkn
 
 /** A client socket that queues every frame it receives and can wait for the next ones. */
 export class TestSocket {
-  readonly frames: (ServerFrame | string)[] = [];
+  readonly frames: (AnyFrame | string)[] = [];
   closed: { code: number; reason: string } | null = null;
   readonly #waiters: (() => void)[] = [];
   #read = 0;
@@ -121,7 +125,7 @@ export class TestSocket {
   }
 
   /** The next unread frame, optionally skipping frames of other types (viewers counts, say). */
-  async next<T extends ServerFrame["type"]>(type?: T, timeoutMs = 3000): Promise<Extract<ServerFrame, { type: T }>> {
+  async next<T extends AnyFrame["type"]>(type?: T, timeoutMs = 3000): Promise<Extract<AnyFrame, { type: T }>> {
     let found: any;
     await this.#until(
       () => {
@@ -147,9 +151,9 @@ export class TestSocket {
   }
 
   /** Every unread frame of the given types that arrives within `ms` (for asserting absence). */
-  async drain(ms: number): Promise<ServerFrame[]> {
+  async drain(ms: number): Promise<AnyFrame[]> {
     await new Promise((r) => setTimeout(r, ms));
-    const rest = this.frames.slice(this.#read).filter((f): f is ServerFrame => typeof f !== "string");
+    const rest = this.frames.slice(this.#read).filter((f): f is AnyFrame => typeof f !== "string");
     this.#read = this.frames.length;
     return rest;
   }
@@ -171,11 +175,23 @@ export async function openSocket(
   marketId: string,
   opts: { query?: string; token?: string; origin?: string; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; socket: TestSocket | null; json: any }> {
+  return upgrade(`/api/markets/${marketId}/ws`, opts);
+}
+
+/** The book socket, `GET /api/book/ws`. */
+export async function openBook(opts: Parameters<typeof openSocket>[1] = {}): Promise<{ status: number; socket: TestSocket | null; json: any }> {
+  return upgrade("/api/book/ws", opts);
+}
+
+async function upgrade(
+  path: string,
+  opts: { query?: string; token?: string; origin?: string; headers?: Record<string, string> },
+): Promise<{ status: number; socket: TestSocket | null; json: any }> {
   const headers: Record<string, string> = { Upgrade: "websocket", "cf-connecting-ip": randomAddress(), ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.origin) headers.origin = opts.origin;
   const res = await exports.default.fetch(
-    new Request(`${BASE}/api/markets/${marketId}/ws${opts.query ? `?${opts.query}` : ""}`, { headers }),
+    new Request(`${BASE}${path}${opts.query ? `?${opts.query}` : ""}`, { headers }),
   );
   if (res.status !== 101 || !res.webSocket) {
     return { status: res.status, socket: null, json: await res.json().catch(() => null) };

@@ -21,6 +21,8 @@ import { BetDesk } from "../betting/place-bet.ts";
 import { markSettlement, payOutstanding } from "../betting/settle.ts";
 import { type FaultPoint, FaultPoints } from "../betting/fault-points.ts";
 import { walletsOf } from "../betting/wallet-port.ts";
+import { shardFor } from "../book/book-config.ts";
+import { SummaryPublisher } from "../book/summary-publisher.ts";
 import { configOf } from "../config.ts";
 import { log, setLogLevel } from "../log.ts";
 import { Conflator } from "./conflation.ts";
@@ -38,6 +40,7 @@ const VIEWERS_EVERY_MS = 1000;
 const FEED_SEEN = "feedSeenAt";
 const RELAYS = "relays";
 const REPLAY_PAGE = 1000;
+const SUMMARY_SEQ = "summarySeq";
 
 export class MarketHub extends DurableObject<Env> {
   readonly store: MarketStore;
@@ -58,6 +61,8 @@ export class MarketHub extends DurableObject<Env> {
   #notBefore = 0;
   /** The payment pass under way, if any: settlement's first pass and the alarm share it. */
   #paying: Promise<number> | null = null;
+  /** The market's summary for the book, sent after each commit, off the hot path. */
+  readonly #summaries: SummaryPublisher;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -70,6 +75,12 @@ export class MarketHub extends DurableObject<Env> {
     this.fanout = new RelayFanout(env.MARKET_RELAY, () => this.market.id, this.store.getMeta(RELAYS) ?? 0);
     // Heartbeats are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    this.#summaries = new SummaryPublisher({
+      market: () => this.getMarket(),
+      send: (update) => shardFor(env, update.market.id).put([update]),
+      sentSeq: { get: () => this.store.getMeta(SUMMARY_SEQ), set: (seq) => this.store.setMeta(SUMMARY_SEQ, seq) },
+      schedule: () => this.schedule(),
+    });
     this.desk = new BetDesk({
       store: this.store,
       wallets: walletsOf(env.WALLET),
@@ -108,6 +119,7 @@ export class MarketHub extends DurableObject<Env> {
       this.store.setMeta(FEED_SEEN, ts);
     });
     this.#market = created;
+    this.#summaries.changed(true);
     this.schedule();
     return { ok: true, market: book.toWireMarket(created) };
   }
@@ -270,6 +282,7 @@ export class MarketHub extends DurableObject<Env> {
     try {
       const now = Date.now();
       if (this.#viewersDue !== null && this.#viewersDue <= now) this.#sendViewers(now);
+      this.#summaries.retry(now);
       if (this.#market) behind = await this.#runMarketWork(now);
     } catch (err) {
       behind = true;
@@ -312,7 +325,7 @@ export class MarketHub extends DurableObject<Env> {
   /** One alarm for every kind of work: set it for the earliest. */
   schedule(): void {
     const m = this.#market;
-    const candidates = [this.#viewersDue, this.desk.nextDue()];
+    const candidates = [this.#viewersDue, this.desk.nextDue(), this.#summaries.retryAt];
     if (m && m.feedTimeoutMs > 0 && m.status === MarketStatus.OPEN) {
       candidates.push((this.store.getMeta(FEED_SEEN) ?? 0) + m.feedTimeoutMs);
     }
@@ -349,6 +362,7 @@ export class MarketHub extends DurableObject<Env> {
       this.room.broadcast(text, true);
     }
     this.fanout.publish({ seq: frame.seq, text });
+    this.#summaries.changed(frame.type !== "odds");
     if (frame.seq % 1000 === 0) this.store.trimEvents(RETAIN_EVENTS, frame.ts - RETAIN_MS);
     this.schedule();
   }

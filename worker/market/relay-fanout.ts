@@ -2,6 +2,7 @@
 // viewers are placed on relay objects; the hub publishes each change to every
 // relay in order (one in-flight call per relay, frames batched behind it) and
 // sums the relays' viewer counts into its own.
+import { drainOutbox } from "../storage/outbox.ts";
 import type { MarketRelay } from "./market-relay.ts";
 
 export interface Published {
@@ -82,27 +83,13 @@ export class RelayFanout {
   }
 
   /** Send what is queued, in order, one call at a time; a failed call is retried before anything newer. */
-  async #pump(index: number, link: Link): Promise<void> {
-    link.sending = true;
-    let tries = 0;
-    try {
-      while (link.queue.length > 0) {
-        const batch = link.queue.splice(0, 256);
-        try {
-          await this.stub(index).publish(batch);
-          tries = 0;
-        } catch {
-          link.queue.unshift(...batch);
-          if (++tries >= MAX_TRIES) {
-            // Give up on these: the relay sees the gap in seq on its next frame and fetches it from the log.
-            link.queue.length = 0;
-            return;
-          }
-          await new Promise((r) => setTimeout(r, 50 * 2 ** tries));
-        }
-      }
-    } finally {
-      link.sending = false;
-    }
+  #pump(index: number, link: Link): Promise<void> {
+    return drainOutbox(link, {
+      take: () => (link.queue.length > 0 ? link.queue.splice(0, 256) : null),
+      send: (batch) => this.stub(index).publish(batch),
+      putBack: (batch) => link.queue.unshift(...batch),
+      // The relay sees the gap in seq on its next frame and fetches it from the log.
+      giveUp: () => (link.queue.length = 0),
+    }, MAX_TRIES);
   }
 }

@@ -45,8 +45,9 @@ export class SocketRoom {
     this.#ctx = ctx;
   }
 
-  accept(ws: WebSocket, attachment: Attachment): void {
-    const tags = [TAG_ALL];
+  /** `extra` tags group sockets for the caller's own broadcasts (a book view, say). */
+  accept(ws: WebSocket, attachment: Attachment, extra: string[] = []): void {
+    const tags = [TAG_ALL, ...extra];
     if (attachment.account) tags.push(accountTag(attachment.account));
     tags.push(attachment.conflateMs > 0 ? TAG_CONFLATED : TAG_LIVE);
     // acceptWebSocket (not ws.accept) lets the object hibernate with the socket open.
@@ -56,6 +57,14 @@ export class SocketRoom {
 
   attachment(ws: WebSocket): Attachment {
     return ws.deserializeAttachment() as Attachment;
+  }
+
+  all(): WebSocket[] {
+    return this.#ctx.getWebSockets(TAG_ALL);
+  }
+
+  tagged(tag: string): WebSocket[] {
+    return this.#ctx.getWebSockets(tag);
   }
 
   count(): number {

@@ -8,7 +8,9 @@ import { ErrorCode, fail } from "../errors.ts";
 import type { HubResult } from "../market/market-hub.ts";
 import { BetBody, CreateMarketBody, OddsBody, SettleBody, StatusBody } from "../protocol/schemas.ts";
 import type { Market, MarketEvent, OddsPoint } from "../protocol/schemas.ts";
-import { log } from "../log.ts";
+import { bookOf } from "../book/book-config.ts";
+import type { MarketPage } from "../protocol/book.ts";
+import { parseListQuery } from "../rules/market-list.ts";
 import { readBody } from "./body.ts";
 
 /** A hub's refusal becomes the contract's error; success passes through. */
@@ -23,16 +25,11 @@ async function existing(env: Env, id: string) {
 }
 
 export const marketRoutes = new Hono<AppEnv>()
+  // One call to the book object, whatever the book's size: no hub is woken.
   .get("/", async (c) => {
-    const ids = await catalog(c.env).list();
-    // One hub that cannot answer leaves its market out of the list, not the whole list.
-    const answers = await Promise.allSettled(ids.map((id) => hub(c.env, id).getMarket()));
-    const markets: Market[] = [];
-    for (const [i, a] of answers.entries()) {
-      if (a.status === "fulfilled" && a.value) markets.push(a.value as Market);
-      else if (a.status === "rejected") log.warn("markets.list", { market: ids[i], error: String(a.reason) });
-    }
-    return c.json({ markets });
+    const query = parseListQuery(new URL(c.req.url).searchParams);
+    if ("error" in query) return fail(ErrorCode.INVALID, query.error);
+    return c.json((await bookOf(c.env).list(query)) as MarketPage);
   })
   .post("/", adminOnly, async (c) => {
     const body = await readBody(c, CreateMarketBody);
@@ -43,6 +40,8 @@ export const marketRoutes = new Hono<AppEnv>()
       rememberMarket(body.id);
     }
     const { market } = unwrap(result);
+    // The list shows a new market at once; the hub's own summary follows through its shard.
+    await bookOf(c.env).apply([{ market, at: Date.now() }]);
     return c.json({ market }, 201);
   })
   .get("/:id", async (c) => {

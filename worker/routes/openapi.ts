@@ -2,6 +2,7 @@
 // requests: no second copy to drift.
 import { toJsonSchema } from "@valibot/to-json-schema";
 import type * as v from "valibot";
+import * as book from "../protocol/book.ts";
 import * as s from "../protocol/schemas.ts";
 
 const json = (schema: v.GenericSchema) => {
@@ -61,7 +62,18 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       "/api/markets": {
-        get: { summary: "Every market with its current odds and status", responses: ok(200, "Markets", obj({ markets: { type: "array", items: market } })) },
+        get: {
+          summary:
+            "Markets with their current odds and status, oldest first, one page at a time; without status, markets settled or voided over an hour ago are left out",
+          parameters: [
+            { name: "status", in: "query", description: "Repeatable: any of the statuses given", schema: { type: "array", items: { type: "string", enum: ["open", "suspended", "closed", "settled", "voided"] } }, style: "form", explode: true },
+            { name: "event", in: "query", description: "The event name contains this, case-blind", schema: { type: "string", maxLength: 120 } },
+            { name: "inPlay", in: "query", schema: { type: "boolean" } },
+            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500, default: 100 } },
+            { name: "cursor", in: "query", description: "The previous page's `next`, as given", schema: { type: "string" } },
+          ],
+          responses: { ...ok(200, "One page of markets; `next` is absent on the last", json(book.MarketPageSchema)), ...errors(400) },
+        },
         post: {
           summary: "Create a market (admin)",
           security: session,
@@ -165,6 +177,24 @@ export function openApiDocument(): Record<string, unknown> {
             ...ok(200, "Events", { type: "object", properties: { events: { type: "array", items: json(s.MarketEventSchema) }, next: { type: "integer" } }, required: ["events"] }),
             ...errors(400, 401, 403, 404),
           },
+        },
+      },
+      "/api/book/ws": {
+        get: {
+          summary: "The book socket (WebSocket upgrade): summaries of many markets live on one socket; frames in docs/protocol.md",
+          parameters: [
+            { name: "event", in: "query", description: "Markets whose event name contains this, case-blind", schema: { type: "string", maxLength: 120 } },
+            { name: "ids", in: "query", description: "Comma-separated market ids, up to 500", schema: { type: "string" } },
+          ],
+          responses: { 101: { description: "Switching protocols" }, ...errors(400, 403, 429) },
+        },
+      },
+      "/api/book/stats": {
+        get: {
+          summary: "Calls taken by the book object and each summary shard: total and the busiest second (admin)",
+          security: session,
+          parameters: [{ name: "reset", in: "query", schema: { type: "string", enum: ["1"] } }],
+          responses: { ...ok(200, "Call counts", { type: "object" }), ...errors(401, 403) },
         },
       },
       "/api/health": { get: { summary: "Liveness", responses: ok(200, "Alive", obj({ ok: { type: "boolean" } })) } },

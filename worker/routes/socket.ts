@@ -3,8 +3,7 @@
 // match), the market id (shape, then catalogue), the address's budget of
 // opens, and the credentials (a single-use ticket or a Bearer token).
 import { Hono } from "hono";
-import { clientAddress } from "../auth/client-address.ts";
-import { originAllowed } from "../auth/origin.ts";
+import { admitSocketOpen } from "../auth/socket-door.ts";
 import { bearer } from "../auth/session.ts";
 import { TICKET_TTL_MS, sign, verify } from "../auth/tokens.ts";
 import { anySession } from "../auth/session.ts";
@@ -12,7 +11,6 @@ import { hub, marketExists } from "../catalog/markets.ts";
 import { signingSecret } from "../config.ts";
 import type { AppEnv } from "../context.ts";
 import { ErrorCode, fail } from "../errors.ts";
-import { allow } from "../limiter/limiter.ts";
 import { HubHeader } from "../market/upgrade.ts";
 import { Role } from "../protocol/codes.ts";
 
@@ -28,16 +26,10 @@ export const socketRoutes = new Hono<AppEnv>()
     return c.json({ ticket }, 201);
   })
   .get("/:id/ws", async (c) => {
+    await admitSocketOpen(c);
     const config = c.get("config");
     const req = c.req.raw;
     const url = new URL(req.url);
-    if (!originAllowed(req.headers.get("origin"), config.allowedOrigins, url.origin)) {
-      fail(ErrorCode.FORBIDDEN, "origin not allowed");
-    }
-    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") fail(ErrorCode.INVALID, "expected a WebSocket upgrade");
-    if (!(await allow(c.env, clientAddress(req), "socket", config.socketsPer10s))) {
-      fail(ErrorCode.RATE_LIMITED, "too many socket opens from this address");
-    }
     const id = c.req.param("id");
     if (!(await marketExists(c.env, id))) fail(ErrorCode.NOT_FOUND, "no such market");
 

@@ -1,0 +1,96 @@
+// The book's side of its relays: each change batch goes to every relay, one
+// call in flight per relay; what piles up behind a slow call merges (latest
+// summary per market wins) into the next, which names the range of book
+// versions it covers, so a relay can tell a lost batch and reload.
+import type { Summary } from "../protocol/book.ts";
+import { drainOutbox } from "../storage/outbox.ts";
+import type { BookRelay } from "./book-relay.ts";
+
+export interface BookBatch {
+  /** Names this life of the book object; versions restart with it. */
+  incarnation: string;
+  /** The batch takes a relay from version `from` to version `to`. */
+  from: number;
+  to: number;
+  summaries: Summary[];
+}
+
+interface Link {
+  pending: Map<string, Summary>;
+  from: number;
+  to: number;
+  sending: boolean;
+  count: number;
+}
+
+const MAX_TRIES = 6;
+
+export class BookFanout {
+  readonly #stub: (index: number) => DurableObjectStub<BookRelay>;
+  readonly #incarnation: string;
+  readonly #links = new Map<number, Link>();
+
+  constructor(stub: (index: number) => DurableObjectStub<BookRelay>, incarnation: string, known: number) {
+    this.#stub = stub;
+    this.#incarnation = incarnation;
+    for (let i = 0; i < known; i++) this.#link(i);
+  }
+
+  get size(): number {
+    return this.#links.size;
+  }
+
+  /** The relay for a new book socket: the emptiest with room, else a new one. */
+  place(perRelay: number): number {
+    let best = -1;
+    for (const [i, l] of this.#links) if (l.count < perRelay && (best < 0 || l.count < this.#links.get(best)!.count)) best = i;
+    if (best < 0) best = this.#links.size;
+    this.#link(best).count++; // provisional until the relay reports
+    return best;
+  }
+
+  report(index: number, count: number): void {
+    this.#link(index).count = count;
+  }
+
+  viewers(): number {
+    let n = 0;
+    for (const l of this.#links.values()) n += l.count;
+    return n;
+  }
+
+  /** The book moved from `version - 1` to `version` with these summaries. */
+  publish(version: number, summaries: Summary[]): void {
+    for (const [i, l] of this.#links) {
+      if (l.pending.size === 0) l.from = version - 1;
+      for (const s of summaries) l.pending.set(s.id, s);
+      l.to = version;
+      if (!l.sending) void this.#pump(i, l);
+    }
+  }
+
+  #link(index: number): Link {
+    const l = this.#links.get(index) ?? { pending: new Map(), from: 0, to: 0, sending: false, count: 0 };
+    this.#links.set(index, l);
+    return l;
+  }
+
+  #pump(index: number, link: Link): Promise<void> {
+    return drainOutbox(link, {
+      take: () => {
+        if (link.pending.size === 0) return null;
+        const batch: BookBatch = { incarnation: this.#incarnation, from: link.from, to: link.to, summaries: [...link.pending.values()] };
+        link.pending.clear();
+        return batch;
+      },
+      send: (batch) => this.#stub(index).publish(batch),
+      putBack: (batch) => {
+        // Under anything newer that arrived meanwhile; the range now starts where the batch did.
+        for (const s of batch.summaries) if (!link.pending.has(s.id)) link.pending.set(s.id, s);
+        link.from = batch.from;
+      },
+      // The relay sees the gap in versions on its next batch and reloads the book.
+      giveUp: () => link.pending.clear(),
+    }, MAX_TRIES);
+  }
+}

@@ -1,0 +1,249 @@
+// A book relay Durable Object: holds book sockets and serves each its view of
+// the book. It keeps the whole current book in memory (a snapshot from the
+// book object, then the book's change batches in version order); a gap in
+// versions, a new book incarnation or a wake from hibernation reloads the
+// snapshot and sends every socket a fresh `book` frame. Sockets with the same
+// view share one tag, so a change is computed once per view, not per socket.
+import { DurableObject } from "cloudflare:workers";
+import { configOf } from "../config.ts";
+import { errorBody } from "../errors.ts";
+import { log, setLogLevel } from "../log.ts";
+import { screenFrame } from "../market/frame-handler.ts";
+import { type Attachment, REAP_EVERY_MS, SocketRoom } from "../market/socket-room.ts";
+import type { BookServerFrame, Summary } from "../protocol/book.ts";
+import { ErrorCode } from "../protocol/codes.ts";
+import { BookView, type ViewSpec, viewTag } from "../rules/book-view.ts";
+import { bookOf } from "./book-config.ts";
+import type { BookBatch } from "./book-fanout.ts";
+import { CallMeter } from "./call-meter.ts";
+
+/** Headers only the Worker and the book object set on a book socket's upgrade. */
+export const BookHeader = { VIEW: "x-edgebook-view", INDEX: "x-edgebook-relay", AT: "x-edgebook-book-at" } as const;
+
+const REPORT_AFTER_MS = 300;
+/** How long a join waits for batches still on their way before it serves the book as held. */
+const CATCH_UP_MS = 1000;
+
+type BookAttachment = Attachment & { view: ViewSpec };
+
+export class BookRelay extends DurableObject<Env> {
+  readonly room: SocketRoom;
+  readonly #meter = new CallMeter();
+  #index = 0;
+  /** The current book, oldest first; null until loaded (and again after hibernation). */
+  #book: Map<string, Summary> | null = null;
+  #incarnation = "";
+  #version = 0;
+  #loading: Promise<void> | null = null;
+  readonly #views = new Map<string, BookView>();
+  #reportTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Joins waiting for the relay to reach the book's version at their placement. */
+  #waiting: { version: number; done: () => void }[] = [];
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    setLogLevel(configOf(env).logLevel);
+    this.room = new SocketRoom(ctx);
+    // The relay's index survives hibernation, so counts after a wake still reach the right slot.
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL)");
+    this.#index = (ctx.storage.sql.exec("SELECT v FROM meta WHERE k = 'index'").toArray()[0]?.v as number | undefined) ?? 0;
+    // Heartbeats are answered by the runtime without waking the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    try {
+      this.#meter.hit();
+      const index = Number(request.headers.get(BookHeader.INDEX) ?? 0);
+      if (index !== this.#index) {
+        this.#index = index;
+        this.ctx.storage.sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('index', ?)", index);
+      }
+      const view = JSON.parse(request.headers.get(BookHeader.VIEW) ?? '{"kind":"all"}') as ViewSpec;
+      // With nobody here, batches were not kept: a book older than the book object's is reloaded.
+      const [incarnation, version] = (request.headers.get(BookHeader.AT) ?? "").split("/");
+      if (this.room.count() === 0 && (incarnation !== this.#incarnation || Number(version) > this.#version)) this.#book = null;
+      await this.#ensure();
+      // Batches already sent to this relay are on their way: wait for them, so the first frame is not older than the book was.
+      if (incarnation === this.#incarnation && Number(version) > this.#version) await this.#reach(Number(version));
+      // Nothing awaits from here to the return: no batch can land between the first frame and the live stream.
+      const pair = new WebSocketPair();
+      const [client, server] = [pair[0], pair[1]];
+      const attachment: BookAttachment = { account: null, canBet: false, connectedAt: Date.now(), conflateMs: 0, view };
+      const tag = viewTag(view);
+      this.room.accept(server, attachment, [tag]);
+      this.room.send(server, JSON.stringify(this.#view(tag, view).first(this.#book!)));
+      this.#report();
+      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + REAP_EVERY_MS);
+      return new Response(null, { status: 101, webSocket: client });
+    } catch (err) {
+      log.error("bookRelay.fetch", err);
+      this.#report();
+      return Response.json(errorBody(ErrorCode.INTERNAL, "the socket could not be opened"), { status: 500 });
+    }
+  }
+
+  /** A change batch from the book, in version order. */
+  async publish(batch: BookBatch): Promise<void> {
+    this.#meter.hit();
+    // Nobody watches here: forget the book rather than keep it current; the next socket reloads it.
+    if (this.room.count() === 0) {
+      this.#book = null;
+      this.#views.clear();
+      return;
+    }
+    await this.#ensure();
+    if (batch.incarnation !== this.#incarnation || batch.from > this.#version) {
+      await this.#reload();
+      return;
+    }
+    if (batch.to <= this.#version) return;
+    this.#version = batch.to;
+    const book = this.#book!;
+    const changed: Summary[] = [];
+    for (const s of batch.summaries) {
+      const held = book.get(s.id);
+      if (held && held.seq >= s.seq) continue;
+      book.set(s.id, s);
+      changed.push(s);
+    }
+    if (changed.length > 0) this.#fanOut(changed);
+    for (const w of this.#waiting.filter((w) => w.version <= this.#version)) w.done();
+  }
+
+  stats() {
+    return { ...this.#meter.stats(), sockets: this.room.count() };
+  }
+
+  // ---- Entry points ----
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    try {
+      // The market socket's screening: size, heartbeat, rate limit. Anything else is not for this socket.
+      const frame = screenFrame(this.room, ws, message);
+      if (!frame) return;
+      const reply: BookServerFrame = { type: "error", code: ErrorCode.INVALID, message: "the book socket takes only ping" };
+      this.room.send(ws, JSON.stringify(reply));
+    } catch (err) {
+      log.error("bookRelay.webSocketMessage", err);
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    try {
+      this.room.close(ws, code === 1005 || code === 1006 ? 1000 : code, reason);
+      this.#report();
+    } catch (err) {
+      log.error("bookRelay.webSocketClose", err);
+    }
+  }
+
+  override async webSocketError(): Promise<void> {
+    try {
+      this.#report();
+    } catch (err) {
+      log.error("bookRelay.webSocketError", err);
+    }
+  }
+
+  /** Close book sockets silent for a minute; the alarm runs while anyone watches. */
+  override async alarm(): Promise<void> {
+    try {
+      if (this.room.reap(Date.now()) > 0) this.#report();
+    } catch (err) {
+      log.error("bookRelay.alarm", err);
+    }
+    if (this.room.count() > 0) await this.ctx.storage.setAlarm(Date.now() + REAP_EVERY_MS);
+  }
+
+  // ---- Internals ----
+
+  /** Load the book once, however many joins and batches wait for it. */
+  async #ensure(): Promise<void> {
+    while (this.#book === null) {
+      this.#loading ??= this.#load().finally(() => {
+        this.#loading = null;
+      });
+      await this.#loading;
+    }
+  }
+
+  async #load(): Promise<void> {
+    const snap = await bookOf(this.env).snapshot();
+    this.#book = new Map(snap.markets.map((s) => [s.id, s]));
+    this.#incarnation = snap.incarnation;
+    this.#version = snap.version;
+    this.#views.clear();
+    // Sockets already here (after hibernation, or a gap) start again from a fresh `book` frame.
+    for (const ws of this.room.all()) {
+      const spec = (this.room.attachment(ws) as BookAttachment).view;
+      const tag = viewTag(spec);
+      const known = this.#views.has(tag);
+      const view = this.#view(tag, spec);
+      if (!known) {
+        const text = JSON.stringify(view.first(this.#book));
+        for (const peer of this.room.tagged(tag)) this.room.send(peer, text);
+      }
+    }
+  }
+
+  #reach(version: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const waiter = {
+        version,
+        done: () => {
+          clearTimeout(timer);
+          this.#waiting = this.#waiting.filter((w) => w !== waiter);
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.done, CATCH_UP_MS);
+      this.#waiting.push(waiter);
+    });
+  }
+
+  async #reload(): Promise<void> {
+    this.#book = null;
+    await this.#ensure();
+  }
+
+  #view(tag: string, spec: ViewSpec): BookView {
+    let view = this.#views.get(tag);
+    if (!view) {
+      view = new BookView(spec, this.#book!);
+      this.#views.set(tag, view);
+    }
+    return view;
+  }
+
+  /** Each view's frames for the change, serialised once and sent to that view's sockets. */
+  #fanOut(changed: Summary[]): void {
+    const texts = new Map<Summary, string>();
+    const text = (frame: BookServerFrame) => {
+      if (frame.type !== "summary") return JSON.stringify(frame);
+      let t = texts.get(frame.market);
+      if (t === undefined) texts.set(frame.market, (t = JSON.stringify(frame)));
+      return t;
+    };
+    for (const [tag, view] of this.#views) {
+      const sockets = this.room.tagged(tag);
+      if (sockets.length === 0) {
+        this.#views.delete(tag);
+        continue;
+      }
+      const frames = view.apply(changed, this.#book!).map(text);
+      for (const ws of sockets) for (const t of frames) this.room.send(ws, t);
+    }
+  }
+
+  /** Tell the book how many sockets are here, a moment after the last change. */
+  #report(): void {
+    if (this.#reportTimer !== null) return;
+    this.#reportTimer = setTimeout(() => {
+      this.#reportTimer = null;
+      bookOf(this.env)
+        .relayViewers(this.#index, this.room.count())
+        .catch((err) => log.warn("bookRelay.report", { relay: this.#index, error: String(err) }));
+    }, REPORT_AFTER_MS);
+  }
+}
