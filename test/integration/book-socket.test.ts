@@ -2,7 +2,7 @@
 // `book` frame, then `summary`, `added` and `removed`; views by event or ids;
 // the market socket's origin rule, limits and heartbeat; relays past
 // BOOK_RELAY_SIZE (3 in tests) sockets each.
-import { runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { bookOf, bookRelay } from "../../worker/book/book-config.ts";
@@ -149,6 +149,24 @@ describe("the book socket", () => {
     expect(replies.filter((r) => r.code === "RATE_LIMITED").length).toBeGreaterThanOrEqual(5);
     for (let i = 0; i < 100; i++) flooder.send("{}");
     expect((await flooder.closedWith()).code).toBe(1008);
+  });
+
+  it("keeps a book socket through its relay's hibernation, and wakes with a fresh book from the socket's own view", async () => {
+    const admin = await adminSession();
+    const event = uniqueId("Sleep");
+    const market = await createMarket(admin, { event });
+    const ws = await mustOpenBook(`event=${event}`);
+    expect((await ws.next("book")).markets.map((m) => m.id)).toEqual([market.id]);
+    const { relays } = await bookOf(env).stats();
+    for (let i = 0; i < relays; i++) await evictDurableObject(bookRelay(env, i));
+    await call("POST", `/api/markets/${market.id}/odds`, { token: admin, body: { odds: { home: 3.5 } } });
+    // The relay forgot the book with its memory: it reloads it and the view comes back from the socket's attachment.
+    const again = await ws.next("book");
+    expect(again.markets.map((m) => m.id)).toEqual([market.id]);
+    let latest = again.markets[0];
+    while (latest.seq < 1) latest = (await ws.next("summary")).market;
+    expect(price(latest, "home")).toBe(3.5);
+    ws.close();
   });
 
   it("spreads book sockets over relays and delivers every change to each", async () => {

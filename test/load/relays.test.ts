@@ -3,12 +3,9 @@
 // every change, in order, with seq contiguous, and the viewer count adds up.
 // Bounded: fixed socket and update counts, every wait with a deadline.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, it } from "node:test";
+import { it } from "node:test";
 import WebSocket from "ws";
-import { DevServer } from "../e2e/server.ts";
+import { loadServer, until } from "./load-server.ts";
 
 const PORT = Number(process.env.LOAD_PORT ?? 8831);
 const SOCKETS = Number(process.env.LOAD_SOCKETS ?? 3000);
@@ -16,28 +13,12 @@ const RELAY_AFTER = 1000;
 const UPDATES = 20;
 const ADMIN_KEY = "load-admin-key";
 
-const work = mkdtempSync(join(tmpdir(), "edgebook-load-"));
-const server = new DevServer({
-  port: PORT,
-  stateDir: work,
-  vars: {
-    ADMIN_KEY,
-    SESSION_SECRET: "load-session-secret",
-    ALLOWED_ORIGINS: `http://127.0.0.1:${PORT}`,
-    RATE_SOCKETS_PER_10S: "1000000",
-    RELAY_AFTER: String(RELAY_AFTER),
-  },
-});
-const sockets: WebSocket[] = [];
-
-before(async () => {
-  await server.start();
-});
-
-after(async () => {
-  for (const ws of sockets) ws.terminate();
-  await server.stop();
-  rmSync(work, { recursive: true, force: true });
+const { server, sockets } = loadServer("load", PORT, {
+  ADMIN_KEY,
+  SESSION_SECRET: "load-session-secret",
+  ALLOWED_ORIGINS: `http://127.0.0.1:${PORT}`,
+  RATE_SOCKETS_PER_10S: "1000000",
+  RELAY_AFTER: String(RELAY_AFTER),
 });
 
 async function post(path: string, body: unknown, token?: string): Promise<any> {
@@ -49,18 +30,6 @@ async function post(path: string, body: unknown, token?: string): Promise<any> {
   const json = await res.json();
   if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
-}
-
-function until(check: () => boolean, what: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (check()) return resolve();
-      if (Date.now() > deadline) return reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
-      setTimeout(tick, 50).unref();
-    };
-    tick();
-  });
 }
 
 it(`delivers every change in order to ${SOCKETS} sockets across the hub and its relays`, { timeout: 240_000 }, async () => {
