@@ -124,7 +124,17 @@ it(`keeps ${BOOK_SOCKETS} book sockets current with ${MARKETS} moving markets`, 
       const got = h.last.get(id);
       return got !== undefined && got.seq === want.seq && (want.status === "settled" ? !h.view.has(id) : h.view.has(id));
     });
-  await until(() => holders.every(current), "every book socket to hold every market's final state", 90_000);
+  await until(() => holders.every(current), "every book socket to hold every market's final state", 90_000).catch(async (err) => {
+    const stale = holders.filter((h) => !current(h));
+    const listed = new Map<string, Summary>();
+    for (const q of ["limit=500", "limit=500&status=settled"]) for (const m of (await request("GET", `/api/markets?${q}`)).markets) listed.set(m.id, m);
+    const h = stale[0];
+    const wrong = ids.filter((id) => h.last.get(id)?.seq !== finals.get(id)!.seq || (finals.get(id)!.status === "settled") === h.view.has(id));
+    const show = (s?: Summary) => (s ? `${s.seq}/${s.status}` : "none");
+    console.log(`# ${stale.length} stale sockets, books ${stale.map((x) => x.books).join(",")}; first has ${wrong.length} wrong: ` +
+      wrong.slice(0, 5).map((id) => `${id} want ${show(finals.get(id))} got ${show(h.last.get(id))} inView ${h.view.has(id)} book ${show(listed.get(id))}`).join("; "));
+    throw err;
+  });
   for (const h of holders) {
     for (const id of ids) {
       const want = finals.get(id)!;

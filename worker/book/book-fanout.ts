@@ -24,6 +24,7 @@ interface Link {
 }
 
 const MAX_TRIES = 6;
+const RETRY_LATER_MS = 5000;
 
 export class BookFanout {
   readonly #stub: (index: number) => DurableObjectStub<BookRelay>;
@@ -89,8 +90,13 @@ export class BookFanout {
         for (const s of batch.summaries) if (!link.pending.has(s.id)) link.pending.set(s.id, s);
         link.from = batch.from;
       },
-      // The relay sees the gap in versions on its next batch and reloads the book.
-      giveUp: () => link.pending.clear(),
+      // Keep what waits (merged, so bounded by the book's size) and try again later: the last
+      // change before a quiet spell must reach the relay too, not only a gap on the next batch.
+      giveUp: () => {
+        setTimeout(() => {
+          if (!link.sending && link.pending.size > 0) void this.#pump(index, link);
+        }, RETRY_LATER_MS);
+      },
     }, MAX_TRIES);
   }
 }

@@ -87,7 +87,8 @@ export class BookRelay extends DurableObject<Env> {
   async publish(batch: BookBatch): Promise<void> {
     this.#meter.hit();
     // Nobody watches here: forget the book rather than keep it current; the next socket reloads it.
-    if (this.room.count() === 0) {
+    // Unless a socket is joining and loading it now: the load may predate this batch.
+    if (this.room.count() === 0 && this.#loading === null) {
       this.#book = null;
       this.#views.clear();
       return;
@@ -111,8 +112,10 @@ export class BookRelay extends DurableObject<Env> {
     for (const w of this.#waiting.filter((w) => w.version <= this.#version)) w.done();
   }
 
-  stats() {
-    return { ...this.#meter.stats(), sockets: this.room.count() };
+  stats(reset = false) {
+    const out = { ...this.#meter.stats(), sockets: this.room.count() };
+    if (reset) this.#meter.reset();
+    return out;
   }
 
   // ---- Entry points ----

@@ -7,7 +7,7 @@ import { admitSocketOpen } from "../auth/socket-door.ts";
 import type { AppEnv } from "../context.ts";
 import { ErrorCode, fail } from "../errors.ts";
 import { parseView } from "../rules/book-view.ts";
-import { bookOf, bookShards, shardName } from "./book-config.ts";
+import { bookOf, bookRelay, bookShards, shardName } from "./book-config.ts";
 import { BookHeader } from "./book-relay.ts";
 
 export const bookRoutes = new Hono<AppEnv>()
@@ -25,5 +25,6 @@ export const bookRoutes = new Hono<AppEnv>()
       Array.from({ length: n }, (_, i) => c.env.BOOK_SHARD.get(c.env.BOOK_SHARD.idFromName(shardName(i))).stats(reset)),
     );
     const book = await bookOf(c.env).stats(reset);
-    return c.json({ book, shards });
+    const relays = await Promise.all(Array.from({ length: book.relays }, (_, i) => bookRelay(c.env, i).stats(reset)));
+    return c.json({ book, shards, relays });
   });

@@ -13,6 +13,7 @@ import { bookOf } from "./book-config.ts";
 import { type CallStats, CallMeter } from "./call-meter.ts";
 
 const BATCH = 500;
+const OVERDUE_MS = 5000;
 
 class ShardStore extends SqlStore {
   constructor(storage: DurableObjectStorage) {
@@ -96,9 +97,9 @@ export class BookShard extends DurableObject<Env> {
     }
   }
 
-  /** One alarm: set it for `at` unless an earlier one is already set. */
+  /** One alarm: set it for `at` unless an earlier one is already set (and not long overdue, as if lost). */
   #arm(at: number): void {
-    if (this.#alarmAt !== null && this.#alarmAt <= at) return;
+    if (this.#alarmAt !== null && this.#alarmAt <= at && this.#alarmAt > Date.now() - OVERDUE_MS) return;
     this.#alarmAt = at;
     void this.ctx.storage.setAlarm(at);
   }
