@@ -3,7 +3,7 @@
 import { evictDurableObject, listDurableObjectIds } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { TICKET_TTL_MS, sign } from "../../worker/auth/tokens.ts";
+import { TICKET_TTL_MS, sign } from "../../worker/http/tokens.ts";
 import { BASE, adminSession, call, createMarket, mustOpen, openSocket, punterSession, uniqueId } from "../helpers/api.ts";
 import { hubStub } from "../helpers/money.ts";
 

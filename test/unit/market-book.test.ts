@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  type BetAsk,
   type Change,
   type MarketState,
   type Refusal,
@@ -9,10 +8,9 @@ import {
   applySettle,
   applyStatus,
   createMarket,
-  quoteBet,
-  requoteDelayed,
   toWireMarket,
-} from "../../worker/market/market-book.ts";
+} from "../../worker/rules/market-book.ts";
+import { type BetAsk, quoteBet, requoteDelayed } from "../../worker/rules/quote.ts";
 import { AcceptPolicy, MarketStatus, RejectReason } from "../../worker/protocol/codes.ts";
 import type { CreateMarketBody } from "../../worker/protocol/schemas.ts";
 import { type Money, type Odds, oddsFromDecimal, payoutOf } from "../../worker/protocol/units.ts";

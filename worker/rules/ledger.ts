@@ -3,6 +3,7 @@
 // ledger. A refund can only return a stake that was taken, and only once.
 import type { Bet } from "../protocol/schemas.ts";
 import type { Money } from "../protocol/units.ts";
+import type { Refusal, Result } from "./result.ts";
 
 export const EntryKind = {
   GRANT: "grant",
@@ -12,16 +13,33 @@ export const EntryKind = {
 } as const;
 export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
 
+/** The hub's latest view of a bet, kept by the wallet for the account's list (highest version wins). */
+export interface BetUpdate {
+  bet: Bet;
+  version: number;
+}
+
 /**
  * `asOf` is the number of the newest ledger row when the answer was given: it
  * rises with every move, so a client that hears of balances from several
  * markets can keep the newest.
  */
-export type MoneyResult =
-  | { ok: true; balance: Money; amount: Money; replayed: boolean; asOf: number }
-  | { ok: false; reason: "INSUFFICIENT_FUNDS" | "NO_STAKE"; balance: Money; asOf: number }
+export interface Standing {
+  balance: Money;
+  asOf: number;
+}
+
+export interface Moved extends Standing {
+  amount: Money;
+  replayed: boolean;
+}
+
+export type MoneyRefusal =
+  | (Refusal<"INSUFFICIENT_FUNDS" | "NO_STAKE"> & Standing)
   /** The account already used this bet id on another market: `first` is that bet as the wallet knows it. */
-  | { ok: false; reason: "DUPLICATE"; balance: Money; asOf: number; first: Bet | null };
+  | (Refusal<"DUPLICATE"> & Standing & { first: Bet | null });
+
+export type MoneyResult = Result<Moved, MoneyRefusal>;
 
 /** The new balance after applying `delta`, or null if it would go below zero. */
 export function nextBalance(balance: Money, delta: number): Money | null {

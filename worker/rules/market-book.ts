@@ -1,7 +1,6 @@
 // The market's rules, pure: what a change does to the market, which frame it
-// produces, and whether a bet can be taken at the current price. No storage,
-// no sockets, no Cloudflare: unit-tested in plain Vitest.
-import { AcceptPolicy, MarketStatus, RejectReason } from "../protocol/codes.ts";
+// produces. No storage, no sockets, no Cloudflare: unit-tested in plain Node.
+import { MarketStatus } from "../protocol/codes.ts";
 import type { CreateMarketBody, Market, OddsFrame, SettledFrame, StatusBody, StatusFrame } from "../protocol/schemas.ts";
 import {
   type MarketId,
@@ -10,7 +9,6 @@ import {
   type SelectionId,
   oddsFromDecimal,
   oddsToDecimal,
-  payoutOf,
 } from "../protocol/units.ts";
 
 export interface Selection {
@@ -173,44 +171,4 @@ export function applySettle(
     market: { ...m, status: MarketStatus.VOIDED, seq, interruptedAt: ts },
     frame: { type: "settled", seq, ts, void: true },
   };
-}
-
-export interface BetAsk {
-  selectionId: string;
-  stake: Money;
-  odds: Odds;
-  accept: AcceptPolicy;
-}
-
-export type Quote = { ok: true; odds: Odds; payout: Money } | { ok: false; reason: RejectReason; odds?: Odds };
-
-/** Can this bet be taken now, and at what price? The same rules at placement and after a delay. */
-export function quoteBet(m: MarketState, ask: BetAsk): Quote {
-  const selection = m.selections.find((s) => s.id === ask.selectionId);
-  if (!selection) return { ok: false, reason: RejectReason.UNKNOWN_SELECTION };
-  if (m.status === MarketStatus.SUSPENDED) return { ok: false, reason: RejectReason.MARKET_SUSPENDED };
-  if (m.status !== MarketStatus.OPEN) return { ok: false, reason: RejectReason.MARKET_CLOSED };
-  if (ask.stake < m.minStake) return { ok: false, reason: RejectReason.STAKE_TOO_LOW };
-  if (ask.stake > m.maxStake) return { ok: false, reason: RejectReason.STAKE_TOO_HIGH };
-  const current = selection.odds;
-  const takes =
-    ask.accept === AcceptPolicy.ANY ||
-    (ask.accept === AcceptPolicy.BETTER && current >= ask.odds) ||
-    current === ask.odds;
-  if (!takes) return { ok: false, reason: RejectReason.ODDS_CHANGED, odds: current };
-  const payout = payoutOf(ask.stake, current);
-  if (payout > m.maxPayout) return { ok: false, reason: RejectReason.PAYOUT_TOO_HIGH };
-  return { ok: true, odds: current, payout };
-}
-
-/**
- * After the in-play delay: the market as it is now, and nothing material may
- * have happened since the bet was placed (a suspension, a change of delay),
- * even if it has since been undone.
- */
-export function requoteDelayed(m: MarketState, ask: BetAsk, placedAt: number): Quote {
-  if (m.interruptedAt >= placedAt && m.status === MarketStatus.OPEN) {
-    return { ok: false, reason: RejectReason.MARKET_SUSPENDED };
-  }
-  return quoteBet(m, ask);
 }

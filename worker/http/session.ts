@@ -4,7 +4,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { ErrorCode, fail } from "../errors.ts";
 import { signingSecret } from "../config.ts";
-import type { AppEnv } from "../context.ts";
+import type { AppEnv } from "./context.ts";
 import { Role } from "../protocol/codes.ts";
 import { type SessionClaims, verify } from "./tokens.ts";
 

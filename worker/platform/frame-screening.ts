@@ -1,18 +1,12 @@
-// One frame from one socket: size cap, rate limit, decode against the schema,
-// then act. Every failure becomes a frame to that socket alone; nothing here
-// throws to the hub, and no other socket notices.
+// What every socket's frame goes through first, on the hub and on relays
+// alike: the size cap, the heartbeat, the rate limit and the schema. Every
+// failure becomes a frame to that socket alone; nothing here throws.
 import { CloseCode, ErrorCode, RejectReason } from "../protocol/codes.ts";
 import { decodeFrame } from "../protocol/frame-decoder.ts";
 import type { ClientFrame, ServerFrame } from "../protocol/schemas.ts";
-import type { MarketHub } from "./market-hub.ts";
 import type { SocketRoom } from "./socket-room.ts";
 
-/**
- * What every socket's frame goes through first, on the hub and on relays alike:
- * the size cap, the heartbeat, the rate limit and the schema. Returns the bet
- * frame to act on, or null when the frame has been answered (or the socket
- * closed) already.
- */
+/** The bet frame to act on, or null when the frame has been answered (or the socket closed) already. */
 export function screenFrame(room: SocketRoom, ws: WebSocket, message: string | ArrayBuffer): ClientFrame | null {
   const decoded = decodeFrame(message);
   if (decoded.kind === "too-big") {
@@ -47,17 +41,4 @@ export function screenFrame(room: SocketRoom, ws: WebSocket, message: string | A
     return null;
   }
   return decoded.frame;
-}
-
-export async function handleFrame(hub: MarketHub, ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-  const frame = screenFrame(hub.room, ws, message);
-  if (!frame) return;
-  const { type: _type, ...bet } = frame;
-  const who = hub.room.attachment(ws);
-  if (!who.account || !who.canBet) {
-    hub.sendFrame(ws, { type: "bet", id: bet.id, status: "rejected", reason: RejectReason.UNAUTHENTICATED });
-    return;
-  }
-  const reply = await hub.placeBet(who.account, bet);
-  if (reply) hub.room.send(ws, JSON.stringify(reply));
 }

@@ -3,18 +3,16 @@
 // match), the market id (shape, then catalogue), the address's budget of
 // opens, and the credentials (a single-use ticket or a Bearer token).
 import { Hono } from "hono";
-import { clientAddress } from "../auth/client-address.ts";
-import { originAllowed } from "../auth/origin.ts";
-import { bearer } from "../auth/session.ts";
-import { TICKET_TTL_MS, sign, verify } from "../auth/tokens.ts";
-import { anySession } from "../auth/session.ts";
-import { hub, marketExists } from "../catalog/markets.ts";
-import { signingSecret } from "../config.ts";
+import { signingSecret } from "../../config.ts";
+import { ErrorCode, fail } from "../../errors.ts";
+import { HubHeader } from "../../platform/object-headers.ts";
+import { Role } from "../../protocol/codes.ts";
+import { clientAddress } from "../client-address.ts";
 import type { AppEnv } from "../context.ts";
-import { ErrorCode, fail } from "../errors.ts";
-import { allow } from "../limiter/limiter.ts";
-import { HubHeader } from "../market/upgrade.ts";
-import { Role } from "../protocol/codes.ts";
+import { originAllowed } from "../origin.ts";
+import { anySession, bearer } from "../session.ts";
+import { allow, hub, marketExists } from "../stubs.ts";
+import { TICKET_TTL_MS, sign, verify } from "../tokens.ts";
 
 export const socketRoutes = new Hono<AppEnv>()
   .post("/:id/ticket", anySession, async (c) => {
@@ -52,15 +50,15 @@ export const socketRoutes = new Hono<AppEnv>()
     if (ticket !== null) {
       const claims = await verify(ticket, "ticket", signingSecret(config), now);
       if (!claims || claims.mkt !== id) fail(ErrorCode.UNAUTHENTICATED, "ticket is invalid, expired or for another market");
-      headers.set(HubHeader.ACCOUNT, claims!.sub);
-      headers.set(HubHeader.CAN_BET, claims!.role === Role.PUNTER ? "1" : "0");
-      headers.set(HubHeader.TICKET, claims!.jti);
-      headers.set(HubHeader.TICKET_EXPIRES, String(claims!.exp));
+      headers.set(HubHeader.ACCOUNT, claims.sub);
+      headers.set(HubHeader.CAN_BET, claims.role === Role.PUNTER ? "1" : "0");
+      headers.set(HubHeader.TICKET, claims.jti);
+      headers.set(HubHeader.TICKET_EXPIRES, String(claims.exp));
     } else if (token !== null) {
       const claims = await verify(token, "session", signingSecret(config), now);
       if (!claims) fail(ErrorCode.UNAUTHENTICATED, "session token is invalid or expired");
-      headers.set(HubHeader.ACCOUNT, claims!.sub);
-      headers.set(HubHeader.CAN_BET, claims!.role === Role.PUNTER ? "1" : "0");
+      headers.set(HubHeader.ACCOUNT, claims.sub);
+      headers.set(HubHeader.CAN_BET, claims.role === Role.PUNTER ? "1" : "0");
     } else if (req.headers.has("authorization")) {
       fail(ErrorCode.UNAUTHENTICATED, "malformed Authorization header");
     }

@@ -5,18 +5,19 @@
 import { AcceptPolicy, BetStatus, RejectReason } from "../protocol/codes.ts";
 import type { Bet, BetBody, BetReplyFrame, ServerFrame } from "../protocol/schemas.ts";
 import { type AccountId, type BetId, type Money, type Odds, oddsFromDecimal, oddsToDecimal } from "../protocol/units.ts";
-import { type BetAsk, type MarketState, quoteBet, requoteDelayed } from "../market/market-book.ts";
-import { type BetRow, type MarketStore, Phase } from "../market/market-store.ts";
-import type { MoneyResult } from "../wallet/ledger.ts";
-import { replyOf, toReply, toWireBet } from "./bet-record.ts";
-import type { FaultPoint } from "./fault-points.ts";
+import type { FaultPoint } from "../platform/fault-points.ts";
+import { type BetRow, Phase, replyOf, toReply, toWireBet } from "../rules/bet-record.ts";
+import type { MoneyResult } from "../rules/ledger.ts";
+import type { MarketState } from "../rules/market-book.ts";
+import { type BetAsk, quoteBet, requoteDelayed } from "../rules/quote.ts";
+import type { HubStore } from "./hub-store.ts";
 import type { WalletPort } from "./wallet-port.ts";
 
 /** A bet whose wallet call has not answered for this long gets an alarm to look at it. */
 export const RECONCILE_AFTER_MS = 5_000;
 
 export interface BetDeskDeps {
-  store: MarketStore;
+  store: HubStore;
   wallets: WalletPort;
   market: () => MarketState;
   /** Send a frame to every socket of one account on this market. */
@@ -162,7 +163,7 @@ export class BetDesk {
    */
   async #claim(row: BetRow): Promise<Bet | null> {
     const { store } = this.#d;
-    const { first } = await this.#d.wallets.claimRefused(row.account, this.#marketId, row.id, {
+    const first = await this.#d.wallets.claimRefused(row.account, this.#marketId, row.id, {
       bet: toWireBet(row, this.#marketId),
       version: row.version,
     });
@@ -200,7 +201,7 @@ export class BetDesk {
     // Another path (the reconciler, a retry) may have finished this bet while we waited.
     const now = store.getBet(row.account, row.id);
     if (!now || now.phase !== Phase.DEBIT) return toReply(now ?? row, this.#marketId);
-    if (!result.ok && result.reason === "DUPLICATE") {
+    if (!result.ok && result.code === "DUPLICATE") {
       // The same id from the same account, first used on another market: that bet's answer, and no bet here.
       store.dropBet(row.account, row.id);
       const reply: BetReplyFrame = result.first ? replyOf(result.first) : { type: "bet", id: row.id, status: BetStatus.PENDING };
@@ -210,7 +211,7 @@ export class BetDesk {
     if (!result.ok) {
       return this.#finish({ ...now, status: BetStatus.REJECTED, reason: RejectReason.INSUFFICIENT_FUNDS, phase: Phase.DONE }, late);
     }
-    this.#d.notify(row.account, { type: "balance", balance: result.balance, asOf: result.asOf });
+    this.#d.notify(row.account, { type: "balance", balance: result.value.balance, asOf: result.value.asOf });
     if (now.dueAt !== null) {
       const held: BetRow = { ...now, phase: Phase.HELD, version: now.version + 1 };
       store.putBet(held);
@@ -253,7 +254,9 @@ export class BetDesk {
       });
       const latest = store.getBet(row.account, row.id);
       if (latest?.phase === Phase.REFUND) store.putBet({ ...latest, phase: Phase.DONE, syncedVersion: latest.version });
-      if (result.ok && !result.replayed) this.#d.notify(row.account, { type: "balance", balance: result.balance, asOf: result.asOf });
+      if (result.ok && !result.value.replayed) {
+        this.#d.notify(row.account, { type: "balance", balance: result.value.balance, asOf: result.value.asOf });
+      }
     } catch {
       // Left in REFUND: the alarm tries again.
       this.#d.schedule();

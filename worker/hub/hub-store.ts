@@ -1,46 +1,13 @@
 // The hub's SQLite: the market row, the append-only event log, the bets and
 // the spent tickets. Every method is synchronous; a caller that needs several
 // writes to land together wraps them in `transact`.
-import type { BetStatus, RejectReason } from "../protocol/codes.ts";
-import type { AcceptPolicy } from "../protocol/codes.ts";
-import type { ChangeFrame } from "../protocol/schemas.ts";
+import type { AcceptPolicy, BetStatus, RejectReason } from "../protocol/codes.ts";
+import type { MarketEvent, OddsPoint } from "../protocol/schemas.ts";
 import type { AccountId, BetId, Money, Odds } from "../protocol/units.ts";
-import type { MarketState } from "./market-book.ts";
-import { SqlStore } from "../storage/sql-store.ts";
-
-/** Where a bet stands in its saga, beside the status the punter sees. */
-export const Phase = {
-  /** The stake debit was sent to the wallet; its answer is not recorded yet. */
-  DEBIT: "debit",
-  /** The stake is held; the bet waits out the in-play delay until `dueAt`. */
-  HELD: "held",
-  /** Rejected after the debit: the stake must go back. */
-  REFUND: "refund",
-  /** Settled here; the wallet must pay the outcome (credit, refund, or record a loss). */
-  SETTLE: "settle",
-  DONE: "done",
-} as const;
-export type Phase = (typeof Phase)[keyof typeof Phase];
-
-export interface BetRow {
-  account: AccountId;
-  id: BetId;
-  selectionId: string;
-  stake: Money;
-  /** Asked while pending or rejected; accepted at, once accepted. */
-  odds: Odds;
-  accept: AcceptPolicy;
-  status: BetStatus;
-  phase: Phase;
-  reason: RejectReason | null;
-  payout: Money;
-  placedAt: number;
-  settledAt: number | null;
-  dueAt: number | null;
-  /** Rises with every change; the wallet keeps the highest it has seen. */
-  version: number;
-  syncedVersion: number;
-}
+import { SqlStore } from "../platform/sql-store.ts";
+import type { BetRow, Phase } from "../rules/bet-record.ts";
+import type { SelectionTotals } from "../rules/exposure.ts";
+import type { MarketState } from "../rules/market-book.ts";
 
 export interface StoredEvent {
   seq: number;
@@ -93,7 +60,7 @@ function toBet(r: Row): BetRow {
   };
 }
 
-export class MarketStore extends SqlStore {
+export class HubStore extends SqlStore {
   constructor(storage: DurableObjectStorage) {
     super(storage, SCHEMA);
   }
@@ -125,12 +92,17 @@ export class MarketStore extends SqlStore {
       .toArray() as unknown as StoredEvent[];
   }
 
-  /** The newest `limit` odds changes, oldest first. */
-  recentOdds(limit: number): StoredEvent[] {
+  /** Events after `seq` as the admin's event list shows them: the frame's fields with who made the change. */
+  marketEvents(after: number, limit: number): MarketEvent[] {
+    return this.eventsAfter(after, limit).map((e) => ({ ...JSON.parse(e.frame), seq: e.seq, ts: e.ts, type: e.type, by: e.by }));
+  }
+
+  /** The newest `limit` odds changes, oldest first, for a chart: public, so without who made them. */
+  oddsHistory(limit: number): OddsPoint[] {
     const rows = this.sql
       .exec("SELECT seq, ts, type, by, frame FROM events WHERE type = 'odds' ORDER BY seq DESC LIMIT ?", limit)
       .toArray() as unknown as StoredEvent[];
-    return rows.reverse();
+    return rows.reverse().map((e) => ({ seq: e.seq, ts: e.ts, odds: (JSON.parse(e.frame) as { odds: Record<string, number> }).odds }));
   }
 
   /** The oldest seq still held, or null for an empty log. */
@@ -239,7 +211,7 @@ export class MarketStore extends SqlStore {
   }
 
   /** Accepted bets per selection: how many, their stakes, and what they would return. */
-  exposure(): { selectionId: string; bets: number; stake: number; payout: number }[] {
+  exposure(): SelectionTotals[] {
     return this.sql
       .exec(
         `SELECT selection_id, COUNT(*) AS bets, SUM(stake) AS stake, SUM(payout) AS payout
@@ -257,12 +229,12 @@ export class MarketStore extends SqlStore {
     return this.sql.exec("SELECT * FROM bets ORDER BY placed_at DESC").toArray().map(toBet);
   }
 
-  /** Record a ticket as spent; false if it was spent before. Expired entries are swept here too. */
   /** Whether this ticket was already used (and is still remembered, so until it expires). */
   ticketSpent(jti: string): boolean {
     return this.sql.exec("SELECT 1 FROM tickets WHERE jti = ?", jti).toArray().length > 0;
   }
 
+  /** Record a ticket as spent; false if it was spent before. Expired entries are swept here too. */
   spendTicket(jti: string, expiresAt: number, now: number): boolean {
     this.sql.exec("DELETE FROM tickets WHERE expires_at < ?", now);
     // RETURNING names the row only if it was inserted (rowsWritten would count index writes too).

@@ -1,21 +1,14 @@
 // Market routes: read the book, and the admin's changes to it. Thin: check,
-// call the hub over RPC, map its refusals to the contract's errors.
+// call the hub over RPC, unwrap its answer (a refusal becomes the contract's error).
 import { Hono } from "hono";
-import { adminOnly, punterOnly } from "../auth/session.ts";
-import { catalog, hub, marketExists, rememberMarket } from "../catalog/markets.ts";
+import { ErrorCode, fail } from "../../errors.ts";
+import { log } from "../../log.ts";
+import { BetBody, CreateMarketBody, type Market, type MarketEvent, OddsBody, SettleBody, StatusBody } from "../../protocol/schemas.ts";
+import { readBody } from "../body.ts";
 import type { AppEnv } from "../context.ts";
-import { ErrorCode, fail } from "../errors.ts";
-import type { HubResult } from "../market/market-hub.ts";
-import { BetBody, CreateMarketBody, OddsBody, SettleBody, StatusBody } from "../protocol/schemas.ts";
-import type { Market, MarketEvent, OddsPoint } from "../protocol/schemas.ts";
-import { log } from "../log.ts";
-import { readBody } from "./body.ts";
-
-/** A hub's refusal becomes the contract's error; success passes through. */
-export function unwrap<T>(result: HubResult<T>): T {
-  if (!result.ok) return fail(result.code, result.message);
-  return result;
-}
+import { adminOnly, punterOnly } from "../session.ts";
+import { catalog, hub, marketExists, rememberMarket } from "../stubs.ts";
+import { unwrap } from "../unwrap.ts";
 
 async function existing(env: Env, id: string) {
   if (!(await marketExists(env, id))) fail(ErrorCode.NOT_FOUND, "no such market");
@@ -29,74 +22,63 @@ export const marketRoutes = new Hono<AppEnv>()
     const answers = await Promise.allSettled(ids.map((id) => hub(c.env, id).getMarket()));
     const markets: Market[] = [];
     for (const [i, a] of answers.entries()) {
-      if (a.status === "fulfilled" && a.value) markets.push(a.value as Market);
+      if (a.status === "fulfilled" && a.value.ok) markets.push(a.value.value);
       else if (a.status === "rejected") log.warn("markets.list", { market: ids[i], error: String(a.reason) });
     }
     return c.json({ markets });
   })
   .post("/", adminOnly, async (c) => {
     const body = await readBody(c, CreateMarketBody);
-    const result = (await hub(c.env, body.id).create(body, c.get("session").sub)) as HubResult<{ market: Market }>;
+    const answer = await hub(c.env, body.id).create(body, c.get("session").sub);
     // Register even when the hub says it exists: a crash between the two steps heals here.
-    if (result.ok || result.code === ErrorCode.MARKET_EXISTS) {
+    if (answer.ok || answer.code === ErrorCode.MARKET_EXISTS) {
       await catalog(c.env).add(body.id);
       rememberMarket(body.id);
     }
-    const { market } = unwrap(result);
-    return c.json({ market }, 201);
+    return c.json({ market: unwrap(answer) }, 201);
   })
   .get("/:id", async (c) => {
-    const market = await (await existing(c.env, c.req.param("id"))).getMarket();
-    if (!market) return fail(ErrorCode.NOT_FOUND, "no such market");
+    const market = unwrap(await (await existing(c.env, c.req.param("id"))).getMarket());
     return c.json({ market });
   })
   .post("/:id/odds", adminOnly, async (c) => {
     const body = await readBody(c, OddsBody);
     const stub = await existing(c.env, c.req.param("id"));
-    const { seq } = unwrap((await stub.pushOdds(body.odds, c.get("session").sub)) as HubResult<{ seq: number }>);
-    return c.json({ seq });
+    return c.json(unwrap(await stub.pushOdds(body.odds, c.get("session").sub)));
   })
   .post("/:id/status", adminOnly, async (c) => {
     const body = await readBody(c, StatusBody);
     const stub = await existing(c.env, c.req.param("id"));
-    const { seq } = unwrap((await stub.setStatus(body, c.get("session").sub)) as HubResult<{ seq: number }>);
-    return c.json({ seq });
+    return c.json(unwrap(await stub.setStatus(body, c.get("session").sub)));
   })
   .post("/:id/settle", adminOnly, async (c) => {
     const body = await readBody(c, SettleBody);
     const stub = await existing(c.env, c.req.param("id"));
-    const { seq } = unwrap((await stub.settle(body, c.get("session").sub)) as HubResult<{ seq: number }>);
-    return c.json({ seq });
+    return c.json(unwrap(await stub.settle(body, c.get("session").sub)));
   })
   .post("/:id/feed/heartbeat", adminOnly, async (c) => {
     const stub = await existing(c.env, c.req.param("id"));
-    const { seq } = unwrap((await stub.feedHeartbeat()) as HubResult<{ seq: number }>);
-    return c.json({ seq });
+    return c.json(unwrap(await stub.feedHeartbeat()));
   })
   .post("/:id/bets", punterOnly, async (c) => {
     const body = await readBody(c, BetBody);
     const stub = await existing(c.env, c.req.param("id"));
-    const reply = await stub.placeBet(c.get("session").sub, body);
-    if (!reply) return fail(ErrorCode.NOT_FOUND, "no such market");
-    return c.json(reply);
+    return c.json(await stub.placeBet(c.get("session").sub, body));
   })
   .get("/:id/exposure", adminOnly, async (c) => {
     const stub = await existing(c.env, c.req.param("id"));
-    const exposure = await stub.exposure();
-    if (!exposure) return fail(ErrorCode.NOT_FOUND, "no such market");
-    return c.json({ exposure });
+    return c.json({ exposure: unwrap(await stub.exposure()) });
   })
   .get("/:id/history", async (c) => {
     const limit = pageParam(c.req.query("limit"), 60, 1, 200);
     const stub = await existing(c.env, c.req.param("id"));
-    const history = (await stub.oddsHistory(limit)) as OddsPoint[];
-    return c.json({ history });
+    return c.json({ history: unwrap(await stub.oddsHistory(limit)) });
   })
   .get("/:id/events", adminOnly, async (c) => {
     const after = pageParam(c.req.query("after"), -1, -1, Number.MAX_SAFE_INTEGER);
     const limit = pageParam(c.req.query("limit"), 100, 1, 1000);
     const stub = await existing(c.env, c.req.param("id"));
-    const events = (await stub.events(after, limit + 1)) as MarketEvent[];
+    const events = unwrap<MarketEvent[]>(await stub.events(after, limit + 1));
     const page = events.slice(0, limit);
     const next = events.length > limit ? page[page.length - 1].seq : undefined;
     return c.json(next === undefined ? { events: page } : { events: page, next });
@@ -104,8 +86,8 @@ export const marketRoutes = new Hono<AppEnv>()
 
 function pageParam(raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
-  if (!/^-?\d{1,16}$/.test(raw)) return fail(ErrorCode.INVALID, "paging parameters are integers");
+  if (!/^-?\d{1,16}$/.test(raw)) fail(ErrorCode.INVALID, "paging parameters are integers");
   const n = Number(raw);
-  if (n < min || n > max) return fail(ErrorCode.INVALID, `paging parameter out of range ${min}..${max}`);
+  if (n < min || n > max) fail(ErrorCode.INVALID, `paging parameter out of range ${min}..${max}`);
   return n;
 }

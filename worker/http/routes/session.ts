@@ -1,22 +1,20 @@
 // Sessions and the account behind them: open a session (punter, or admin
 // with ADMIN_KEY), read the account and its bets.
 import { Hono } from "hono";
-import { clientAddress } from "../auth/client-address.ts";
-import { anySession } from "../auth/session.ts";
-import { SESSION_TTL_MS, sameSecret, sign } from "../auth/tokens.ts";
-import { signingSecret } from "../config.ts";
+import { signingSecret } from "../../config.ts";
+import { ErrorCode, fail } from "../../errors.ts";
+import { Role } from "../../protocol/codes.ts";
+import { SessionBody } from "../../protocol/schemas.ts";
+import type { AccountId } from "../../protocol/units.ts";
+import { readBody } from "../body.ts";
+import { clientAddress } from "../client-address.ts";
 import type { AppEnv } from "../context.ts";
-import { ErrorCode, fail } from "../errors.ts";
-import { allow } from "../limiter/limiter.ts";
-import { Role } from "../protocol/codes.ts";
-import type { Account } from "../protocol/schemas.ts";
-import { SessionBody } from "../protocol/schemas.ts";
-import type { AccountId } from "../protocol/units.ts";
-import { readBody } from "./body.ts";
+import { anySession } from "../session.ts";
+import { allow, wallet } from "../stubs.ts";
+import { SESSION_TTL_MS, sameSecret, sign } from "../tokens.ts";
+import { unwrap } from "../unwrap.ts";
 
 export const STARTING_BALANCE = 100_000;
-
-const wallet = (env: Env, account: string) => env.WALLET.get(env.WALLET.idFromName(account));
 
 export const sessionRoutes = new Hono<AppEnv>()
   .post("/session", async (c) => {
@@ -33,7 +31,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       role = Role.ADMIN;
     }
     const id = `acc-${crypto.randomUUID()}` as AccountId;
-    const account = (await wallet(c.env, id).open(id, body.name, role, role === Role.PUNTER ? STARTING_BALANCE : 0)) as Account;
+    const account = unwrap(await wallet(c.env, id).open(id, body.name, role, role === Role.PUNTER ? STARTING_BALANCE : 0));
     const now = Date.now();
     const token = await sign(
       { typ: "session", sub: id, name: body.name, role, iat: now, exp: now + SESSION_TTL_MS },
@@ -42,11 +40,10 @@ export const sessionRoutes = new Hono<AppEnv>()
     return c.json({ token, account }, 201);
   })
   .get("/me", anySession, async (c) => {
-    const account = await wallet(c.env, c.get("session").sub).account();
-    if (!account) return fail(ErrorCode.NOT_FOUND, "no such account");
+    const account = unwrap(await wallet(c.env, c.get("session").sub).account());
     return c.json({ account });
   })
   .get("/me/bets", anySession, async (c) => {
-    const bets = await wallet(c.env, c.get("session").sub).bets(200);
+    const bets = unwrap(await wallet(c.env, c.get("session").sub).bets(200));
     return c.json({ bets });
   });

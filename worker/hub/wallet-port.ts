@@ -2,20 +2,21 @@
 // object in production, anything with the same shape in a test.
 import type { Bet } from "../protocol/schemas.ts";
 import type { AccountId } from "../protocol/units.ts";
-import type { MoneyResult } from "../wallet/ledger.ts";
-import type { BetUpdate } from "../wallet/wallet.ts";
+import type { BetUpdate, MoneyResult } from "../rules/ledger.ts";
+import type { Wallet } from "../wallet/wallet.ts";
 
 export interface WalletPort {
   debitStake(account: AccountId, marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult>;
   refundStake(account: AccountId, marketId: string, betId: string, update: BetUpdate): Promise<MoneyResult>;
   payout(account: AccountId, marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult>;
   recordBet(account: AccountId, update: BetUpdate): Promise<void>;
-  claimRefused(account: AccountId, marketId: string, betId: string, update: BetUpdate): Promise<{ first: Bet | null }>;
+  /** The other market's bet when the id was taken there first, else null. */
+  claimRefused(account: AccountId, marketId: string, betId: string, update: BetUpdate): Promise<Bet | null>;
 }
 
 /** The production port: one wallet object per account, addressed by its id. */
-export function walletsOf(ns: DurableObjectNamespace<import("../wallet/wallet.ts").Wallet>): WalletPort {
-  const wallet = (account: AccountId) => ns.get(ns.idFromName(account));
+export function walletsOf(ns: DurableObjectNamespace<Wallet>): WalletPort {
+  const wallet = (account: AccountId) => ns.getByName(account);
   return {
     debitStake: (a, m, b, amount, u) => wallet(a).debitStake(m, b, amount, u),
     refundStake: (a, m, b, u) => wallet(a).refundStake(m, b, u),
@@ -24,8 +25,9 @@ export function walletsOf(ns: DurableObjectNamespace<import("../wallet/wallet.ts
       await wallet(a).recordBet(u);
     },
     claimRefused: async (a, m, b, u) => {
-      const { first } = await wallet(a).claimRefused(m, b, u);
-      return { first: first as Bet | null };
+      const answer = await wallet(a).claimRefused(m, b, u);
+      if (!answer.ok) throw new Error(`claim refused: ${answer.code}`);
+      return answer.value.first as Bet | null;
     },
   };
 }

@@ -2,7 +2,7 @@
 // viewers are placed on relay objects; the hub publishes each change to every
 // relay in order (one in-flight call per relay, frames batched behind it) and
 // sums the relays' viewer counts into its own.
-import type { MarketRelay } from "./market-relay.ts";
+import type { MarketRelay } from "../relay/market-relay.ts";
 
 export interface Published {
   /** null for frames outside the change stream (viewer counts). */
@@ -38,7 +38,7 @@ export class RelayFanout {
   }
 
   stub(index: number): DurableObjectStub<MarketRelay> {
-    return this.#ns.get(this.#ns.idFromName(relayName(this.#marketId(), index)));
+    return this.#ns.getByName(relayName(this.#marketId(), index));
   }
 
   /** Viewers on every relay, as last reported. */

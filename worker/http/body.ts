@@ -19,7 +19,7 @@ export async function readBody<S extends v.GenericSchema>(c: Context, schema: S)
   }
   const result = parse(schema, json);
   if (!result.ok) fail(ErrorCode.INVALID, result.message);
-  return (result as { ok: true; value: v.InferOutput<S> }).value;
+  return result.value;
 }
 
 /**

@@ -1,6 +1,6 @@
 // The Hono environment shared by the app and its routes.
-import type { SessionClaims } from "./auth/tokens.ts";
-import type { Config } from "./config.ts";
+import type { SessionClaims } from "./tokens.ts";
+import type { Config } from "../config.ts";
 
 export type AppEnv = {
   Bindings: Env;
