@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planResume } from "../../worker/rules/resume.ts";
+import { planResume } from "../../../worker/rules/resume.ts";
 
 describe("where a reconnecting client resumes", () => {
   it("replays from its position when the log still holds everything after it", () => {

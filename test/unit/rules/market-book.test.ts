@@ -9,11 +9,11 @@ import {
   applyStatus,
   createMarket,
   toWireMarket,
-} from "../../worker/rules/market-book.ts";
-import { type BetAsk, quoteBet, requoteDelayed } from "../../worker/rules/quote.ts";
-import { AcceptPolicy, MarketStatus, RejectReason } from "../../worker/protocol/codes.ts";
-import type { CreateMarketBody } from "../../worker/protocol/schemas.ts";
-import { type Money, type Odds, oddsFromDecimal, payoutOf } from "../../worker/protocol/units.ts";
+} from "../../../worker/rules/market-book.ts";
+import { type BetAsk, quoteBet, requoteDelayed } from "../../../worker/rules/quote.ts";
+import { AcceptPolicy, MarketStatus, RejectReason } from "../../../worker/protocol/codes.ts";
+import type { CreateMarketBody } from "../../../worker/protocol/schemas.ts";
+import { type Money, type Odds, oddsFromDecimal, payoutOf } from "../../../worker/protocol/units.ts";
 
 const body = (extra: Partial<CreateMarketBody> = {}): CreateMarketBody => ({
   id: "m1",
