@@ -2,7 +2,7 @@
 // viewers are placed on relay objects; the hub publishes each change to every
 // relay in order (one in-flight call per relay, frames batched behind it) and
 // sums the relays' viewer counts into its own.
-import type { MarketRelay } from "../relay/market-relay.ts";
+// The relay stubs are typed through the binding (Env), so this module imports nothing of the relay.
 
 export interface Published {
   /** null for frames outside the change stream (viewer counts). */
@@ -23,11 +23,11 @@ export function relayName(marketId: string, index: number): string {
 }
 
 export class RelayFanout {
-  readonly #ns: DurableObjectNamespace<MarketRelay>;
+  readonly #ns: Env["MARKET_RELAY"];
   readonly #marketId: () => string;
   readonly #links = new Map<number, Link>();
 
-  constructor(ns: DurableObjectNamespace<MarketRelay>, marketId: () => string, known: number) {
+  constructor(ns: Env["MARKET_RELAY"], marketId: () => string, known: number) {
     this.#ns = ns;
     this.#marketId = marketId;
     for (let i = 0; i < known; i++) this.#link(i);
@@ -37,7 +37,7 @@ export class RelayFanout {
     return this.#links.size;
   }
 
-  stub(index: number): DurableObjectStub<MarketRelay> {
+  stub(index: number) {
     return this.#ns.getByName(relayName(this.#marketId(), index));
   }
 

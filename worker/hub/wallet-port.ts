@@ -3,7 +3,6 @@
 import type { Bet } from "../protocol/schemas.ts";
 import type { AccountId } from "../protocol/units.ts";
 import type { BetUpdate, MoneyResult } from "../rules/ledger.ts";
-import type { Wallet } from "../wallet/wallet.ts";
 
 export interface WalletPort {
   debitStake(account: AccountId, marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult>;
@@ -15,7 +14,7 @@ export interface WalletPort {
 }
 
 /** The production port: one wallet object per account, addressed by its id. */
-export function walletsOf(ns: DurableObjectNamespace<Wallet>): WalletPort {
+export function walletsOf(ns: Env["WALLET"]): WalletPort {
   const wallet = (account: AccountId) => ns.getByName(account);
   return {
     debitStake: (a, m, b, amount, u) => wallet(a).debitStake(m, b, amount, u),

@@ -6,7 +6,6 @@
 import { log } from "../log.ts";
 import { CloseCode, ErrorCode, RejectReason } from "../protocol/codes.ts";
 import type { ServerFrame } from "../protocol/schemas.ts";
-import type { MarketHub } from "../hub/market-hub.ts";
 import type { Published } from "../hub/relay-fanout.ts";
 import { screenFrame } from "../platform/frame-screening.ts";
 import { RelayHeader } from "../platform/object-headers.ts";
@@ -37,7 +36,7 @@ export class MarketRelay extends SocketObject {
     this.#lastSeq = meta.lastSeq !== undefined ? Number(meta.lastSeq) : null;
   }
 
-  #hub(): DurableObjectStub<MarketHub> {
+  #hub() {
     if (!this.#marketId) throw new Error("relay used before its market was named");
     return this.env.MARKET_HUB.getByName(this.#marketId);
   }
