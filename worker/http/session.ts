@@ -16,7 +16,7 @@ export function bearer(header: string | undefined): string | null {
 export async function sessionOf(c: Context<AppEnv>): Promise<SessionClaims | null> {
   const token = bearer(c.req.header("authorization"));
   if (!token) return null;
-  return verify(token, "session", signingSecret(c.get("config")), Date.now());
+  return verify(token, "session", signingSecret(c.get("config")));
 }
 
 export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {

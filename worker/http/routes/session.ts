@@ -11,7 +11,7 @@ import { clientAddress } from "../client-address.ts";
 import type { AppEnv } from "../context.ts";
 import { anySession } from "../session.ts";
 import { allow, wallet } from "../stubs.ts";
-import { SESSION_TTL_MS, sameSecret, sign } from "../tokens.ts";
+import { SESSION_TTL_MS, nowSeconds, sameSecret, sign } from "../tokens.ts";
 import { unwrap } from "../unwrap.ts";
 
 export const STARTING_BALANCE = 100_000;
@@ -32,9 +32,9 @@ export const sessionRoutes = new Hono<AppEnv>()
     }
     const id = `acc-${crypto.randomUUID()}` as AccountId;
     const account = unwrap(await wallet(c.env, id).open(id, body.name, role, role === Role.PUNTER ? STARTING_BALANCE : 0));
-    const now = Date.now();
+    const now = nowSeconds();
     const token = await sign(
-      { typ: "session", sub: id, name: body.name, role, iat: now, exp: now + SESSION_TTL_MS },
+      { typ: "session", sub: id, name: body.name, role, iat: now, exp: now + SESSION_TTL_MS / 1000 },
       signingSecret(config),
     );
     return c.json({ token, account }, 201);

@@ -12,7 +12,7 @@ import type { AppEnv } from "../context.ts";
 import { originAllowed } from "../origin.ts";
 import { anySession, bearer } from "../session.ts";
 import { allow, hub, marketExists } from "../stubs.ts";
-import { TICKET_TTL_MS, sign, verify } from "../tokens.ts";
+import { TICKET_TTL_MS, nowSeconds, sign, verify } from "../tokens.ts";
 
 export const socketRoutes = new Hono<AppEnv>()
   .post("/:id/ticket", anySession, async (c) => {
@@ -20,7 +20,7 @@ export const socketRoutes = new Hono<AppEnv>()
     if (!(await marketExists(c.env, id))) fail(ErrorCode.NOT_FOUND, "no such market");
     const s = c.get("session");
     const ticket = await sign(
-      { typ: "ticket", sub: s.sub, role: s.role, mkt: id, jti: crypto.randomUUID(), exp: Date.now() + TICKET_TTL_MS },
+      { typ: "ticket", sub: s.sub, role: s.role, mkt: id, jti: crypto.randomUUID(), iat: nowSeconds(), exp: nowSeconds() + TICKET_TTL_MS / 1000 },
       signingSecret(c.get("config")),
     );
     return c.json({ ticket }, 201);
@@ -44,18 +44,18 @@ export const socketRoutes = new Hono<AppEnv>()
       [HubHeader.MAX_SOCKETS]: String(config.maxSocketsPerAccount),
       [HubHeader.RELAY_AFTER]: String(config.relayAfter),
     });
-    const now = Date.now();
     const ticket = url.searchParams.get("ticket");
     const token = bearer(req.headers.get("authorization") ?? undefined);
     if (ticket !== null) {
-      const claims = await verify(ticket, "ticket", signingSecret(config), now);
+      const claims = await verify(ticket, "ticket", signingSecret(config));
       if (!claims || claims.mkt !== id) fail(ErrorCode.UNAUTHENTICATED, "ticket is invalid, expired or for another market");
       headers.set(HubHeader.ACCOUNT, claims.sub);
       headers.set(HubHeader.CAN_BET, claims.role === Role.PUNTER ? "1" : "0");
       headers.set(HubHeader.TICKET, claims.jti);
-      headers.set(HubHeader.TICKET_EXPIRES, String(claims.exp));
+      // The hub keeps a spent ticket until it expires, on its own clock in milliseconds.
+      headers.set(HubHeader.TICKET_EXPIRES, String(claims.exp * 1000));
     } else if (token !== null) {
-      const claims = await verify(token, "session", signingSecret(config), now);
+      const claims = await verify(token, "session", signingSecret(config));
       if (!claims) fail(ErrorCode.UNAUTHENTICATED, "session token is invalid or expired");
       headers.set(HubHeader.ACCOUNT, claims.sub);
       headers.set(HubHeader.CAN_BET, claims.role === Role.PUNTER ? "1" : "0");
