@@ -8,7 +8,7 @@ import type { AccountId, SelectionId } from "../protocol/units.ts";
 import { log } from "../log.ts";
 import { AlarmClock } from "../platform/alarm-clock.ts";
 import { FaultPoints } from "../platform/fault-points.ts";
-import { SocketObject } from "../platform/socket-object.ts";
+import { type SocketHandlers, SocketObject } from "../platform/socket-object.ts";
 import { REAP_EVERY_MS } from "../platform/socket-room.ts";
 import { exposureOf } from "../rules/exposure.ts";
 import * as book from "../rules/market-book.ts";
@@ -147,34 +147,29 @@ export class MarketHub extends SocketObject {
     this.#live.relayViewers(index, count);
   }
 
-  // ---- Entry points (SocketObject) ----
+  // ---- Entry points (written in SocketObject) ----
 
-  protected context() {
-    return { market: this.#live.current?.id };
-  }
+  protected readonly on: SocketHandlers = {
+    context: () => ({ market: this.#live.current?.id }),
+    request: (request) => upgradeSocket({ store: this.store, sockets: this.room, live: this.#live }, request),
+    frame: (ws, message) => handleFrame(this.room, (account, bet) => this.placeBet(account, bet), ws, message),
+    gone: (ws) => this.#live.drop(ws),
+    alarm: () => this.#alarm(),
+    afterAlarm: async (failed) => {
+      this.#clock.finished(failed || this.#behind);
+      this.#schedule();
+    },
+  };
 
-  protected onRequest(request: Request): Promise<Response> {
-    return upgradeSocket({ store: this.store, sockets: this.room, live: this.#live }, request);
-  }
-
-  protected onFrame(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    return handleFrame(this.room, (account, bet) => this.placeBet(account, bet), ws, message);
-  }
-
-  protected onGone(ws: WebSocket): void {
-    this.#live.drop(ws);
-  }
-
-  protected async onAlarm(): Promise<void> {
+  /** Viewer counts, the feed watchdog, reaping, payments and bets a crash or a wallet left unfinished. */
+  async #alarm(): Promise<void> {
     this.#clock.fired();
     this.#behind = false;
     const now = Date.now();
     this.#live.sendViewers(now);
     const m = this.#live.current;
     if (!m) return;
-    if (this.#feed.lost(m, now)) {
-      this.setStatus({ status: MarketStatus.SUSPENDED, reason: "feed lost: no heartbeat" }, "watchdog");
-    }
+    if (this.#feed.lost(m, now)) this.setStatus({ status: MarketStatus.SUSPENDED, reason: "feed lost: no heartbeat" }, "watchdog");
     if (now >= this.#reapAt) {
       this.#reapAt = now + REAP_EVERY_MS;
       this.#live.reap(now);
@@ -182,11 +177,6 @@ export class MarketHub extends SocketObject {
     const unpaid = await this.#settlement.pay();
     const unfinished = await this.#desk.reconcile();
     this.#behind = unpaid > 0 || unfinished > 0;
-  }
-
-  protected async afterAlarm(failed: boolean): Promise<void> {
-    this.#clock.finished(failed || this.#behind);
-    this.#schedule();
   }
 
   // ---- Internals ----

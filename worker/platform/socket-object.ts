@@ -1,8 +1,8 @@
 // The base of every Durable Object that holds sockets (the hub, the relays):
 // the runtime's entry points written once, each with one try/catch and one
 // log line with context, so a bad frame or a failing call never takes the
-// object down and a client never sees a stack. Subclasses write the `on*`
-// steps; the close handshake and the heartbeat are handled here.
+// object down and a client never sees a stack. Subclasses give the steps
+// (`on`); the close handshake and the heartbeat are handled here.
 import { DurableObject } from "cloudflare:workers";
 import { configOf } from "../config.ts";
 import { errorBody } from "../errors.ts";
@@ -16,11 +16,32 @@ export function refuse(status: number, code: ErrorCode, message: string): Respon
   return Response.json(errorBody(code, message), { status });
 }
 
+/**
+ * What a socket object does at each entry point. Given as an instance field,
+ * not as methods: instance fields are not callable over RPC, so the object's
+ * public methods stay exactly its RPC API.
+ */
+export interface SocketHandlers {
+  /** Context for every log line (the market id). */
+  context(): Record<string, unknown>;
+  /** The WebSocket upgrade. */
+  request(request: Request): Promise<Response>;
+  frame(ws: WebSocket, message: string | ArrayBuffer): Promise<void>;
+  /** A socket closed or failed: recount, drop what it had waiting. */
+  gone(ws: WebSocket): void;
+  alarm(): Promise<void>;
+  /** After every alarm, failed or not: arm the next one. */
+  afterAlarm(failed: boolean): Promise<void>;
+  /** A failed upgrade may have counted a socket that never joined. */
+  requestFailed?(): void;
+}
+
 export abstract class SocketObject extends DurableObject<Env> {
   /** The object's sockets. An instance field, so not callable over RPC; tests reach it through runInDurableObject. */
   readonly room: SocketRoom;
   /** Names the object in log lines: `hub.fetch`, `relay.alarm`, ... */
   protected abstract readonly kind: string;
+  protected abstract readonly on: SocketHandlers;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -30,34 +51,21 @@ export abstract class SocketObject extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
-  /** Context for every log line (the market id). */
-  protected abstract context(): Record<string, unknown>;
-  /** The WebSocket upgrade. */
-  protected abstract onRequest(request: Request): Promise<Response>;
-  protected abstract onFrame(ws: WebSocket, message: string | ArrayBuffer): Promise<void>;
-  /** A socket closed or failed: recount, drop what it had waiting. */
-  protected abstract onGone(ws: WebSocket): void;
-  protected abstract onAlarm(): Promise<void>;
-  /** After every alarm, failed or not: arm the next one. */
-  protected abstract afterAlarm(failed: boolean): Promise<void>;
-  /** A failed upgrade may have counted a socket that never joined. */
-  protected onRequestFailed(): void {}
-
   override async fetch(request: Request): Promise<Response> {
     try {
-      return await this.onRequest(request);
+      return await this.on.request(request);
     } catch (err) {
-      log.error(`${this.kind}.fetch`, err, this.context());
-      this.onRequestFailed();
+      log.error(`${this.kind}.fetch`, err, this.on.context());
+      this.on.requestFailed?.();
       return refuse(500, ErrorCode.INTERNAL, "the socket could not be opened");
     }
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     try {
-      await this.onFrame(ws, message);
+      await this.on.frame(ws, message);
     } catch (err) {
-      log.error(`${this.kind}.webSocketMessage`, err, this.context());
+      log.error(`${this.kind}.webSocketMessage`, err, this.on.context());
       const frame: ServerFrame = { type: "error", code: ErrorCode.INTERNAL, message: "the frame could not be handled" };
       this.room.send(ws, JSON.stringify(frame));
     }
@@ -67,30 +75,30 @@ export abstract class SocketObject extends DurableObject<Env> {
     try {
       // Reciprocate the close; 1005/1006 are never sent, so answer those with a normal close.
       this.room.close(ws, code === 1005 || code === 1006 ? 1000 : code, reason);
-      this.onGone(ws);
+      this.on.gone(ws);
     } catch (err) {
-      log.error(`${this.kind}.webSocketClose`, err, this.context());
+      log.error(`${this.kind}.webSocketClose`, err, this.on.context());
     }
   }
 
   override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
     try {
-      log.warn(`${this.kind}.webSocketError`, { ...this.context(), error: String(error) });
-      this.onGone(ws);
+      log.warn(`${this.kind}.webSocketError`, { ...this.on.context(), error: String(error) });
+      this.on.gone(ws);
     } catch (err) {
-      log.error(`${this.kind}.webSocketError`, err, this.context());
+      log.error(`${this.kind}.webSocketError`, err, this.on.context());
     }
   }
 
   override async alarm(): Promise<void> {
     let failed = false;
     try {
-      await this.onAlarm();
+      await this.on.alarm();
     } catch (err) {
       failed = true;
-      log.error(`${this.kind}.alarm`, err, this.context());
+      log.error(`${this.kind}.alarm`, err, this.on.context());
     } finally {
-      await this.afterAlarm(failed);
+      await this.on.afterAlarm(failed);
     }
   }
 }

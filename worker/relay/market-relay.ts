@@ -9,7 +9,7 @@ import type { ServerFrame } from "../protocol/schemas.ts";
 import type { Published } from "../hub/relay-fanout.ts";
 import { screenFrame } from "../platform/frame-screening.ts";
 import { RelayHeader } from "../platform/object-headers.ts";
-import { SocketObject, refuse } from "../platform/socket-object.ts";
+import { type SocketHandlers, SocketObject, refuse } from "../platform/socket-object.ts";
 import { REAP_EVERY_MS } from "../platform/socket-room.ts";
 
 const RECENT = 512;
@@ -45,11 +45,28 @@ export class MarketRelay extends SocketObject {
     this.#sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)", key, String(value));
   }
 
-  protected context() {
-    return { market: this.#marketId };
-  }
+  protected readonly on: SocketHandlers = {
+    context: () => ({ market: this.#marketId }),
+    request: (request) => this.#join(request),
+    requestFailed: () => this.#report(),
+    frame: async (ws, message) => {
+      // The hub's own screening (size, heartbeat, rate limit, schema); a bet that passes is refused: viewers only watch.
+      const frame = screenFrame(this.room, ws, message);
+      if (!frame) return;
+      const reply: ServerFrame = { type: "bet", id: frame.id, status: "rejected", reason: RejectReason.UNAUTHENTICATED };
+      this.room.send(ws, JSON.stringify(reply));
+    },
+    gone: () => this.#report(),
+    // Close viewers silent for a minute, as the hub does; the alarm runs while anyone watches.
+    alarm: async () => {
+      if (this.room.reap(Date.now()) > 0) this.#report();
+    },
+    afterAlarm: async () => {
+      if (this.room.count() > 0) await this.ctx.storage.setAlarm(Date.now() + REAP_EVERY_MS);
+    },
+  };
 
-  protected async onRequest(request: Request): Promise<Response> {
+  async #join(request: Request): Promise<Response> {
     const market = request.headers.get(RelayHeader.MARKET);
     if (!market) return refuse(400, ErrorCode.INVALID, "no market named");
     if (this.#marketId !== market) {
@@ -88,10 +105,6 @@ export class MarketRelay extends SocketObject {
     this.#report();
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + REAP_EVERY_MS);
     return new Response(null, { status: 101, webSocket: client });
-  }
-
-  protected override onRequestFailed(): void {
-    this.#report();
   }
 
   /**
@@ -144,27 +157,6 @@ export class MarketRelay extends SocketObject {
     this.#recent.push(f);
     if (this.#recent.length > RECENT) this.#recent.shift();
     this.room.broadcast(f.text, true);
-  }
-
-  protected async onFrame(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    // The hub's own screening (size, heartbeat, rate limit, schema); a bet that passes is refused: viewers only watch.
-    const frame = screenFrame(this.room, ws, message);
-    if (!frame) return;
-    const reply: ServerFrame = { type: "bet", id: frame.id, status: "rejected", reason: RejectReason.UNAUTHENTICATED };
-    this.room.send(ws, JSON.stringify(reply));
-  }
-
-  protected onGone(): void {
-    this.#report();
-  }
-
-  /** Close viewers silent for a minute, as the hub does; the alarm runs while anyone watches. */
-  protected async onAlarm(): Promise<void> {
-    if (this.room.reap(Date.now()) > 0) this.#report();
-  }
-
-  protected async afterAlarm(): Promise<void> {
-    if (this.room.count() > 0) await this.ctx.storage.setAlarm(Date.now() + REAP_EVERY_MS);
   }
 
   /** Tell the hub how many watch here, a moment after the last change. */
