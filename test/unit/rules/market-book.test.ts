@@ -10,6 +10,7 @@ import {
   createMarket,
   toWireMarket,
 } from "../../../worker/rules/market-book.ts";
+import { exposureOf } from "../../../worker/rules/exposure.ts";
 import { type BetAsk, quoteBet, requoteDelayed } from "../../../worker/rules/quote.ts";
 import { AcceptPolicy, MarketStatus, RejectReason } from "../../../worker/protocol/codes.ts";
 import type { CreateMarketBody } from "../../../worker/protocol/schemas.ts";
@@ -440,5 +441,21 @@ describe("payouts and odds units", () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+});
+
+describe("the book's exposure", () => {
+  it("sums stakes per selection and what the book makes or loses if each wins", () => {
+    const totals = [{ selectionId: "home", bets: 2, stake: 3000, payout: 6900 }];
+    expect(exposureOf(market(), totals, 1)).toEqual({
+      marketId: "m1",
+      totalStake: 3000,
+      pendingBets: 1,
+      selections: [
+        { id: "home", bets: 2, stake: 3000, payout: 6900, profitIfWins: -3900 },
+        { id: "draw", bets: 0, stake: 0, payout: 0, profitIfWins: 3000 },
+        { id: "away", bets: 0, stake: 0, payout: 0, profitIfWins: 3000 },
+      ],
+    });
   });
 });
