@@ -29,11 +29,11 @@
 //             admin-exposure-<id>, admin-exposure-row-<m>-<s> (data-profit in cents, data-worst),
 //             admin-exposure-total-<id> (data-total-stake in cents, data-pending)
 import { AdminConsole } from "./components/AdminConsole.tsx";
-import { BetSlip } from "./components/BetSlip.tsx";
+import { BetSlipPanel } from "./components/BetSlipPanel.tsx";
 import { Header } from "./components/Header.tsx";
 import { MarketList } from "./components/MarketList.tsx";
 import { MarketView } from "./components/MarketView.tsx";
-import { MyBets } from "./components/MyBets.tsx";
+import { MyBetsPage } from "./components/MyBetsPage.tsx";
 import { SlipBar } from "./components/SlipBar.tsx";
 import { useApp } from "./models/app-model.ts";
 
@@ -51,12 +51,12 @@ export function App() {
         <main id="main" tabIndex={-1}>
           {route.name === "markets" && <MarketList />}
           {route.name === "market" && <MarketView id={route.id} />}
-          {route.name === "bets" && <MyBets />}
+          {route.name === "bets" && <MyBetsPage />}
           {route.name === "trader" && <AdminConsole />}
         </main>
         {withSlip && (
           <aside class="aside" aria-label="Bet slip">
-            <BetSlip />
+            <BetSlipPanel />
           </aside>
         )}
       </div>

@@ -15,7 +15,7 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 export function AdminConsole() {
-  const { session, book, trader } = useApp();
+  const { session, lobby, trader } = useApp();
   const errors = useSignal<Record<string, string>>({});
   const report = (id: string, error: string | null) => {
     const next = { ...errors.value };
@@ -28,7 +28,7 @@ export function AdminConsole() {
     const onKey = (e: KeyboardEvent) => {
       if (e.key.toLowerCase() !== "s" || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
       if (document.querySelector("dialog[open]")) return;
-      const live = trader.selectedId.value ? book.get(trader.selectedId.value) : undefined;
+      const live = trader.selectedId.value ? lobby.get(trader.selectedId.value) : undefined;
       if (!live || isFinished(live.market.peek())) return;
       e.preventDefault();
       void trader.toggleSuspend(live.market.peek()).then((error) => report(live.id, error));
@@ -46,7 +46,7 @@ export function AdminConsole() {
       </section>
     );
   }
-  const markets = book.markets.value;
+  const markets = lobby.markets.value;
   const active = markets.filter((m) => !isFinished(m.market.value));
   const done = markets.filter((m) => isFinished(m.market.value));
   return (

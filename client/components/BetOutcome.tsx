@@ -38,11 +38,7 @@ export function BetOutcome({ entry }: { entry: SlipEntry }) {
         </p>
       );
     case "accepted":
-      return (
-        <button type="button" class="btn btn-ghost btn-small" onClick={() => slip.reset(entry)} data-testid="new-bet">
-          New bet
-        </button>
-      );
+      return <NewBetButton entry={entry} label="New bet" />;
     case "rejected":
       return (
         <div class="slip-actions">
@@ -56,9 +52,7 @@ export function BetOutcome({ entry }: { entry: SlipEntry }) {
               Bet at new price {formatOdds(phase.currentOdds, prefs.oddsFormat.value)}
             </button>
           )}
-          <button type="button" class="btn btn-ghost btn-small" onClick={() => slip.reset(entry)} data-testid="new-bet">
-            Start again
-          </button>
+          <NewBetButton entry={entry} label="Start again" />
         </div>
       );
     case "failed":
@@ -70,4 +64,13 @@ export function BetOutcome({ entry }: { entry: SlipEntry }) {
     default:
       return null;
   }
+}
+
+function NewBetButton({ entry, label }: { entry: SlipEntry; label: string }) {
+  const { slip } = useApp();
+  return (
+    <button type="button" class="btn btn-ghost btn-small" onClick={() => slip.reset(entry)} data-testid="new-bet">
+      {label}
+    </button>
+  );
 }

@@ -7,7 +7,7 @@ import { useApp } from "../models/app-model.ts";
 import { href } from "../models/router.ts";
 
 export function Header() {
-  const { session, book, router } = useApp();
+  const { session, lobby, router } = useApp();
   const route = router.route.value.name;
   const account = session.account.value;
   const current = (name: string) => (route === name || (name === "markets" && route === "market") ? "page" : undefined);
@@ -29,7 +29,7 @@ export function Header() {
           </a>
         </nav>
         <div class="topbar-tools">
-          <ConnectionBadge state={book.connection} testId="connection-status" announce />
+          <ConnectionBadge state={lobby.connection} testId="connection-status" announce />
           <OddsFormatSwitch />
         </div>
       </div>

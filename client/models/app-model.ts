@@ -3,7 +3,7 @@
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { BetSlip } from "./bet-slip.ts";
-import { MarketBook } from "./market-book.ts";
+import { Lobby } from "./lobby.ts";
 import { MyBets } from "./my-bets.ts";
 import { Preferences } from "./preferences.ts";
 import { Router } from "./router.ts";
@@ -16,17 +16,17 @@ export class AppModel {
   readonly session = new Session();
   readonly myBets = new MyBets(this.session);
   readonly slip = new BetSlip(this.session, this.prefs, () => this.myBets.refreshSoon());
-  readonly book = new MarketBook(this.session, {
+  readonly lobby = new Lobby(this.session, {
     bet: (frame) => this.slip.onReply(frame),
     balance: (balance, asOf) => this.session.setBalance(balance, asOf),
     settled: () => this.myBets.afterSettlement(),
     // Session.refresh logs out on a 401; the new (empty) token reconnects every socket as a viewer.
     unauthorized: () => void this.session.refresh(),
   });
-  readonly trader = new Trader(this.session, this.book);
+  readonly trader = new Trader(this.session, this.lobby);
 
   async start(): Promise<void> {
-    await Promise.all([this.session.refresh(), this.book.refresh()]);
+    await Promise.all([this.session.refresh(), this.lobby.refresh()]);
   }
 }
 

@@ -7,7 +7,7 @@ import { MarketStatus } from "../../worker/protocol/codes.ts";
 import type { CreateMarketBody, Market, StatusBody } from "../../worker/protocol/schemas.ts";
 import { Emitter } from "../sdk/emitter.ts";
 import type { Settlement } from "../sdk/index.ts";
-import type { MarketBook } from "./market-book.ts";
+import type { Lobby } from "./lobby.ts";
 import type { Session } from "./session.ts";
 
 export type Outcome = string | null;
@@ -16,18 +16,18 @@ export class Trader {
   /** The market the keyboard shortcuts act on. */
   readonly selectedId = signal<string | null>(null);
   readonly #session: Session;
-  readonly #book: MarketBook;
+  readonly #lobby: Lobby;
   readonly #acted = new Emitter<{ acted: string }>();
 
-  constructor(session: Session, book: MarketBook) {
+  constructor(session: Session, lobby: Lobby) {
     this.#session = session;
-    this.#book = book;
+    this.#lobby = lobby;
   }
 
   createMarket(body: CreateMarketBody): Promise<Outcome> {
     return this.#run(async (api) => {
       const market = await api.createMarket(body);
-      this.#book.add(market);
+      this.#lobby.add(market);
     });
   }
 

@@ -3,7 +3,7 @@ import { AcceptPolicy } from "../../worker/protocol/codes.ts";
 import { useApp } from "../models/app-model.ts";
 import { BetSlipEntry } from "./BetSlipEntry.tsx";
 
-export function BetSlip() {
+export function BetSlipPanel() {
   const { slip, prefs } = useApp();
   const entries = slip.entries.value;
   return (
