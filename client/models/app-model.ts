@@ -1,5 +1,6 @@
 // Every model of the app, built once and wired together: sockets feed the
 // wallet, the bet slip and "my bets". Components get it through context.
+import { effect } from "@preact/signals";
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { BetSlip } from "./bet-slip.ts";
@@ -24,6 +25,14 @@ export class AppModel {
     unauthorized: () => void this.session.refresh(),
   });
   readonly trader = new Trader(this.session, this.lobby);
+
+  constructor() {
+    // A phone's slip sheet belongs to the page it was opened on: a new page starts with it closed.
+    effect(() => {
+      void this.router.route.value;
+      this.slip.sheetOpen.value = false;
+    });
+  }
 
   async start(): Promise<void> {
     await Promise.all([this.session.refresh(), this.lobby.refresh()]);
