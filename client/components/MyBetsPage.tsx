@@ -8,7 +8,7 @@ import { profitOf } from "../models/my-bets.ts";
 import { reasonText } from "../reasons.ts";
 import { LoginForm } from "./LoginForm.tsx";
 
-export function MyBets() {
+export function MyBetsPage() {
   const { myBets, session } = useApp();
   const loggedIn = session.token.value !== null;
 
@@ -58,12 +58,12 @@ export function MyBets() {
 }
 
 function BetTable({ bets, kind, empty }: { bets: Bet[]; kind: "open" | "settled" | "rejected"; empty: string }) {
-  const { book, prefs } = useApp();
+  const { lobby, prefs } = useApp();
   if (bets.length === 0) return <p class="muted">{empty}</p>;
   return (
     <ul class="bet-rows" data-testid={`${kind}-bets`}>
       {bets.map((b) => {
-        const market = book.get(b.marketId)?.market.value;
+        const market = lobby.get(b.marketId)?.market.value;
         const selection = market?.selections.find((s) => s.id === b.selectionId)?.name ?? b.selectionId;
         return (
           <li class={`bet-row bet-${b.status}`} key={b.id} data-testid={`bet-row-${b.id}`}>

@@ -1,9 +1,11 @@
 // The bet slip: the accept-odds preference and one entry per picked selection.
+// Beside the prices on a wide screen; on a phone a sheet over the page (the
+// Close button shows there only).
 import { AcceptPolicy } from "../../worker/protocol/codes.ts";
 import { useApp } from "../models/app-model.ts";
 import { BetSlipEntry } from "./BetSlipEntry.tsx";
 
-export function BetSlip() {
+export function BetSlipPanel() {
   const { slip, prefs } = useApp();
   const entries = slip.entries.value;
   return (
@@ -15,6 +17,9 @@ export function BetSlip() {
             Clear
           </button>
         )}
+        <button type="button" class="btn btn-ghost btn-small slip-close" onClick={() => (slip.sheetOpen.value = false)} data-testid="slip-close">
+          Close
+        </button>
       </header>
       <label class="field field-inline">
         <span>If the price moves</span>
@@ -23,9 +28,9 @@ export function BetSlip() {
           value={prefs.accept.value}
           onChange={(e) => (prefs.accept.value = e.currentTarget.value as AcceptPolicy)}
         >
-          <option value={AcceptPolicy.EXACT}>Only my price</option>
-          <option value={AcceptPolicy.BETTER}>Accept better prices</option>
-          <option value={AcceptPolicy.ANY}>Accept any price</option>
+          <option value={AcceptPolicy.BETTER}>Accept higher odds</option>
+          <option value={AcceptPolicy.ANY}>Accept any odds</option>
+          <option value={AcceptPolicy.EXACT}>Only this price</option>
         </select>
       </label>
       {entries.length === 0 ? (

@@ -1,4 +1,4 @@
-// The book: every market the punter can see, each a LiveMarket with its own
+// The lobby: every market the punter can see, each a LiveMarket with its own
 // socket. Lists come over HTTP; from then on each market's socket keeps it current.
 import { computed, effect, signal } from "@preact/signals";
 import type { Market } from "../../worker/protocol/schemas.ts";
@@ -13,7 +13,7 @@ const RELIST_MS = 30_000;
 
 const RANK: Record<UiConnection, number> = { idle: 0, live: 0, connecting: 1, reconnecting: 2, stale: 3, closed: 0 };
 
-export class MarketBook {
+export class Lobby {
   readonly markets = signal<LiveMarket[]>([]);
   readonly loaded = signal(false);
   readonly error = signal<string | null>(null);
