@@ -9,6 +9,7 @@
 //   as a process group of its own, wait until it answers, and stop it by
 //   group (SIGTERM, then SIGKILL when it does not end).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
@@ -107,6 +108,26 @@ export function wranglerEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.Proce
   };
 }
 
+/**
+ * Where the kernel can do it (Linux with util-linux's setpriv), run workerd
+ * through scripts/server/workerd-tied.sh so it dies with this process even when
+ * only this process is killed with SIGKILL; elsewhere it is still a child in
+ * this process group, ended by a kill of the group.
+ */
+function tieRuntimeToThisProcess(): void {
+  if (process.platform !== "linux" || process.env.MINIFLARE_WORKERD_PATH) return;
+  const setpriv = spawnSync("sh", ["-c", "command -v setpriv"], { encoding: "utf8", timeout: 2_000 });
+  if (setpriv.status !== 0) return;
+  try {
+    // The same workerd binary Miniflare would run.
+    const workerd = (createRequire(createRequire(import.meta.url).resolve("miniflare"))("workerd") as { default: string }).default;
+    process.env.EDGEBOOK_WORKERD = workerd;
+    process.env.MINIFLARE_WORKERD_PATH = join(ROOT, "scripts", "server", "workerd-tied.sh");
+  } catch {
+    // Miniflare finds workerd itself.
+  }
+}
+
 /** Bundle the Worker exactly as `wrangler deploy` would, into `outDir`; the entry module's path. */
 function buildWorker(config: string, outDir: string): string {
   const r = spawnSync(process.execPath, [join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js"), "deploy", "--dry-run", "--outdir", outDir, "-c", config], {
@@ -197,6 +218,7 @@ export async function launch(opts: LaunchOptions): Promise<RunningServer> {
     const assets = fromConfig.workerOptions.assets as { directory?: string } | undefined;
     if (assets?.directory) mkdirSync(assets.directory, { recursive: true });
     const scriptPath = buildWorker(config, buildDir);
+    tieRuntimeToThisProcess();
     // The bundle is one module; module rules only matter to an unbundled entry.
     const { modulesRules: _rules, ...workerOptions } = fromConfig.workerOptions;
     mf = new Miniflare(

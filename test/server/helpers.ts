@@ -90,3 +90,13 @@ export function listeningPorts(pid: number): number[] {
   }
   return ports;
 }
+
+/** Whether `pid` runs (a zombie, dead but not yet reaped, does not). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}

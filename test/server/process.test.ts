@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, it } from "node:test";
-import { ROOT, groupAlive, spawnServer } from "../../scripts/server/launch.ts";
-import { groupMembers, listeningPorts, sleep } from "./helpers.ts";
+import { ROOT, groupAlive, spawnServer, stopGroup } from "../../scripts/server/launch.ts";
+import { groupMembers, isRunning, listeningPorts, sleep } from "./helpers.ts";
 
 const PORT = Number(process.env.SERVER_TEST_PORT ?? 8850) + 5;
 const work = mkdtempSync(join(tmpdir(), "edgebook-process-"));
@@ -37,7 +37,10 @@ it("opens no inspector port by default, and one with EDGEBOOK_INSPECT=1", { time
     assert.deepEqual(await inspectorsOf(plain.pid), []);
     assert.equal(await inspectorAt(PORT + 1000), false);
   } finally {
+    const t = Date.now();
     await plain.stop();
+    assert.equal(groupAlive(plain.pid), false);
+    assert.ok(Date.now() - t < 5_000, "SIGTERM took longer than the grace period");
   }
   const inspected = await spawnServer({ port: PORT, stateDir: join(work, "plain"), buildClient: false, vars, env: { EDGEBOOK_INSPECT: "1", INSPECTOR_PORT: String(PORT + 1) } });
   try {
@@ -77,22 +80,19 @@ it("leaves no process after kill -9 of its group; a second start on held state r
   assert.match(out, new RegExp(`in use by another Edgebook server \\(pid ${first.pid}, port ${PORT}\\)`));
 
   process.kill(-first.pid, "SIGKILL");
-  for (let i = 0; i < 60 && groupAlive(first.pid); i++) await sleep(50);
-  assert.equal(groupAlive(first.pid), false, "processes of the group outlive kill -9");
-  for (const { pid, comm } of members) {
-    let alive = true;
-    try {
-      process.kill(pid, 0);
-    } catch {
-      alive = false;
-    }
-    assert.equal(alive, false, `${comm} (${pid}) is still running`);
-  }
+  for (let i = 0; i < 60 && members.some((m) => isRunning(m.pid)); i++) await sleep(50);
+  for (const { pid, comm } of members) assert.equal(isRunning(pid), false, `${comm} (${pid}) is still running after kill -9 of the group`);
 
-  // The lock the killed server left is stale: the next start takes it over.
+  // The lock the killed server left is stale: the next start takes it over. And a
+  // SIGKILL of the start script alone (not its group) takes workerd with it.
   const third = await spawnServer({ port: PORT, stateDir, buildClient: false, vars });
-  const t = Date.now();
-  await third.stop();
-  assert.equal(groupAlive(third.pid), false);
-  assert.ok(Date.now() - t < 5_000, "SIGTERM took longer than the grace period");
+  try {
+    const runtime = groupMembers(third.pid).filter((m) => /workerd/.test(m.comm));
+    assert.ok(runtime.length > 0);
+    process.kill(third.pid, "SIGKILL");
+    for (let i = 0; i < 60 && runtime.some((m) => isRunning(m.pid)); i++) await sleep(50);
+    for (const { pid } of runtime) assert.equal(isRunning(pid), false, `workerd (${pid}) outlives its start script`);
+  } finally {
+    await stopGroup(third.pid);
+  }
 });
