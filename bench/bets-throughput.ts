@@ -14,7 +14,7 @@ import { parseArgs } from "./lib/args.ts";
 import { fireBets, seatPunters, unseatPunters, verifyMoney, type BetTable } from "./lib/bet-load.ts";
 import { machineBusySeconds } from "./lib/machine-cpu.ts";
 import { benchMarket } from "./lib/odds-walk.ts";
-import { OUT_DIR, describeSource, guardRun, startPlatform } from "./lib/platform.ts";
+import { OUT_DIR, describeSource, guardRun, startServer } from "./lib/server.ts";
 import { ms, table } from "./lib/stats.ts";
 
 const args = parseArgs(process.argv.slice(2), {
@@ -40,7 +40,7 @@ const say = (line: string) => process.stdout.write(`[bets] ${line}\n`);
 async function main(): Promise<number> {
   const guard = guardRun(args.budget, say);
 
-  const platform = await startPlatform({ port: args.port, label: "bets" });
+  const platform = await startServer({ port: args.port, label: "bets" });
   guard.watch(platform);
   say(`platform up at ${platform.url}; ${describeSource(platform.source)}`);
   let seated: BetTable | null = null;
@@ -53,9 +53,9 @@ async function main(): Promise<number> {
     const { punters } = seated;
     say(args.http ? `${punters.length} punters over HTTP` : `${punters.length} punters with a socket each; extensions: ${seated.extensions.join(", ")}`);
 
-    const cpuBefore = { server: platform.cpuSeconds(), client: process.cpuUsage(), machine: machineBusySeconds() };
+    const cpuBefore = { server: platform.sample().cpuSeconds, client: process.cpuUsage(), machine: machineBusySeconds() };
     const load = await fireBets(seated, args);
-    const cpu = { server: platform.cpuSeconds() - cpuBefore.server, client: process.cpuUsage(cpuBefore.client), machine: machineBusySeconds() - cpuBefore.machine };
+    const cpu = { server: platform.sample().cpuSeconds - cpuBefore.server, client: process.cpuUsage(cpuBefore.client), machine: machineBusySeconds() - cpuBefore.machine };
     const clientCpu = (cpu.client.user + cpu.client.system) / 1e6;
     const otherCpu = cpu.machine - cpu.server - clientCpu;
     const { outcomes, seconds, accepted, byStatus, byReason, rateLimited, pendingFirst, errors } = load;
@@ -64,7 +64,6 @@ async function main(): Promise<number> {
     // Money: every answer is final, so the wallets must already agree; a short bounded retry covers a refund left to the alarm.
     const money = await verifyMoney(punters);
     const serverErrors = platform.errorLines();
-    const reloads = platform.reloads();
     const otherFrames: Record<string, number> = {};
     for (const p of punters) for (const [t, n] of Object.entries(p.otherFrames)) otherFrames[t] = (otherFrames[t] ?? 0) + n;
     const closed = punters.filter((p) => p.closed !== null).map((p) => p.closed);
@@ -81,10 +80,9 @@ async function main(): Promise<number> {
     say(`${outcomes.length} bets in ${seconds.toFixed(2)} s (${(outcomes.length / seconds).toFixed(1)} answered/s)` + (load.pacingCapPerSec ? `; per-socket pacing held back ${load.pacedBets} bets (${load.pacedBets ? (load.pacedMs / load.pacedBets).toFixed(0) : 0} ms each on average) and allows about ${load.pacingCapPerSec.toFixed(0)}/s at this round trip` : ""));
     say(`CPU during bets: server ${cpu.server.toFixed(1)} s, load generator ${clientCpu.toFixed(1)} s, everything else on the machine ${otherCpu.toFixed(1)} s`);
     say(`money: ${money.checked} punters checked, ${money.mismatches.length} mismatches${money.retried ? ` (agreed only after ${money.waitedMs} ms)` : ""}; wallet bet views: ${money.viewMismatches.length} disagree`);
-    say(`other frames: ${JSON.stringify(otherFrames)}; sockets closed early: ${closed.length}; server error lines: ${serverErrors.length}; worker reloads: ${reloads}`);
+    say(`other frames: ${JSON.stringify(otherFrames)}; sockets closed early: ${closed.length}; server error lines: ${serverErrors.length}`);
 
     const failures: string[] = [];
-    if (reloads > 0) failures.push(`wrangler reloaded the Worker ${reloads} time(s) mid-run (sources under worker/ changed on disk): run again`);
     if (!money.pass) failures.push(`balances wrong for ${money.mismatches.length} punters, first: ${JSON.stringify(money.mismatches[0])}`);
     if (money.viewMismatches.length > 0) failures.push(`GET /api/me/bets disagrees for ${money.viewMismatches.length} punters, first: ${JSON.stringify(money.viewMismatches[0])}`);
     const unanswered = byStatus.unanswered ?? 0;
@@ -117,7 +115,6 @@ async function main(): Promise<number> {
       socketsClosedEarly: closed.slice(0, 10),
       httpErrors: errors.slice(0, 10),
       serverErrorLines: serverErrors.slice(0, 20),
-      workerReloads: reloads,
       passed: failures.length === 0,
       failures,
     };

@@ -13,7 +13,7 @@ import WebSocket from "ws";
 import { EdgebookApi } from "../client/sdk/api.ts";
 import { parseArgs } from "./lib/args.ts";
 import { inBatches } from "./lib/in-batches.ts";
-import { describeSource, guardRun, startPlatform } from "./lib/platform.ts";
+import { describeSource, guardRun, startServer } from "./lib/server.ts";
 import { ms, summarize } from "./lib/stats.ts";
 
 const args = parseArgs(process.argv.slice(2), {
@@ -31,9 +31,9 @@ const eventName = (g: number) => `Group ${String.fromCharCode(65 + g)} fixtures`
 
 async function main(): Promise<number> {
   const guard = guardRun(args.budget, say);
-  const platform = await startPlatform({ port: args.port, label: "book", proxy: false });
+  const platform = await startServer({ port: args.port, label: "book" });
   guard.watch(platform);
-  say(`platform up at ${platform.url}; ${describeSource(platform.source)}`);
+  say(`server up at ${platform.url}; ${describeSource(platform.source)}`);
   const sockets: WebSocket[] = [];
   try {
     const admin = new EdgebookApi(platform.url, undefined, { timeoutMs: 30_000 });
@@ -109,14 +109,14 @@ async function main(): Promise<number> {
     // The measured window starts now: counts and samples from before are dropped.
     await bookStats(true);
     samples.length = 0;
-    const cpu0 = platform.cpuSeconds();
+    const cpu0 = platform.sample().cpuSeconds;
     const pushes0 = pushes;
     const frames0 = frames;
     const t0 = performance.now();
     await sleep(args.seconds * 1000);
     const elapsed = (performance.now() - t0) / 1000;
     const changes = pushes - pushes0;
-    const cpu = platform.cpuSeconds() - cpu0;
+    const cpu = platform.sample().cpuSeconds - cpu0;
     const stats = await bookStats(false);
     running = false;
     await feed;

@@ -6,7 +6,7 @@
 // to bench/out/ instead, so it never overwrites the published figures
 // (add --publish to write them anyway).
 //
-//   npm run bench [-- --quick] [-- --repeats 3] [-- --subscribers 1000] [-- --budget 2400]
+//   npm run bench [-- --quick] [-- --repeats 3] [-- --subscribers 1000] [-- --budget 2400] [-- --base-port 8820]
 //
 // Exit status: 0 when every run delivered every frame in order and the money
 // was right, 1 otherwise, 2 past the time budget.
@@ -16,7 +16,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "./lib/args.ts";
 import { describeMachine } from "./lib/machine.ts";
 import { FULL, type Plan, QUICK } from "./lib/plan.ts";
-import { OUT_DIR, ROOT, describeSource, type SourceInfo } from "./lib/platform.ts";
+import { OUT_DIR, ROOT, type SourceInfo, describeSource } from "./lib/server.ts";
 import { TASKSET, killAllGroupsNow, pinSelf, stopAllGroups } from "./lib/process-group.ts";
 import { type RunRow, aggregate, median, targets } from "./lib/results.ts";
 import { page, targetLines, textTable } from "./lib/report.ts";
@@ -32,8 +32,8 @@ const args = parseArgs(process.argv.slice(2), {
   subscribers: 0,
   /** Hard limit for the whole run, in seconds (0: 170 quick, 2400 full). */
   budget: 0,
-  /** Reach the hub and the reference object through wrangler's dev proxy (a hop production does not have). */
-  viaDevProxy: false,
+  /** The servers' ports: this one and the next six. */
+  basePort: 8820,
 });
 
 const say = (line: string) => process.stdout.write(`[bench] ${line}\n`);
@@ -85,7 +85,7 @@ async function main(): Promise<number> {
     const order = SERVERS.map((_, i) => SERVERS[(i + repeat) % SERVERS.length]);
     for (const name of order) {
       try {
-        const rows = await runSystem(name, { plan, repeat, serverCpus: pinned ? "0" : undefined, viaDevProxy: args.viaDevProxy, say, details });
+        const rows = await runSystem(name, { plan, repeat, serverCpus: pinned ? "0" : undefined, basePort: args.basePort, say, details });
         runs.push(...rows);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
@@ -96,7 +96,7 @@ async function main(): Promise<number> {
       await stopAllGroups();
     }
   }
-  // The hub is started from a fresh copy of worker/ each run: say so if the code changed between runs.
+  // The hub is built afresh each run: say so if the code changed between runs.
   const sources = [...new Map(details.filter((d) => d.scenario === "source").map((d) => [JSON.stringify(d.source), d.source as SourceInfo])).values()];
   source = sources[0] ?? null;
   if (sources.length > 1) say(`WARNING: worker/ changed between runs; the runs measured ${sources.length} different versions: ${sources.map(describeSource).join(" / ")}`);
@@ -150,8 +150,8 @@ async function main(): Promise<number> {
   const resultsFile = publish ? join(ROOT, "bench", "results.json") : join(OUT_DIR, "results-quick.json");
   const pageFile = publish ? join(ROOT, "docs", "benchmarks.md") : join(OUT_DIR, "benchmarks-quick.md");
   writeFileSync(resultsFile, JSON.stringify(results, null, 2) + "\n");
-  const command = `npm run bench${plan.quick || args.viaDevProxy ? " --" : ""}${plan.quick ? " --quick" : ""}${args.viaDevProxy ? " --via-dev-proxy" : ""}`;
-  writeFileSync(pageFile, page({ rows, targets: ts, machine, date, plan, pinned, source, otherLoad, wallSeconds, command, extensions, viaDevProxy: args.viaDevProxy }));
+  const command = `npm run bench${plan.quick ? " -- --quick" : ""}`;
+  writeFileSync(pageFile, page({ rows, targets: ts, machine, date, plan, pinned, source, otherLoad, wallSeconds, command, extensions }));
   say(`results in ${resultsFile} and ${pageFile}; per-run detail in ${join(OUT_DIR, "comparison-details.json")}; took ${wallSeconds.toFixed(0)} s`);
   if (source) say(describeSource(source));
 

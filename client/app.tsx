@@ -1,5 +1,5 @@
 // The app shell: header, the page for the current hash route, and the bet
-// slip beside the prices.
+// slip beside the prices (a sheet over them on a phone).
 //
 // data-testid attributes for end-to-end tests:
 //   header:   connection-status (data-state = live|connecting|reconnecting|stale|closed|idle),
@@ -10,8 +10,9 @@
 //             suspended-overlay, closed-overlay, settled-overlay, voided-overlay
 //   market:   market-view-<id>, market-not-found, market-connection (data-state), viewers,
 //             odds-chart-<marketId>-<selectionId>
-//   slip:     bet-slip, slip-bar, slip-clear, accept-policy, slip-entry-<marketId>-<selectionId>,
-//             and inside each entry: slip-price, slip-remove, stake-input, potential-return,
+//   slip:     bet-slip, slip-bar, slip-clear, slip-close, accept-policy, slip-entry-<marketId>-<selectionId>,
+//             and inside each entry: slip-price, price-change (data-direction = up|down), old-price,
+//             new-price, accept-price, quick-stake-<amount>, slip-remove, stake-input, potential-return,
 //             place-bet, slip-problem, bet-outcome (aria-live; data-phase = draft|sending|
 //             pending|accepted|rejected|failed), bet-countdown, take-price, new-bet, retry-bet
 //   my bets:  my-bets, bets-refresh, bets-profit, open-bets, settled-bets, rejected-bets, bet-row-<betId>
@@ -29,18 +30,19 @@
 //             admin-exposure-<id>, admin-exposure-row-<m>-<s> (data-profit in cents, data-worst),
 //             admin-exposure-total-<id> (data-total-stake in cents, data-pending)
 import { AdminConsole } from "./components/AdminConsole.tsx";
-import { BetSlip } from "./components/BetSlip.tsx";
+import { BetSlipPanel } from "./components/BetSlipPanel.tsx";
 import { Header } from "./components/Header.tsx";
 import { MarketList } from "./components/MarketList.tsx";
 import { MarketView } from "./components/MarketView.tsx";
-import { MyBets } from "./components/MyBets.tsx";
+import { MyBetsPage } from "./components/MyBetsPage.tsx";
 import { SlipBar } from "./components/SlipBar.tsx";
 import { useApp } from "./models/app-model.ts";
 
 export function App() {
-  const { router } = useApp();
+  const { router, slip } = useApp();
   const route = router.route.value;
   const withSlip = route.name === "markets" || route.name === "market";
+  const sheet = withSlip && slip.sheetOpen.value;
   return (
     <>
       <a class="skip-link" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById("main")?.focus())}>
@@ -51,15 +53,16 @@ export function App() {
         <main id="main" tabIndex={-1}>
           {route.name === "markets" && <MarketList />}
           {route.name === "market" && <MarketView id={route.id} />}
-          {route.name === "bets" && <MyBets />}
+          {route.name === "bets" && <MyBetsPage />}
           {route.name === "trader" && <AdminConsole />}
         </main>
         {withSlip && (
-          <aside class="aside" aria-label="Bet slip">
-            <BetSlip />
+          <aside class={sheet ? "aside sheet-open" : "aside"} aria-label="Bet slip" onKeyDown={(e) => e.key === "Escape" && (slip.sheetOpen.value = false)}>
+            <BetSlipPanel />
           </aside>
         )}
       </div>
+      {sheet && <div class="sheet-backdrop" aria-hidden="true" onClick={() => (slip.sheetOpen.value = false)} />}
       {withSlip && <SlipBar />}
     </>
   );

@@ -1,4 +1,4 @@
-// Boot: build the models, render the app, load the session and the book.
+// Boot: build the models, render the app, load the session and the lobby.
 import { render } from "preact";
 import { App } from "./app.tsx";
 import { AppContext, AppModel } from "./models/app-model.ts";

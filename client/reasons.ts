@@ -1,12 +1,14 @@
-// Words for every reason a bet is refused, as the punter should read them.
+// Words for every reason a bet is refused, as the punter should read them:
+// what happened and what to do, never a code. Whether money moved is said by
+// the slip, which knows whether the stake was held.
 import type { RejectReason } from "../worker/protocol/codes.ts";
 
 const SENTENCES: Record<RejectReason, string> = {
   UNAUTHENTICATED: "You need to log in as a punter to place bets.",
-  INVALID: "The bet was not valid. Check the stake and try again.",
+  INVALID: "Something in the bet was not right. Check the stake and try again.",
   UNKNOWN_SELECTION: "That selection is no longer in this market.",
-  MARKET_SUSPENDED: "The market was suspended, so the bet was not taken. No money was taken.",
-  MARKET_CLOSED: "The market is closed to new bets.",
+  MARKET_SUSPENDED: "Betting on this market was paused before your bet could be taken.",
+  MARKET_CLOSED: "This market is closed to new bets.",
   ODDS_CHANGED: "The price moved before your bet could be taken.",
   STAKE_TOO_LOW: "Your stake is below this market's minimum.",
   STAKE_TOO_HIGH: "Your stake is above this market's maximum.",

@@ -1,131 +1,99 @@
-// `npm start`: build the client, run `wrangler dev` quietly on 127.0.0.1,
-// seed the demo book on the first start and run the demo feed. Ctrl-C stops
-// everything this started (wrangler runs in its own process group).
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { createInterface } from "node:readline";
+// `npm start`: build the client, run the Worker on workerd (Miniflare's API)
+// behind the front on 127.0.0.1:PORT, seed the demo book on the first start
+// and run the demo feed. One process tree: workerd is this process's child in
+// its group; Ctrl-C or SIGTERM stops it and waits for it (SIGKILL after 5 s).
+// The browser tests and the benchmarks run this same script (scripts/server/launch.ts).
+import { spawnSync } from "node:child_process";
 import { ApiError, EdgebookApi } from "../client/sdk/index.ts";
 import { DEMO_MARKETS } from "./demo-book.ts";
 import { randomWalk } from "./feed/random-walk.ts";
 import { localSecrets } from "./local-secrets.ts";
-import { startPeerAddressProxy } from "./peer-address-proxy.ts";
-import { wranglerEnv } from "./wrangler-env.ts";
+import { type RunningServer, StateLockedError, launch } from "./server/launch.ts";
 
 const env = process.env;
 const port = Number(env.PORT ?? 8787);
-// wrangler listens on an inner port; the peer-address proxy owns the public one.
-const innerPort = Number(env.INNER_PORT ?? port + 20000);
 const origin = `http://127.0.0.1:${port}`;
-const secrets = localSecrets();
-const settings = {
-  PORT: String(port),
-  ADMIN_KEY: env.ADMIN_KEY || secrets.adminKey,
-  SESSION_SECRET: env.SESSION_SECRET || secrets.sessionSecret,
-  ALLOWED_ORIGINS: env.ALLOWED_ORIGINS || `${origin},http://localhost:${port}`,
-  DEMO: env.DEMO === "off" ? "off" : "on",
-  RATE_SOCKETS_PER_10S: env.RATE_SOCKETS_PER_10S || "300",
-  RATE_SESSIONS_PER_10S: env.RATE_SESSIONS_PER_10S || "60",
-  MAX_SOCKETS_PER_ACCOUNT: env.MAX_SOCKETS_PER_ACCOUNT || "8",
-  LOG_LEVEL: env.LOG_LEVEL || "info",
-};
 const verbose = env.EDGEBOOK_VERBOSE === "1";
+const demo = env.DEMO === "off" ? "off" : "on";
 
 function say(line: string) {
   process.stdout.write(`[edgebook] ${line}\n`);
 }
 
-const built = spawnSync("node_modules/.bin/vite", ["build", "--logLevel", "warn"], { stdio: "inherit" });
-if (built.status !== 0) {
-  say("client build failed");
-  process.exit(1);
+const secrets = localSecrets();
+/** Worker variables and secrets: the environment's when set, else local defaults. */
+const vars: Record<string, string> = {
+  ADMIN_KEY: env.ADMIN_KEY || secrets.adminKey,
+  SESSION_SECRET: env.SESSION_SECRET || secrets.sessionSecret,
+  ALLOWED_ORIGINS: env.ALLOWED_ORIGINS || `${origin},http://localhost:${port}`,
+  RATE_SOCKETS_PER_10S: env.RATE_SOCKETS_PER_10S || "300",
+  RATE_SESSIONS_PER_10S: env.RATE_SESSIONS_PER_10S || "60",
+  MAX_SOCKETS_PER_ACCOUNT: env.MAX_SOCKETS_PER_ACCOUNT || "8",
+  LOG_LEVEL: env.LOG_LEVEL || "info",
+  ...(env.RELAY_AFTER ? { RELAY_AFTER: env.RELAY_AFTER } : {}),
+};
+
+if (env.EDGEBOOK_BUILD_CLIENT !== "0") {
+  const built = spawnSync("node_modules/.bin/vite", ["build", "--logLevel", "warn"], { stdio: "inherit" });
+  if (built.status !== 0) {
+    say("client build failed");
+    process.exit(1);
+  }
 }
 
-// Secrets reach the Worker through an env file, not the command line (which `ps` shows).
-mkdirSync(".wrangler", { recursive: true });
-const envFile = ".wrangler/edgebook-dev.env";
-const workerVars = ["ADMIN_KEY", "SESSION_SECRET", "ALLOWED_ORIGINS", "RATE_SOCKETS_PER_10S", "RATE_SESSIONS_PER_10S", "MAX_SOCKETS_PER_ACCOUNT", "LOG_LEVEL"] as const;
-writeFileSync(envFile, workerVars.map((k) => `${k}=${settings[k]}`).join("\n") + "\n", { mode: 0o600 });
+// Quiet by default: the Worker's info lines (one per request) only with EDGEBOOK_VERBOSE=1.
+const quiet = (line: string) => !verbose && (/"level":"info"/.test(line) || /^\s*$/.test(line));
 
-const proxy = startPeerAddressProxy(port, innerPort);
-proxy.on("error", (err) => {
-  say(`cannot listen on 127.0.0.1:${port}: ${err.message}`);
-  stop(1);
-});
-
-const wrangler: ChildProcess = spawn(
-  "node_modules/.bin/wrangler",
-  ["dev", "--ip", "127.0.0.1", "--port", String(innerPort), "--inspector-port", String(env.INSPECTOR_PORT ?? port + 1000), "--env-file", envFile, "--show-interactive-dev-session=false"],
-  {
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: wranglerEnv(env),
-  },
-);
-
-// Quiet by default: request lines and the Worker's info logs only with EDGEBOOK_VERBOSE=1.
-const quiet = (line: string) =>
-  !verbose && (/"level":"info"/.test(line) || /\[wrangler:info\]/.test(line) || /^\s*$/.test(line) || /Ready on|⎔|Your Worker has access|env\.|Binding|Durable Object|Environment Variable|Using vars|Using secrets|Starting local server|▲|Reloading/.test(line));
-for (const stream of [wrangler.stdout, wrangler.stderr]) {
-  if (!stream) continue;
-  createInterface({ input: stream }).on("line", (line) => {
-    if (!quiet(line)) process.stdout.write(`${line}\n`);
-  });
-}
-
-const feedStop = new AbortController();
+let server: RunningServer | null = null;
 let stopping = false;
-function stop(code: number) {
-  if (stopping) return;
-  stopping = true;
-  feedStop.abort();
-  proxy.close();
-  try {
-    if (wrangler.pid) process.kill(-wrangler.pid, "SIGTERM");
-  } catch {
-    // Already gone.
-  }
-  setTimeout(() => process.exit(code), 300).unref();
-}
-process.on("SIGINT", () => stop(0));
-process.on("SIGTERM", () => stop(0));
-wrangler.on("exit", (code) => {
+const feedStop = new AbortController();
+async function stop(code: number): Promise<never> {
   if (!stopping) {
-    say(`wrangler exited (${code}); stopping`);
-    stop(code ?? 1);
-  }
-});
-
-async function waitForHealth(): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && !stopping) {
-    try {
-      const r = await fetch(`${origin}/api/health`);
-      if (r.ok) return;
-    } catch {
-      // Not up yet.
+    stopping = true;
+    feedStop.abort();
+    // A stop that hangs must not keep the process: exit (and take workerd with the group) after 8 s.
+    setTimeout(() => process.exit(code), 8_000).unref();
+    if (server) {
+      await server.stop();
+      say("stopped");
     }
-    await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error("the server did not answer /api/health within 60 s");
+  process.exit(code);
 }
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+const onSignal = () => void stop(0);
+for (const sig of SIGNALS) process.on(sig, onSignal);
 
 try {
-  await waitForHealth();
+  server = await launch({
+    port,
+    config: env.EDGEBOOK_CONFIG,
+    stateDir: env.EDGEBOOK_STATE,
+    vars,
+    inspectorPort: env.EDGEBOOK_INSPECT === "1" ? Number(env.INSPECTOR_PORT ?? port + 1000) : undefined,
+    maxConnectionsPerAddress: env.MAX_CONNECTIONS_PER_ADDRESS ? Number(env.MAX_CONNECTIONS_PER_ADDRESS) : undefined,
+    log: (line) => {
+      if (!quiet(line)) process.stdout.write(`${line}\n`);
+    },
+  });
+  // Miniflare's own signal handlers exit at once, without waiting for workerd: the stop above does it in order.
+  for (const sig of SIGNALS) for (const l of process.listeners(sig)) if (l !== onSignal) process.off(sig, l);
 } catch (err) {
-  say((err as Error).message);
-  stop(1);
+  say(err instanceof StateLockedError ? err.message : `could not start: ${(err as Error).message}`);
+  await stop(1);
 }
 
 say(`live at ${origin}`);
-say(`admin key: ${settings.ADMIN_KEY}   (trader console: ${origin}/#/trader)`);
+if (env.EDGEBOOK_INSPECT === "1") say(`inspector on 127.0.0.1:${env.INSPECTOR_PORT ?? port + 1000}`);
+say(`admin key: ${vars.ADMIN_KEY}   (trader console: ${origin}/#/trader)`);
 say(
-  `PORT=${port} ALLOWED_ORIGINS=${settings.ALLOWED_ORIGINS} DEMO=${settings.DEMO} ` +
+  `PORT=${port} ALLOWED_ORIGINS=${vars.ALLOWED_ORIGINS} DEMO=${demo} ` +
     `SESSION_SECRET=${env.SESSION_SECRET ? "(from environment)" : "(local, .wrangler/edgebook-local.json)"}`,
 );
 
-if (settings.DEMO === "on" && !stopping) {
+if (demo === "on" && !stopping) {
   const admin = new EdgebookApi(origin);
-  await admin.session("demo-feed", settings.ADMIN_KEY);
+  await admin.session("demo-feed", vars.ADMIN_KEY);
   for (const market of DEMO_MARKETS) {
     try {
       await admin.createMarket(market);

@@ -2,15 +2,15 @@
 // routes, and the one onError that turns every failure into the contract's
 // error shape. No stack or internal detail ever leaves.
 import { Hono } from "hono";
-import { bookRoutes } from "./book/book-routes.ts";
 import { MissingSecret, configOf } from "./config.ts";
-import type { AppEnv } from "./context.ts";
+import type { AppEnv } from "./http/context.ts";
 import { AppError, ErrorCode, errorBody } from "./errors.ts";
 import { log, setLogLevel } from "./log.ts";
-import { marketRoutes } from "./routes/markets.ts";
-import { openApiDocument } from "./routes/openapi.ts";
-import { sessionRoutes } from "./routes/session.ts";
-import { socketRoutes } from "./routes/socket.ts";
+import { bookRoutes } from "./http/routes/book.ts";
+import { marketRoutes } from "./http/routes/markets.ts";
+import { openApiDocument } from "./http/openapi.ts";
+import { sessionRoutes } from "./http/routes/session.ts";
+import { socketRoutes } from "./http/routes/socket.ts";
 
 export function buildApp() {
   const app = new Hono<AppEnv>();

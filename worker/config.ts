@@ -16,6 +16,10 @@ export interface Config {
   maxSocketsPerAccount: number;
   /** Sockets one hub holds before new viewers are placed on relays. */
   relayAfter: number;
+  /** Summary shards the markets are spread over (by a hash of their id). */
+  bookShards: number;
+  /** Book sockets per book relay object before another relay is opened. */
+  bookRelaySize: number;
   /** The least severe log lines written: info (one per request), warn or error. */
   logLevel: LogLevel;
 }
@@ -43,6 +47,9 @@ export function configOf(env: Env): Config {
     sessionsPer10s: positive(vars.RATE_SESSIONS_PER_10S, 60),
     maxSocketsPerAccount: positive(vars.MAX_SOCKETS_PER_ACCOUNT, 8),
     relayAfter: positive(vars.RELAY_AFTER, 5000),
+    // 2,000 markets moving once a second over 16 shards: about 125 calls a second into each.
+    bookShards: positive(vars.BOOK_SHARDS, 16),
+    bookRelaySize: positive(vars.BOOK_RELAY_SIZE, 100),
     logLevel: vars.LOG_LEVEL === "warn" || vars.LOG_LEVEL === "error" ? vars.LOG_LEVEL : "info",
   };
 }

@@ -29,8 +29,9 @@ export function errorBody(code: ErrorCode, message: string) {
   return { error: { code, message } };
 }
 
-export const fail = (code: ErrorCode, message: string): never => {
+/** Throw the contract's error; a declaration (not an arrow) so TypeScript narrows after a call. */
+export function fail(code: ErrorCode, message: string): never {
   throw new AppError(code, message);
-};
+}
 
 export { ErrorCode };

@@ -6,8 +6,8 @@ export { BookRelay } from "./book/book-relay.ts";
 export { BookShard } from "./book/book-shard.ts";
 export { Catalog } from "./catalog/catalog.ts";
 export { Limiter } from "./limiter/limiter.ts";
-export { MarketHub } from "./market/market-hub.ts";
-export { MarketRelay } from "./market/market-relay.ts";
+export { MarketHub } from "./hub/market-hub.ts";
+export { MarketRelay } from "./relay/market-relay.ts";
 export { Wallet } from "./wallet/wallet.ts";
 
 export default buildApp() satisfies ExportedHandler<Env>;

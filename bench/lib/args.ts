@@ -1,19 +1,24 @@
-// Command-line flags for the benchmarks: `--name value` numbers and bare
-// `--flag` switches, with defaults; anything unknown is an error, not ignored.
+// Command-line flags for the benchmarks, parsed by `node:util` parseArgs
+// (strict: an unknown flag or a stray argument is an error, not ignored):
+// `--name value` (or `--name=value`) numbers and bare `--flag` switches, with
+// defaults. Flags are spelled in kebab case (`--base-port`) for camel-case keys.
+import { parseArgs as parseNodeArgs } from "node:util";
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
 export function parseArgs<T extends Record<string, number | boolean>>(argv: string[], defaults: T): T {
+  const options = Object.fromEntries(Object.entries(defaults).map(([key, value]) => [kebab(key), { type: typeof value === "boolean" ? ("boolean" as const) : ("string" as const) }]));
+  const { values } = parseNodeArgs({ args: argv, options, strict: true, allowPositionals: false });
   const out: Record<string, number | boolean> = { ...defaults };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const m = arg.match(/^--([a-z][a-z-]*)(?:=(.*))?$/);
-    const key = m?.[1].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    if (!m || key === undefined || !(key in defaults)) throw new Error(`unknown argument ${arg}; known: ${Object.keys(defaults).join(", ")}`);
-    if (typeof defaults[key] === "boolean") {
-      out[key] = m[2] === undefined ? true : m[2] !== "false";
+  for (const [key, fallback] of Object.entries(defaults)) {
+    const raw = values[kebab(key)];
+    if (raw === undefined) continue;
+    if (typeof fallback === "boolean") {
+      out[key] = raw as boolean;
       continue;
     }
-    const raw = m[2] ?? argv[++i];
     const n = Number(raw);
-    if (raw === undefined || !Number.isFinite(n) || n < 0) throw new Error(`--${m[1]} needs a non-negative number`);
+    if (!Number.isFinite(n) || n < 0 || raw === "") throw new Error(`--${kebab(key)} needs a non-negative number`);
     out[key] = n;
   }
   return out as T;

@@ -4,7 +4,7 @@
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { pushFor } from "./odds-walk.ts";
-import { OUT_DIR, ROOT } from "./platform.ts";
+import { OUT_DIR, ROOT } from "./server.ts";
 import { groupAlive, sampleGroup, spawnGroup, stopGroup, untrackGroup } from "./process-group.ts";
 import { openSocketIoClient, openSubscriber } from "./subscriber.ts";
 import { type SystemUnderTest, postJson, waitHealthy } from "./system.ts";

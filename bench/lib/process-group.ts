@@ -3,6 +3,9 @@
 // resident memory summed over the group), and stopped by group, never by name.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
+import { TASKSET, groupAlive, stopGroup } from "../../scripts/server/launch.ts";
+
+export { TASKSET, groupAlive, stopGroup };
 
 /** USER_HZ: 100 on every mainstream Linux build. */
 const CLOCK_TICKS = 100;
@@ -10,13 +13,6 @@ const PAGE_BYTES = (() => {
   const r = spawnSync("getconf", ["PAGESIZE"], { encoding: "utf8", timeout: 2_000 });
   const n = Number(r.stdout?.trim());
   return Number.isFinite(n) && n > 0 ? n : 4096;
-})();
-const STOP_GRACE_MS = 3_000;
-
-/** Where `taskset` lives, or null: without it nothing is pinned and the report says so. */
-export const TASKSET: string | null = (() => {
-  const r = spawnSync("sh", ["-c", "command -v taskset"], { encoding: "utf8", timeout: 2_000 });
-  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : null;
 })();
 
 export interface ProcessSample {
@@ -62,32 +58,12 @@ export function sampleGroup(pgid: number): GroupSample {
   };
 }
 
-export function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
   } catch {
     // The group is already gone.
   }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** SIGTERM the group, then SIGKILL what is left after the grace period; bounded either way. */
-export async function stopGroup(pgid: number): Promise<void> {
-  signalGroup(pgid, "SIGTERM");
-  const deadline = Date.now() + STOP_GRACE_MS;
-  while (groupAlive(pgid) && Date.now() < deadline) await sleep(100);
-  if (groupAlive(pgid)) signalGroup(pgid, "SIGKILL");
-  for (let i = 0; i < 20 && groupAlive(pgid); i++) await sleep(100);
 }
 
 /** Every group this process started and has not stopped yet: stopped on exit, whatever the exit. */

@@ -4,7 +4,7 @@
 import type { Machine } from "./machine.ts";
 import type { Plan } from "./plan.ts";
 import type { Row, Target } from "./results.ts";
-import type { SourceInfo } from "./platform.ts";
+import type { SourceInfo } from "./server.ts";
 
 const num = (n: number | null | undefined, digits: number) => (typeof n === "number" && Number.isFinite(n) ? n.toFixed(digits) : "-");
 const int = (n: number | null | undefined) => (typeof n === "number" && Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "-");
@@ -102,8 +102,6 @@ export interface PageInput {
   command: string;
   /** The WebSocket extensions the servers agreed to, per system. */
   extensions: string;
-  /** Whether the workerd systems were reached through wrangler's dev proxy instead of the Worker's own entry. */
-  viaDevProxy: boolean;
 }
 
 export function page(p: PageInput): string {
@@ -139,14 +137,15 @@ way the hub's trader publishes them, an HTTP POST per change, open-loop at the
 given rate (up to 32 in flight). The frame every system sends is the hub's
 \`{"type":"odds","seq","ts","odds":{...}}\` with one selection moved.
 
-- **edgebook**: the hub on \`wrangler dev\` (a copy of \`worker/\` taken at start,
-  fresh storage), reached ${p.viaDevProxy ? "through wrangler's dev proxy (its public port)" : "on the Worker's own entry port, behind wrangler's dev proxy"}; changes go through
+- **edgebook**: the hub as \`npm start\` runs it (the Worker built as \`wrangler deploy\`
+  builds it, on workerd through Miniflare, fresh storage), reached on its public
+  port through the front that sets the client address; changes go through
   \`POST /api/markets/:id/odds\` with the SDK's \`EdgebookApi\`, so every one is
   authenticated, validated and written to SQLite before it is sent (with
   \`LOG_LEVEL=warn\`: no log line per request, see the caveats).
 - **reference-do**: \`bench/reference/\`, a Worker and one Durable Object that
   relays the POSTed string, prebuilt by the load generator, to its hibernatable
-  sockets, on its own \`wrangler dev\`, reached the same way: the floor for a broadcast on workerd.
+  sockets, run and reached the same way: the floor for a broadcast on workerd.
 - **socket.io**: Socket.IO 4.8.4 on Node, WebSocket transport only,
   \`io.to(room).emit("odds", frame)\`. Subscribers speak engine.io v4 over raw
   \`ws\` (one per run uses the official socket.io-client, to show it is the same protocol).
@@ -162,8 +161,8 @@ Scenarios:
    event on each socket (one clock, \`performance.now()\`), over every delivery.
    *deliveries/s*: frames received over the time from the first measured publish to
    the last frame. *CPU µs/delivery*: the server's CPU time (user + system, from
-   \`/proc\`, summed over its process group: for wrangler that is wrangler's Node
-   process, its dev proxy's workerd and the Worker's workerd; for the Node peers
+   \`/proc\`, summed over its process group: for the workerd systems that is the
+   start script's Node process (the front) and workerd; for the Node peers
    their own process) over the same window, divided by deliveries. It includes
    handling the POSTs. For **http-poll** the row reads differently: p50/p99 are the
    staleness (publish to the first poll answer that shows the change),
@@ -202,16 +201,11 @@ Scenarios:
   the machine shares them; the notes give the load generator's share. The
   ws and Socket.IO peers are fast enough that in saturation the load generator
   (one Node process receiving every frame) runs out before they do.
-- \`wrangler dev\` is not Cloudflare's network. ${
-    p.viaDevProxy
-      ? "Here every request and every frame to a Worker passed wrangler's dev proxy (a second workerd), which production does not have."
-      : "wrangler puts a dev proxy (a second workerd) in front of the Worker, which production does not have; this run went around it to the Worker's own entry port (\`--via-dev-proxy\` goes through it)."
-  } The measured process group still holds wrangler's Node process, which
-  receives every line a Worker logs over the inspector, at a cost of
-  milliseconds of CPU a line that production does not pay; so the hub runs
-  with \`LOG_LEVEL=warn\` (no line per request), as the reference object logs
-  nothing. The "Worker process alone" figures leave out everything but the
-  Worker's own workerd.
+- workerd on one machine is not Cloudflare's network. Every request and frame
+  to a Worker crosses the front in the start script's Node process (it sets the
+  client address from the TCP peer), which production does not have; the hub
+  runs with \`LOG_LEVEL=warn\` (no line per request), as the reference object logs
+  nothing. The "Worker process alone" figures leave out everything but workerd.
 - The Node peers have no storage, no authentication and no event log; the
   reference object has none either. The hub does all of that per change; the
   reference-do comparison shows what it costs per delivery.

@@ -14,6 +14,7 @@ import { bookPushFor } from "./odds-walk.ts";
 import { type Plan, SATURATION_P99_MS } from "./plan.ts";
 import { runReconnectStorm } from "./reconnect-storm.ts";
 import { startReference } from "./reference-system.ts";
+import { isWorkerProcess } from "./server.ts";
 import type { RunRow, Scenario } from "./results.ts";
 import type { GroupSample } from "./process-group.ts";
 import type { Subscriber } from "./subscriber.ts";
@@ -21,16 +22,16 @@ import type { SystemName, SystemUnderTest } from "./system.ts";
 
 export type ServerName = Exclude<SystemName, "http-poll">;
 
-/** Ports (all in 8820-8849): each server's own, and wrangler's inspectors beside them. */
-export const PORTS: Record<ServerName, number> = { edgebook: 8820, "reference-do": 8823, ws: 8825, "socket.io": 8826 };
+/** Each server's port, from the run's base port. */
+export const portFor = (name: ServerName, base: number): number => base + { edgebook: 0, "reference-do": 3, ws: 5, "socket.io": 6 }[name];
 
 export interface RunContext {
   plan: Plan;
   repeat: number;
   /** `taskset -c` list for the servers (undefined: not pinned). */
   serverCpus: string | undefined;
-  /** Send the workerd systems' traffic through wrangler's dev proxy, as `npm start` does, not to the Worker's own entry. */
-  viaDevProxy: boolean;
+  /** The servers' ports start here. */
+  basePort: number;
   say: (line: string) => void;
   /** Everything measured, for bench/out/comparison-details.json. */
   details: Record<string, unknown>[];
@@ -41,7 +42,7 @@ const WARM_SOCKETS = 10;
 
 async function start(name: ServerName, ctx: RunContext): Promise<SystemUnderTest> {
   const label = `comparison-${name.replace(".", "")}`;
-  const opts = { port: PORTS[name], cpus: ctx.serverCpus, label, viaDevProxy: ctx.viaDevProxy };
+  const opts = { port: portFor(name, ctx.basePort), cpus: ctx.serverCpus, label };
   if (name === "edgebook") return startEdgebook(opts);
   if (name === "reference-do") return startReference(opts);
   return startNodePeer(name, opts);
@@ -88,7 +89,7 @@ function fanoutRow(scenario: Scenario, system: SystemName, r: FanoutResult, extr
   });
 }
 
-function describeFanout(r: FanoutResult): string {
+export function describeFanout(r: FanoutResult): string {
   const f = (n: number | null, d = 1) => (n === null || !Number.isFinite(n) ? "-" : n.toFixed(d));
   return (
     `p50 ${f(r.latencyMs.p50)} ms, p99 ${f(r.latencyMs.p99)} ms, max ${f(r.latencyMs.max)} ms; ${Math.round(r.deliveriesPerSec)} deliveries/s; ` +
@@ -98,10 +99,10 @@ function describeFanout(r: FanoutResult): string {
   );
 }
 
-/** Resident memory by role; the Worker's own process is separated out for wrangler systems. */
+/** Resident memory by role; workerd is separated out for the workerd systems. */
 function workerRss(sys: SystemUnderTest, s: GroupSample): number | null {
   if (!sys.cpuSplit) return null;
-  return s.processes.filter((p) => /--socket-addr=entry=127\.0\.0\.1:0(\s|$)/.test(p.cmd)).reduce((n, p) => n + p.rssBytes, 0);
+  return s.processes.filter((p) => isWorkerProcess(p.cmd)).reduce((n, p) => n + p.rssBytes, 0);
 }
 
 export async function runSystem(name: ServerName, ctx: RunContext): Promise<RunRow[]> {

@@ -14,7 +14,7 @@ export interface SubscribeOptions {
   official?: boolean;
 }
 
-/** CPU seconds by role inside wrangler's group: the Worker's workerd, the dev proxy's workerd, the rest (wrangler's Node). */
+/** CPU seconds by role inside the server's group: workerd (the Worker), the start script's Node (the front), the rest. */
 export interface CpuSplit {
   worker: number;
   proxy: number;
@@ -37,7 +37,7 @@ export interface SystemUnderTest {
   publish(k: number): Promise<number>;
   sample(): GroupSample;
   cpuSplit?(s: GroupSample): CpuSplit;
-  /** Problems seen in the server's log since it was ready (wrangler reloads, Worker errors). */
+  /** Problems seen in the server's log (Worker errors). */
   health(): string[];
   stop(): Promise<void>;
 }
@@ -67,7 +67,7 @@ export async function waitHealthy(url: string, timeoutMs: number, alive: () => b
   throw new Error(`no answer from ${url} within ${timeoutMs} ms`);
 }
 
-export function splitWranglerCpu(s: GroupSample, isWorker: (cmd: string) => boolean, isProxy: (cmd: string) => boolean): CpuSplit {
+export function splitCpu(s: GroupSample, isWorker: (cmd: string) => boolean, isProxy: (cmd: string) => boolean): CpuSplit {
   const split = { worker: 0, proxy: 0, other: 0 };
   for (const p of s.processes) {
     if (isWorker(p.cmd)) split.worker += p.cpuSeconds;

@@ -1,6 +1,7 @@
 // What a peer server takes on POST /publish, the same body the hub's
 // `POST /api/markets/:id/odds` takes: `{odds: {<selectionId>: <odds>}}`. The
 // peer numbers the change and builds the same odds frame the hub sends.
+import { parseArgs } from "node:util";
 import http, { type IncomingMessage } from "node:http";
 
 export interface OddsFrame {
@@ -34,9 +35,9 @@ export async function readOdds(req: IncomingMessage): Promise<Record<string, num
 
 /** `--port <n>` from argv. */
 export function portArg(argv: string[]): number {
-  const i = argv.indexOf("--port");
-  const port = Number(argv[i + 1]);
-  if (i < 0 || !Number.isInteger(port) || port <= 0) throw new Error("--port <n> is required");
+  const { values } = parseArgs({ args: argv, options: { port: { type: "string" } }, strict: true });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port <= 0) throw new Error("--port <n> is required");
   return port;
 }
 

@@ -1,5 +1,5 @@
 // The trader's console: create markets, and price, suspend, take in play and
-// settle the book. "s" suspends or reopens the selected market.
+// settle the book, from the mouse or the keys (arrows, S, I) shown on screen.
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { isFinished } from "../sdk/index.ts";
@@ -15,7 +15,7 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 export function AdminConsole() {
-  const { session, book, trader } = useApp();
+  const { session, lobby, trader } = useApp();
   const errors = useSignal<Record<string, string>>({});
   const report = (id: string, error: string | null) => {
     const next = { ...errors.value };
@@ -26,12 +26,20 @@ export function AdminConsole() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key.toLowerCase() !== "s" || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
-      if (document.querySelector("dialog[open]")) return;
-      const live = trader.selectedId.value ? book.get(trader.selectedId.value) : undefined;
+      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target) || document.querySelector("dialog[open]")) return;
+      const live = trader.selectedId.value ? lobby.get(trader.selectedId.value) : undefined;
       if (!live || isFinished(live.market.peek())) return;
-      e.preventDefault();
-      void trader.toggleSuspend(live.market.peek()).then((error) => report(live.id, error));
+      const market = live.market.peek();
+      const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+      const selection = trader.selectedSelection.value;
+      if ((key === "ArrowUp" || key === "ArrowDown") && selection && market.selections.some((s) => s.id === selection)) {
+        e.preventDefault();
+        trader.ladder(live).step(selection, key === "ArrowUp" ? 1 : -1);
+      } else if (key === "s" || key === "i") {
+        e.preventDefault();
+        const action = key === "s" ? trader.toggleSuspend(market) : trader.toggleInPlay(market);
+        void action.then((error) => report(live.id, error));
+      }
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
@@ -46,7 +54,7 @@ export function AdminConsole() {
       </section>
     );
   }
-  const markets = book.markets.value;
+  const markets = lobby.markets.value;
   const active = markets.filter((m) => !isFinished(m.market.value));
   const done = markets.filter((m) => isFinished(m.market.value));
   return (
@@ -55,7 +63,8 @@ export function AdminConsole() {
         Trader console
       </h1>
       <p class="shortcut-help" data-testid="admin-shortcuts">
-        Keyboard: select a market (click it or Tab into it), then press <kbd>S</kbd> to suspend or reopen it.
+        Keys, on the selected market (click it or Tab into it): <kbd>↑</kbd> <kbd>↓</kbd> one tick up or down on the focused
+        price, <kbd>S</kbd> suspend or reopen, <kbd>I</kbd> in play on or off.
       </p>
       <CreateMarketForm />
       <h2 class="section-title">Markets</h2>

@@ -6,6 +6,20 @@ import { useApp } from "../models/app-model.ts";
 import type { Phase, SlipEntry } from "../models/bet-slip.ts";
 import { reasonText } from "../reasons.ts";
 
+/** How an answer looks: each its own style, so a lost bet never looks like a success. */
+export type OutcomeKind = "draft" | "sending" | "pending" | "accepted" | "won" | "lost" | "void" | "refused" | "failed";
+
+export function outcomeKind(phase: Phase): OutcomeKind {
+  switch (phase.kind) {
+    case "accepted":
+      return phase.bet.status === "won" || phase.bet.status === "lost" || phase.bet.status === "void" ? phase.bet.status : "accepted";
+    case "rejected":
+      return "refused";
+    default:
+      return phase.kind;
+  }
+}
+
 export function outcomeSentence(phase: Phase, format: OddsFormat): string {
   switch (phase.kind) {
     case "draft":
@@ -13,16 +27,29 @@ export function outcomeSentence(phase: Phase, format: OddsFormat): string {
     case "sending":
       return "Placing your bet…";
     case "pending":
-      return "Bet pending: in-play delay before it is confirmed.";
+      return "Bet pending: your stake is held during the in-play delay, then the bet is confirmed or refused.";
     case "accepted": {
       const b = phase.bet;
-      const state = b.status === "accepted" ? "Bet accepted" : `Bet ${b.status}`;
-      return `${state}: ${formatMoney(b.stake)} at ${formatOdds(b.odds, format)}, returns ${formatMoney(b.payout)}.`;
+      const what = `${formatMoney(b.stake)} at ${formatOdds(b.odds, format)}`;
+      switch (b.status) {
+        case "won":
+          return `Bet won: ${what}, paid ${formatMoney(b.payout)}.`;
+        case "lost":
+          return `Bet lost: ${what}. The stake is gone.`;
+        case "void":
+          return `Bet void: ${what}. The stake of ${formatMoney(b.stake)} was returned.`;
+        default:
+          return `Bet accepted: ${what}, returns ${formatMoney(b.payout)}.`;
+      }
     }
-    case "rejected":
-      return `Bet not placed. ${reasonText(phase.reason)}`;
+    case "rejected": {
+      const money = phase.held
+        ? `Your stake of ${formatMoney(phase.stake)} was held during the in-play delay and is back in your balance.`
+        : "No money moved.";
+      return `Bet refused. ${reasonText(phase.reason)} ${money}`;
+    }
     case "failed":
-      return `Bet not sent: ${phase.message}`;
+      return `Bet not sent: ${phase.message}. No money moved.`;
   }
 }
 
@@ -38,11 +65,7 @@ export function BetOutcome({ entry }: { entry: SlipEntry }) {
         </p>
       );
     case "accepted":
-      return (
-        <button type="button" class="btn btn-ghost btn-small" onClick={() => slip.reset(entry)} data-testid="new-bet">
-          New bet
-        </button>
-      );
+      return <NewBetButton entry={entry} label="New bet" />;
     case "rejected":
       return (
         <div class="slip-actions">
@@ -56,9 +79,7 @@ export function BetOutcome({ entry }: { entry: SlipEntry }) {
               Bet at new price {formatOdds(phase.currentOdds, prefs.oddsFormat.value)}
             </button>
           )}
-          <button type="button" class="btn btn-ghost btn-small" onClick={() => slip.reset(entry)} data-testid="new-bet">
-            Start again
-          </button>
+          <NewBetButton entry={entry} label="Start again" />
         </div>
       );
     case "failed":
@@ -70,4 +91,13 @@ export function BetOutcome({ entry }: { entry: SlipEntry }) {
     default:
       return null;
   }
+}
+
+function NewBetButton({ entry, label }: { entry: SlipEntry; label: string }) {
+  const { slip } = useApp();
+  return (
+    <button type="button" class="btn btn-ghost btn-small" onClick={() => slip.reset(entry)} data-testid="new-bet">
+      {label}
+    </button>
+  );
 }

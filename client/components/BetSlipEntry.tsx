@@ -4,8 +4,8 @@
 import { useComputed } from "@preact/signals";
 import { formatMoney, formatOdds } from "../format.ts";
 import { useApp } from "../models/app-model.ts";
-import type { SlipEntry } from "../models/bet-slip.ts";
-import { BetOutcome, outcomeSentence } from "./BetOutcome.tsx";
+import { QUICK_STAKES, type SlipEntry } from "../models/bet-slip.ts";
+import { BetOutcome, outcomeKind, outcomeSentence } from "./BetOutcome.tsx";
 
 export function BetSlipEntry({ entry }: { entry: SlipEntry }) {
   const { slip, prefs } = useApp();
@@ -18,15 +18,17 @@ export function BetSlipEntry({ entry }: { entry: SlipEntry }) {
   const sentence = useComputed(() => outcomeSentence(entry.phase.value, prefs.oddsFormat.value));
   const flying = phase.kind === "sending" || phase.kind === "pending";
   const problem = entry.problem.value;
+  const moved = entry.moved.value;
+  const format = prefs.oddsFormat.value;
 
   return (
-    <li class={`slip-entry slip-${phase.kind}`} data-testid={`slip-entry-${tid}`}>
+    <li class={`slip-entry slip-${outcomeKind(phase)}`} data-testid={`slip-entry-${tid}`}>
       <div class="slip-entry-head">
         <div>
           <div class="slip-sel">{entry.selectionName}</div>
           <div class="slip-market muted small">{market.name}</div>
         </div>
-        <span class="slip-price" data-testid="slip-price">
+        <span class={`slip-price${moved ? " slip-price-old" : ""}`} data-testid="slip-price">
           {price}
         </span>
         <button
@@ -40,6 +42,18 @@ export function BetSlipEntry({ entry }: { entry: SlipEntry }) {
           ×
         </button>
       </div>
+      {moved && (
+        <div class={`slip-change slip-change-${moved.to > moved.from ? "up" : "down"}`} role="alert" data-testid="price-change" data-direction={moved.to > moved.from ? "up" : "down"}>
+          <span>
+            <span aria-hidden="true">{moved.to > moved.from ? "▲" : "▼"} </span>
+            Price {moved.to > moved.from ? "up" : "down"}: was <s data-testid="old-price">{formatOdds(moved.from, format)}</s>, now{" "}
+            <strong data-testid="new-price">{formatOdds(moved.to, format)}</strong>
+          </span>
+          <button type="button" class="btn btn-primary btn-small" onClick={() => slip.acceptPrice(entry)} data-testid="accept-price">
+            Accept {formatOdds(moved.to, format)}
+          </button>
+        </div>
+      )}
       <div class="slip-entry-body">
         <label class="field" for={inputId}>
           <span>Stake</span>
@@ -55,6 +69,21 @@ export function BetSlipEntry({ entry }: { entry: SlipEntry }) {
           disabled={flying}
           onInput={(e) => slip.setStake(entry, e.currentTarget.value)}
         />
+        <div class="quick-stakes" role="group" aria-label="Quick stakes">
+          {QUICK_STAKES.map((q) => (
+            <button
+              key={q}
+              type="button"
+              class="btn btn-ghost btn-small"
+              disabled={flying}
+              aria-pressed={entry.stakeText.value === q}
+              onClick={() => slip.setStake(entry, q)}
+              data-testid={`quick-stake-${q}`}
+            >
+              {q}
+            </button>
+          ))}
+        </div>
         <span class="slip-return">
           Returns <strong data-testid="potential-return">{ret}</strong>
         </span>
@@ -78,7 +107,7 @@ export function BetSlipEntry({ entry }: { entry: SlipEntry }) {
           {problem && entry.stakeText.value === "" && <p class="muted small">{problem}</p>}
         </div>
       )}
-      <p class="slip-outcome" role="status" aria-live="polite" data-testid="bet-outcome" data-phase={phase.kind}>
+      <p class="slip-outcome" role="status" aria-live="polite" data-testid="bet-outcome" data-phase={phase.kind} data-outcome={outcomeKind(phase)}>
         {sentence}
       </p>
       <BetOutcome entry={entry} />

@@ -8,13 +8,15 @@ import { MarketExposure } from "../models/exposure.ts";
 
 interface Props {
   marketId: string;
+  /** Names the table, so each market's book is its own region. */
+  marketName: string;
   /** For the names; the exposure lists the same selections by id. */
   selections: { id: string; name: string }[];
   /** Poll while the market can still take bets; a finished one is loaded once. */
   poll: boolean;
 }
 
-export function ExposureTable({ marketId, selections, poll }: Props) {
+export function ExposureTable({ marketId, marketName, selections, poll }: Props) {
   const { session, trader } = useApp();
   const model = useMemo(() => new MarketExposure(marketId, () => session.api.peek()), [marketId]);
 
@@ -40,7 +42,9 @@ export function ExposureTable({ marketId, selections, poll }: Props) {
         // Focusable so a keyboard can scroll it when a narrow screen makes it scroll.
         <div class={`xp-scroll${error ? " xp-stale" : ""}`} role="region" aria-labelledby={captionId} tabIndex={0}>
           <table class="xp-table">
-            <caption id={captionId}>Book: open bets and the result if each selection wins</caption>
+            <caption id={captionId}>
+              Book for {marketName} ({marketId}): open bets and the result if each selection wins
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Selection</th>

@@ -1,4 +1,5 @@
-// The top bar: brand, navigation, odds format, connection, balance and account.
+// The top bar: brand, navigation (the Trader tab for trader sessions only),
+// odds format, connection, balance and account.
 import { BalanceBadge } from "./BalanceBadge.tsx";
 import { ConnectionBadge } from "./ConnectionBadge.tsx";
 import { LoginForm } from "./LoginForm.tsx";
@@ -7,7 +8,7 @@ import { useApp } from "../models/app-model.ts";
 import { href } from "../models/router.ts";
 
 export function Header() {
-  const { session, book, router } = useApp();
+  const { session, lobby, router } = useApp();
   const route = router.route.value.name;
   const account = session.account.value;
   const current = (name: string) => (route === name || (name === "markets" && route === "market") ? "page" : undefined);
@@ -24,12 +25,14 @@ export function Header() {
           <a href={href.bets} aria-current={current("bets")} data-testid="nav-bets">
             My bets
           </a>
-          <a href={href.trader} aria-current={current("trader")} data-testid="nav-trader">
-            Trader
-          </a>
+          {session.isAdmin.value && (
+            <a href={href.trader} aria-current={current("trader")} data-testid="nav-trader">
+              Trader
+            </a>
+          )}
         </nav>
         <div class="topbar-tools">
-          <ConnectionBadge state={book.connection} testId="connection-status" announce />
+          <ConnectionBadge state={lobby.connection} testId="connection-status" announce />
           <OddsFormatSwitch />
         </div>
       </div>
@@ -46,7 +49,8 @@ export function Header() {
             </button>
           </div>
         ) : (
-          <LoginForm />
+          // The trader console has its own login, with the key: one form per page.
+          route !== "trader" && <LoginForm />
         )}
       </div>
     </header>

@@ -1,4 +1,4 @@
-// The book: markets grouped under their event, in the server's order.
+// The lobby: markets grouped under their event, in the server's order.
 import type { LiveMarket } from "../models/live-market.ts";
 import { useApp } from "../models/app-model.ts";
 import { MarketCard } from "./MarketCard.tsx";
@@ -15,20 +15,20 @@ function byEvent(markets: LiveMarket[]): [string, LiveMarket[]][] {
 }
 
 export function MarketList() {
-  const { book } = useApp();
-  const markets = book.markets.value;
-  if (!book.loaded.value) return <p class="muted">Loading markets…</p>;
+  const { lobby } = useApp();
+  const markets = lobby.markets.value;
+  if (!lobby.loaded.value) return <p class="muted">Loading markets…</p>;
   return (
     <section class="market-list" data-testid="market-list" aria-labelledby="markets-title">
       <h1 id="markets-title" class="page-title">
         Markets
       </h1>
-      {book.error.value && (
+      {lobby.error.value && (
         <p class="form-error" data-testid="markets-error">
-          Could not load markets: {book.error.value}
+          Could not load markets: {lobby.error.value}
         </p>
       )}
-      {markets.length === 0 && !book.error.value && <p class="muted">No markets yet.</p>}
+      {markets.length === 0 && !lobby.error.value && <p class="muted">No markets yet.</p>}
       {byEvent(markets).map(([event, list]) => (
         <section class="event" key={event}>
           <h2 class="event-title">{event}</h2>

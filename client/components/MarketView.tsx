@@ -14,14 +14,14 @@ import { OddsChart } from "./OddsChart.tsx";
 import { StatusOverlay } from "./StatusOverlay.tsx";
 
 export function MarketView({ id }: { id: string }) {
-  const { book } = useApp();
+  const { lobby } = useApp();
   const missing = useSignal(false);
-  const live = book.markets.value.find((m) => m.id === id) ?? book.get(id);
+  const live = lobby.markets.value.find((m) => m.id === id) ?? lobby.get(id);
 
   useEffect(() => {
     missing.value = false;
-    if (!book.get(id)) {
-      book.ensure(id).then(
+    if (!lobby.get(id)) {
+      lobby.ensure(id).then(
         (m) => (missing.value = m === null),
         () => (missing.value = true),
       );

@@ -1,4 +1,5 @@
-// One live price. The price text and the flash class are signals bound
+// One live price, with the arrow of its last move beside it (colour alone is
+// not enough). The price text, the flash class and the arrow are signals bound
 // straight into the DOM: a tick updates one text node and one class, and the
 // component never re-renders. No aria-live here: ticks must not flood readers.
 import { useComputed } from "@preact/signals";
@@ -22,18 +23,25 @@ export function OddsButton({ live, selectionId, name }: Props) {
   const closed = useComputed(() => live.market.value.status !== MarketStatus.OPEN);
   const picked = useComputed(() => slip.entries.value.some((e) => e.key === key));
   // The name says which price this is; an attribute change is not announced, unlike a live region.
-  const label = useComputed(() => `${name} ${text.value}`);
+  const label = useComputed(() => `${name} ${text.value}${price.move.value ? `, moved ${price.move.value}` : ""}`);
+  const arrow = useComputed(() => (price.move.value === "up" ? "▲" : price.move.value === "down" ? "▼" : ""));
+  const arrowCls = useComputed(() => `move-arrow${price.move.value ? ` move-${price.move.value}` : ""}`);
   return (
-    <button
-      type="button"
-      class={cls}
-      data-testid={`odds-${live.id}-${selectionId}`}
-      disabled={closed}
-      aria-pressed={picked}
-      aria-label={label}
-      onClick={() => slip.add(live, selectionId)}
-    >
-      {text}
-    </button>
+    <span class="odds-cell">
+      <button
+        type="button"
+        class={cls}
+        data-testid={`odds-${live.id}-${selectionId}`}
+        disabled={closed}
+        aria-pressed={picked}
+        aria-label={label}
+        onClick={() => slip.add(live, selectionId)}
+      >
+        {text}
+      </button>
+      <span class={arrowCls} aria-hidden="true" data-testid={`move-${live.id}-${selectionId}`}>
+        {arrow}
+      </span>
+    </span>
   );
 }

@@ -1,29 +1,33 @@
 // A trader's control for one selection's price: one tick down or up the
-// ladder, or a typed price. Each change is pushed at once.
+// ladder (buttons, or the arrow keys while it has focus), or a typed price.
+// The price shown is the one sent, marked until the market's socket confirms it.
 import { useComputed, useSignal } from "@preact/signals";
-import { stepOdds } from "../../worker/protocol/ladder.ts";
-import { oddsFromDecimal, oddsToDecimal } from "../../worker/protocol/units.ts";
+import { oddsFromDecimal } from "../../worker/protocol/units.ts";
 import type { LiveMarket } from "../models/live-market.ts";
+import type { DraftState, PriceLadder } from "../models/price-ladder.ts";
 
 interface Props {
   live: LiveMarket;
+  ladder: PriceLadder;
   selectionId: string;
   name: string;
   disabled: boolean;
-  push: (selectionId: string, odds: number) => void;
+  /** Focus inside this control: the arrow keys now step this selection. */
+  onSelect: () => void;
 }
 
-export function OddsControl({ live, selectionId, name, disabled, push }: Props) {
+const STATE_WORDS = { queued: "queued", sent: "sent, waiting for the market", confirmed: "live" } as const;
+
+export function OddsControl({ live, ladder, selectionId, name, disabled, onSelect }: Props) {
   const price = live.price(selectionId);
   const typed = useSignal("");
   const invalid = useSignal(false);
-  const current = useComputed(() => price.odds.value.toFixed(2));
-  const cls = useComputed(() => (price.flash.value ? `oc-price flash-${price.flash.value}` : "oc-price"));
+  const state = useComputed<DraftState | "confirmed">(() => ladder.draft(selectionId)?.state ?? "confirmed");
+  const current = useComputed(() => (ladder.draft(selectionId)?.odds ?? price.odds.value).toFixed(2));
+  const cls = useComputed(() => `oc-price oc-${state.value}${price.flash.value && state.value === "confirmed" ? ` flash-${price.flash.value}` : ""}`);
+  const stateWords = useComputed(() => ` (${STATE_WORDS[state.value]})`);
   const tid = `${live.id}-${selectionId}`;
-  const step = (ticks: number) => {
-    const h = oddsFromDecimal(price.odds.peek());
-    if (h !== null) push(selectionId, oddsToDecimal(stepOdds(h, ticks)));
-  };
+  const step = (ticks: number) => ladder.step(selectionId, ticks);
   const submit = (e: Event) => {
     e.preventDefault();
     const value = Number(typed.value.trim());
@@ -33,22 +37,23 @@ export function OddsControl({ live, selectionId, name, disabled, push }: Props) 
     }
     invalid.value = false;
     typed.value = "";
-    push(selectionId, value);
+    ladder.set(selectionId, value);
   };
   const inputId = `oc-${tid}`;
   return (
-    <form class="oc" onSubmit={submit} data-testid={`admin-odds-${tid}`}>
+    <form class="oc" onSubmit={submit} onFocusIn={onSelect} data-testid={`admin-odds-${tid}`}>
       <label class="oc-name" for={inputId}>
         {name}
         <span class="sr-only"> new price</span>
       </label>
-      <span class={cls} data-testid={`admin-price-${tid}`}>
+      <span class={cls} data-testid={`admin-price-${tid}`} data-state={state}>
         {current}
       </span>
-      <button type="button" class="btn btn-tick" disabled={disabled} onClick={() => step(-1)} aria-label={`${name}: one tick down`} data-testid={`admin-odds-down-${tid}`}>
+      <span class="sr-only">{stateWords}</span>
+      <button type="button" class="btn btn-tick" disabled={disabled} onClick={() => step(-1)} aria-label={`${name}: one tick down`} aria-keyshortcuts="ArrowDown" data-testid={`admin-odds-down-${tid}`}>
         −
       </button>
-      <button type="button" class="btn btn-tick" disabled={disabled} onClick={() => step(1)} aria-label={`${name}: one tick up`} data-testid={`admin-odds-up-${tid}`}>
+      <button type="button" class="btn btn-tick" disabled={disabled} onClick={() => step(1)} aria-label={`${name}: one tick up`} aria-keyshortcuts="ArrowUp" data-testid={`admin-odds-up-${tid}`}>
         +
       </button>
       <input

@@ -8,16 +8,10 @@ export function StatusOverlay({ market }: { market: Market }) {
     case MarketStatus.OPEN:
       return null;
     case MarketStatus.SUSPENDED:
-      return (
-        <div class="overlay overlay-suspended" data-testid="suspended-overlay">
-          <strong>Suspended</strong>
-          {market.reason && <span class="overlay-reason">{market.reason}</span>}
-        </div>
-      );
     case MarketStatus.CLOSED:
       return (
-        <div class="overlay overlay-closed" data-testid="closed-overlay">
-          <strong>Closed</strong>
+        <div class={`overlay overlay-${market.status}`} data-testid={`${market.status}-overlay`}>
+          <strong>{market.status === MarketStatus.SUSPENDED ? "Suspended" : "Closed"}</strong>
           {market.reason && <span class="overlay-reason">{market.reason}</span>}
         </div>
       );

@@ -1,13 +1,15 @@
 // One market on the trader's console: prices per selection beside the live
 // book, suspend/resume, in play with its bet delay, close, and settle or void
 // behind a confirmation.
-// Selecting the panel (click or focus) makes it the target of the "s" shortcut.
+// Selecting the panel (click or focus) makes it the target of the S and I keys;
+// focus in a price makes that selection the target of the arrow keys.
 import { useSignal } from "@preact/signals";
 import { MarketStatus } from "../../worker/protocol/codes.ts";
 import type { StatusBody } from "../../worker/protocol/schemas.ts";
 import { useApp } from "../models/app-model.ts";
 import type { LiveMarket } from "../models/live-market.ts";
 import { href } from "../models/router.ts";
+import { AuditTrailView } from "./AuditTrailView.tsx";
 import { ConfirmDialog } from "./ConfirmDialog.tsx";
 import { ConnectionBadge } from "./ConnectionBadge.tsx";
 import { ExposureTable } from "./ExposureTable.tsx";
@@ -32,6 +34,8 @@ export function TraderMarket({ live, error, report }: Props) {
   const winner = useSignal(market.selections[0]?.id ?? "");
   const confirm = useSignal<Pending>(null);
   const busy = useSignal(false);
+  const ladder = trader.ladder(live);
+  const shownError = error ?? ladder.error.value;
 
   const run = async (action: () => Promise<string | null>) => {
     busy.value = true;
@@ -81,14 +85,15 @@ export function TraderMarket({ live, error, report }: Props) {
             <OddsControl
               key={s.id}
               live={live}
+              ladder={ladder}
               selectionId={s.id}
               name={s.name}
               disabled={finished}
-              push={(sel, odds) => void run(() => trader.pushOdds(id, sel, odds))}
+              onSelect={() => (trader.selectedSelection.value = s.id)}
             />
           ))}
         </div>
-        <ExposureTable marketId={id} selections={market.selections} poll={!finished} />
+        <ExposureTable marketId={id} marketName={market.name} selections={market.selections} poll={!finished} />
       </div>
 
       {!finished && (
@@ -132,6 +137,7 @@ export function TraderMarket({ live, error, report }: Props) {
               class={`btn ${market.inPlay ? "btn-ghost" : "btn-inplay"}`}
               disabled={busy.value}
               aria-pressed={market.inPlay}
+              aria-keyshortcuts="i"
               onClick={() => setInPlay(!market.inPlay)}
               data-testid={`admin-inplay-${id}`}
             >
@@ -162,9 +168,11 @@ export function TraderMarket({ live, error, report }: Props) {
         </div>
       )}
 
-      {error && (
+      <AuditTrailView market={market} />
+
+      {shownError && (
         <p class="form-error" role="alert" data-testid={`admin-error-${id}`}>
-          {error}
+          {shownError}
         </p>
       )}
 

@@ -1,9 +1,10 @@
 // Every model of the app, built once and wired together: sockets feed the
 // wallet, the bet slip and "my bets". Components get it through context.
+import { effect } from "@preact/signals";
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { BetSlip } from "./bet-slip.ts";
-import { MarketBook } from "./market-book.ts";
+import { Lobby } from "./lobby.ts";
 import { MyBets } from "./my-bets.ts";
 import { Preferences } from "./preferences.ts";
 import { Router } from "./router.ts";
@@ -16,17 +17,25 @@ export class AppModel {
   readonly session = new Session();
   readonly myBets = new MyBets(this.session);
   readonly slip = new BetSlip(this.session, this.prefs, () => this.myBets.refreshSoon());
-  readonly book = new MarketBook(this.session, {
+  readonly lobby = new Lobby(this.session, {
     bet: (frame) => this.slip.onReply(frame),
     balance: (balance, asOf) => this.session.setBalance(balance, asOf),
     settled: () => this.myBets.afterSettlement(),
     // Session.refresh logs out on a 401; the new (empty) token reconnects every socket as a viewer.
     unauthorized: () => void this.session.refresh(),
   });
-  readonly trader = new Trader(this.session, this.book);
+  readonly trader = new Trader(this.session, this.lobby);
+
+  constructor() {
+    // A phone's slip sheet belongs to the page it was opened on: a new page starts with it closed.
+    effect(() => {
+      void this.router.route.value;
+      this.slip.sheetOpen.value = false;
+    });
+  }
 
   async start(): Promise<void> {
-    await Promise.all([this.session.refresh(), this.book.refresh()]);
+    await Promise.all([this.session.refresh(), this.lobby.refresh()]);
   }
 }
 

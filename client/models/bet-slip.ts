@@ -1,13 +1,13 @@
 // The bet slip: selections the punter picked, their stakes, and each bet's
 // life from send to answer. A bet's id is made before it is sent and kept
 // until the punter starts a new bet, so every retry names the same bet.
-import { batch, computed, signal, type ReadonlySignal } from "@preact/signals";
+import { batch, computed, signal, type ReadonlySignal, type Signal } from "@preact/signals";
 import { BetStatus, MarketStatus, type RejectReason } from "../../worker/protocol/codes.ts";
 import type { Bet, BetBody, BetReplyFrame } from "../../worker/protocol/schemas.ts";
 import { oddsFromDecimal, payoutOf, type Money } from "../../worker/protocol/units.ts";
 import { parseMoney } from "../format.ts";
 import { ApiError, newBetId } from "../sdk/index.ts";
-import type { LiveMarket } from "./live-market.ts";
+import type { LiveMarket, Price } from "./live-market.ts";
 import type { Preferences } from "./preferences.ts";
 import type { Session } from "./session.ts";
 
@@ -18,7 +18,8 @@ export type Phase =
   /** In-play delay: the final answer is due at `dueAt` (local clock). */
   | { kind: "pending"; dueAt: number }
   | { kind: "accepted"; bet: Bet }
-  | { kind: "rejected"; reason?: RejectReason; currentOdds?: number }
+  /** `held`: the stake was held during an in-play delay and has gone back to the balance. */
+  | { kind: "rejected"; reason?: RejectReason; currentOdds?: number; held: boolean; stake: number }
   /** Could not be sent at all; nothing was placed. */
   | { kind: "failed"; message: string };
 
@@ -37,9 +38,18 @@ export class SlipEntry {
   /** The exact request in flight or last sent, id included; null while drafting. */
   request: BetBody | null = null;
   sentAt = 0;
+  readonly price: Price;
 
-  /** The price the bet is for: the live price while drafting, the asked price once sent. */
+  /**
+   * The price the punter agreed to: the live price when the selection was
+   * picked, then each new price the punter confirmed. A bet is sent at this
+   * price only, never at one the punter was not shown.
+   */
+  readonly agreed: Signal<number>;
+  /** The price the bet is for: the agreed price while drafting, the asked price once sent. */
   readonly odds: ReadonlySignal<number>;
+  /** While drafting, the market's price when it differs from the agreed one. */
+  readonly moved: ReadonlySignal<{ from: number; to: number } | null>;
   readonly stake: ReadonlySignal<number | null>;
   readonly potentialReturn: ReadonlySignal<number | null>;
   /** Why the bet cannot be placed as it stands, or null. */
@@ -50,7 +60,14 @@ export class SlipEntry {
     this.live = live;
     this.selectionId = selectionId;
     const price = live.price(selectionId);
-    this.odds = computed(() => (this.phase.value.kind === "draft" || !this.request ? price.odds.value : this.request.odds));
+    this.price = price;
+    this.agreed = signal(price.odds.peek());
+    this.odds = computed(() => (this.phase.value.kind === "draft" || !this.request ? this.agreed.value : this.request.odds));
+    this.moved = computed(() => {
+      const to = price.odds.value;
+      const from = this.agreed.value;
+      return this.phase.value.kind === "draft" && to !== from ? { from, to } : null;
+    });
     this.stake = computed(() => parseMoney(this.stakeText.value));
     this.potentialReturn = computed(() => {
       const stake = this.stake.value;
@@ -73,6 +90,7 @@ export class SlipEntry {
       if (ret !== null && ret > m.maxPayout) return "Return above the maximum payout";
       const bal = session.balance.value;
       if (bal !== null && stake > bal) return "Stake is more than your balance";
+      if (this.moved.value) return "The price changed: accept the new price to bet";
       return null;
     });
   }
@@ -87,8 +105,13 @@ export class SlipEntry {
   }
 }
 
+/** Stakes offered as one-tap buttons, in currency units. */
+export const QUICK_STAKES = ["5", "10", "25", "50"] as const;
+
 export class BetSlip {
   readonly entries = signal<SlipEntry[]>([]);
+  /** On a phone the slip is a sheet over the page: open or not. */
+  readonly sheetOpen = signal(false);
   /** Ticks while a bet is in flight, for the countdown. */
   readonly now = signal(Date.now());
   readonly #session: Session;
@@ -110,6 +133,12 @@ export class BetSlip {
 
   remove(entry: SlipEntry): void {
     this.entries.value = this.entries.peek().filter((e) => e !== entry);
+    if (this.entries.peek().length === 0) this.sheetOpen.value = false;
+  }
+
+  /** The punter confirms the market's new price: the next send asks for it. */
+  acceptPrice(entry: SlipEntry): void {
+    if (entry.phase.peek().kind === "draft") entry.agreed.value = entry.price.odds.peek();
   }
 
   /** Start a new bet on the same selection: a new id on the next send. */
@@ -119,6 +148,7 @@ export class BetSlip {
 
   clear(): void {
     this.entries.value = this.entries.peek().filter((e) => e.inFlight);
+    if (this.entries.peek().length === 0) this.sheetOpen.value = false;
   }
 
   /** Editing the stake after an answer starts a new bet, with a new id. */
@@ -146,6 +176,7 @@ export class BetSlip {
   takePrice(entry: SlipEntry, odds: number): void {
     const stake = entry.stake.peek();
     if (stake === null || entry.inFlight) return;
+    entry.agreed.value = odds;
     this.#send(entry, { id: newBetId(), selectionId: entry.selectionId, stake, odds, accept: this.#prefs.accept.peek() });
   }
 
@@ -173,7 +204,14 @@ export class BetSlip {
         return;
       }
       case BetStatus.REJECTED:
-        entry.phase.value = { kind: "rejected", reason: frame.reason ?? frame.bet?.reason, currentOdds: frame.odds };
+        entry.phase.value = {
+          kind: "rejected",
+          reason: frame.reason ?? frame.bet?.reason,
+          currentOdds: frame.odds,
+          // A bet that waited out an in-play delay had its stake held meanwhile; one refused at once never touched the balance.
+          held: current.kind === "pending" || frame.bet?.dueAt !== undefined,
+          stake: entry.request?.stake ?? 0,
+        };
         break;
       default:
         // accepted, or won/lost/void when the answer is asked for after settlement.
@@ -185,7 +223,12 @@ export class BetSlip {
 
   #newBet(entry: SlipEntry): void {
     entry.request = null;
-    if (entry.phase.peek().kind !== "draft") entry.phase.value = { kind: "draft" };
+    if (entry.phase.peek().kind === "draft") return;
+    // A new bet after an answer starts from the price on screen now.
+    batch(() => {
+      entry.agreed.value = entry.price.odds.peek();
+      entry.phase.value = { kind: "draft" };
+    });
   }
 
   #send(entry: SlipEntry, request: BetBody): void {

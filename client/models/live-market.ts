@@ -8,6 +8,8 @@ import { isFinished, MarketSubscription, type ConnectionState, type EdgebookApi,
 export type Move = "up" | "down";
 /** How long a price keeps its flash class: a little over the 600 ms animation. */
 const FLASH_MS = 700;
+/** How long the arrow of the last move stays beside a price: long enough to be read. */
+const ARROW_MS = 3_000;
 const HISTORY_POINTS = 60;
 
 export class Price {
@@ -15,8 +17,11 @@ export class Price {
   /** Direction of the last move while it flashes, with a parity bit so back-to-back moves restart the animation. */
   readonly flash = signal<`${Move}-${0 | 1}` | null>(null);
   readonly history: Signal<readonly number[]>;
+  /** The last move's direction, for an arrow beside the price (colour alone does not tell everyone). */
+  readonly move = signal<Move | null>(null);
   #parity: 0 | 1 = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
+  #arrowTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(odds: number) {
     this.odds = signal(odds);
@@ -42,10 +47,13 @@ export class Price {
     batch(() => {
       this.odds.value = odds;
       this.flash.value = `${odds > before ? "up" : "down"}-${this.#parity}`;
+      this.move.value = odds > before ? "up" : "down";
       this.history.value = [...this.history.peek().slice(1 - HISTORY_POINTS), odds];
     });
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => (this.flash.value = null), FLASH_MS);
+    if (this.#arrowTimer !== null) clearTimeout(this.#arrowTimer);
+    this.#arrowTimer = setTimeout(() => (this.move.value = null), ARROW_MS);
   }
 }
 
@@ -65,6 +73,8 @@ export class LiveMarket {
   readonly market: Signal<Market>;
   readonly connection = signal<UiConnection>("idle");
   readonly viewers = signal<number | null>(null);
+  /** The last seq applied from the socket (or the listing): a trader's push is confirmed when it gets here. */
+  readonly seq: Signal<number>;
   /** When the socket last became live; a bet sent before then may have lost its answer. */
   liveSince = 0;
   readonly #prices = new Map<string, Price>();
@@ -74,6 +84,7 @@ export class LiveMarket {
   constructor(market: Market) {
     this.id = market.id;
     this.market = signal(market);
+    this.seq = signal(market.seq);
     this.#syncPrices(market);
   }
 
@@ -89,10 +100,7 @@ export class LiveMarket {
   /** Facts from an HTTP listing; ignored while the socket is the source of truth. */
   update(market: Market): void {
     if (this.#sub) return;
-    batch(() => {
-      this.market.value = market;
-      this.#syncPrices(market);
-    });
+    this.#replace(market);
   }
 
   connect(api: EdgebookApi, hooks: MarketHooks): void {
@@ -115,6 +123,7 @@ export class LiveMarket {
       this.#replace(sub.market!);
       hooks.settled(this.id);
     });
+    sub.on("market", (m) => (this.seq.value = m.seq));
     sub.on("viewers", (f) => (this.viewers.value = f.count));
     this.#seedHistory(api);
     sub.on("bet", hooks.bet);
@@ -170,6 +179,7 @@ export class LiveMarket {
   #replace(market: Market): void {
     batch(() => {
       this.market.value = market;
+      this.seq.value = market.seq;
       this.#syncPrices(market);
     });
   }

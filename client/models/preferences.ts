@@ -13,8 +13,8 @@ function pick<T extends string>(stored: string | null, allowed: Record<string, T
 
 export class Preferences {
   readonly oddsFormat = signal<OddsFormat>(pick(load(FORMAT_KEY), OddsFormat, OddsFormat.DECIMAL));
-  /** How a bet treats a price that moved while it was on its way. */
-  readonly accept = signal<AcceptPolicy>(pick(load(ACCEPT_KEY), AcceptPolicy, AcceptPolicy.EXACT));
+  /** How a bet treats a price that moved while it was on its way; by default a better price is taken, as sportsbooks do. */
+  readonly accept = signal<AcceptPolicy>(pick(load(ACCEPT_KEY), AcceptPolicy, AcceptPolicy.BETTER));
 
   constructor() {
     effect(() => save(FORMAT_KEY, this.oddsFormat.value));

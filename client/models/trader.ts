@@ -6,8 +6,10 @@ import { signal } from "@preact/signals";
 import { MarketStatus } from "../../worker/protocol/codes.ts";
 import type { CreateMarketBody, Market, StatusBody } from "../../worker/protocol/schemas.ts";
 import { Emitter } from "../sdk/emitter.ts";
-import type { Settlement } from "../sdk/index.ts";
-import type { MarketBook } from "./market-book.ts";
+import type { OddsUpdate, Settlement } from "../sdk/index.ts";
+import type { LiveMarket } from "./live-market.ts";
+import type { Lobby } from "./lobby.ts";
+import { PriceLadder } from "./price-ladder.ts";
 import type { Session } from "./session.ts";
 
 export type Outcome = string | null;
@@ -15,24 +17,39 @@ export type Outcome = string | null;
 export class Trader {
   /** The market the keyboard shortcuts act on. */
   readonly selectedId = signal<string | null>(null);
+  /** The selection the arrow keys step, within the selected market. */
+  readonly selectedSelection = signal<string | null>(null);
+  readonly #ladders = new Map<string, PriceLadder>();
   readonly #session: Session;
-  readonly #book: MarketBook;
+  readonly #lobby: Lobby;
   readonly #acted = new Emitter<{ acted: string }>();
 
-  constructor(session: Session, book: MarketBook) {
+  constructor(session: Session, lobby: Lobby) {
     this.#session = session;
-    this.#book = book;
+    this.#lobby = lobby;
   }
 
   createMarket(body: CreateMarketBody): Promise<Outcome> {
     return this.#run(async (api) => {
       const market = await api.createMarket(body);
-      this.#book.add(market);
+      this.#lobby.add(market);
     });
   }
 
-  pushOdds(marketId: string, selectionId: string, odds: number): Promise<Outcome> {
-    return this.#run((api) => api.pushOdds(marketId, { [selectionId]: odds }), marketId);
+  /** The market's price ladder: every price change from the console goes through it. */
+  ladder(live: LiveMarket): PriceLadder {
+    let ladder = this.#ladders.get(live.id);
+    if (!ladder) {
+      ladder = new PriceLadder(live, (odds) => this.#pushOdds(live.id, odds));
+      this.#ladders.set(live.id, ladder);
+    }
+    return ladder;
+  }
+
+  async #pushOdds(marketId: string, odds: OddsUpdate): Promise<{ seq: number } | { error: string }> {
+    let seq = 0;
+    const error = await this.#run(async (api) => (seq = await api.pushOdds(marketId, odds)), marketId);
+    return error === null ? { seq } : { error };
   }
 
   setStatus(marketId: string, body: StatusBody): Promise<Outcome> {
@@ -43,6 +60,12 @@ export class Trader {
   toggleSuspend(market: Market): Promise<Outcome> {
     const status = market.status === MarketStatus.OPEN ? MarketStatus.SUSPENDED : MarketStatus.OPEN;
     return this.setStatus(market.id, { status });
+  }
+
+  /** In play on or off, keeping the market's status and bet delay. */
+  toggleInPlay(market: Market): Promise<Outcome> {
+    const status = market.status as StatusBody["status"];
+    return this.setStatus(market.id, { status, inPlay: !market.inPlay, betDelayMs: market.betDelayMs });
   }
 
   settle(marketId: string, body: Settlement): Promise<Outcome> {

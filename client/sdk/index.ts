@@ -2,14 +2,14 @@
 // for browsers and Node 24 alike. Types come from the shared protocol schemas.
 export { EdgebookApi, type ApiOptions, type EventsPage, type OddsUpdate, type Session, type Settlement } from "./api.ts";
 export { ApiError, type ApiErrorCode } from "./api-error.ts";
+export { MarketSubscription, type MarketSubscriptionEvents, type MarketSubscriptionOptions, type SendResult } from "./market-socket.ts";
 export {
-  MarketSubscription,
+  SocketConnection,
+  type ConnectionHooks,
+  type ConnectionOptions,
   type ConnectionState,
-  type MarketSubscriptionEvents,
-  type MarketSubscriptionOptions,
-  type SendResult,
   type WebSocketConstructor,
-} from "./market-socket.ts";
+} from "./socket-connection.ts";
 export { applyChange, checkSeq, isFinished, type SeqCheck } from "./market-state.ts";
 export { backoffDelay, type BackoffOptions } from "./backoff.ts";
 export { newBetId, isBetId } from "./bet-id.ts";

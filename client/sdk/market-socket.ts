@@ -1,6 +1,6 @@
-// MarketSubscription: one market's live stream and its socket's whole life: a
-// fresh ticket per connect, parse-or-drop per frame, seq/epoch resume, resync on
-// a gap, heartbeats, stale detection, jittered reconnects. Browsers and Node 24.
+// MarketSubscription: one market's live stream over a SocketConnection: a
+// fresh ticket per connect, parse-or-drop per frame, seq/epoch resume and a
+// rebuild of the stream on a gap. Browsers and Node 24.
 import { BetFrame, ServerFrame, parse } from "../../worker/protocol/schemas.ts";
 import type {
   BalanceFrame,
@@ -16,17 +16,10 @@ import type {
   ViewersFrame,
 } from "../../worker/protocol/schemas.ts";
 import { EdgebookApi } from "./api.ts";
-import { ApiError } from "./api-error.ts";
-import { backoffDelay } from "./backoff.ts";
+import type { ApiError } from "./api-error.ts";
 import { Emitter, type Listener } from "./emitter.ts";
 import { applyChange, checkSeq } from "./market-state.ts";
-
-/**
- * connecting: first connect. live: socket open. reconnecting: waiting to try
- * again after a drop. stale: the socket went quiet and is being replaced.
- * closed: `close()` was called, or the server refused for good (see `failure`).
- */
-export type ConnectionState = "connecting" | "live" | "reconnecting" | "stale" | "closed";
+import { type ConnectionOptions, type ConnectionState, SocketConnection } from "./socket-connection.ts";
 
 export interface MarketSubscriptionEvents {
   state: ConnectionState;
@@ -50,89 +43,49 @@ export interface MarketSubscriptionEvents {
   failure: ApiError;
 }
 
-/** The constructor shape shared by the browser's WebSocket, Node 24's global one and `ws`. */
-export type WebSocketConstructor = new (url: string) => WebSocket;
-
-export interface MarketSubscriptionOptions {
+export interface MarketSubscriptionOptions extends ConnectionOptions {
   /** A session token: sockets then authenticate with a single-use ticket. */
   token?: string;
   /** An API client to fetch tickets with (shares its token); one is made from baseUrl and token otherwise. */
   api?: EdgebookApi;
   /** Ask the server to merge odds changes inside this window (0 to 5000 ms). */
   conflateMs?: number;
-  WebSocket?: WebSocketConstructor;
-  pingEveryMs?: number;
-  staleAfterMs?: number;
-  backoffBaseMs?: number;
-  backoffCapMs?: number;
-  random?: () => number;
 }
 
 export type SendResult = { ok: true } | { ok: false; reason: "offline" | "invalid"; message: string };
-
-/** A connection that lasted this long was healthy: the next drop starts the backoff afresh. */
-const HEALTHY_MS = 10_000;
-/** After a liveness probe, how long to wait for any frame before calling the socket stale. */
-const PROBE_MS = 5_000;
-/** A socket that has not opened by then is abandoned and tried again. */
-const OPEN_TIMEOUT_MS = 15_000;
-const CONNECTING = 0;
-const OPEN = 1;
 
 export class MarketSubscription {
   readonly marketId: string;
   readonly #base: string;
   readonly #api: EdgebookApi;
   readonly #events = new Emitter<MarketSubscriptionEvents>();
-  readonly #WS: WebSocketConstructor;
   readonly #conflateMs: number;
-  readonly #pingEveryMs: number;
-  readonly #staleAfterMs: number;
-  readonly #backoff: { baseMs: number; capMs: number; random: () => number };
+  readonly #conn: SocketConnection;
 
-  #state: ConnectionState = "connecting";
   #market: Market | null = null;
   #seq: number | null = null;
   #epoch: string | null = null;
   #viewers: number | null = null;
 
-  #ws: WebSocket | null = null;
-  /** Bumped on every connect and teardown; callbacks of an older generation are ignored. */
-  #gen = 0;
-  #connecting = false;
-  #everLive = false;
-  #attempt = 0;
-  #failedOpens = 0;
-  #openedAt = 0;
-  #lastHeardAt = 0;
-  #lastPingAt = 0;
-  #retryTimer: ReturnType<typeof setTimeout> | null = null;
-  #tickTimer: ReturnType<typeof setInterval> | null = null;
-  #probeTimer: ReturnType<typeof setTimeout> | null = null;
-  #openTimer: ReturnType<typeof setTimeout> | null = null;
-  #detach: (() => void) | null = null;
-
   constructor(baseUrl: string, marketId: string, options: MarketSubscriptionOptions = {}) {
     this.marketId = marketId;
     this.#base = baseUrl.replace(/\/+$/, "");
     this.#api = options.api ?? new EdgebookApi(this.#base, options.token);
-    const WS = options.WebSocket ?? globalThis.WebSocket;
-    if (!WS) throw new Error("no WebSocket implementation: pass options.WebSocket");
-    this.#WS = WS;
     this.#conflateMs = options.conflateMs ?? 0;
-    this.#pingEveryMs = options.pingEveryMs ?? 20_000;
-    this.#staleAfterMs = options.staleAfterMs ?? 45_000;
-    this.#backoff = {
-      baseMs: options.backoffBaseMs ?? 250,
-      capMs: options.backoffCapMs ?? 10_000,
-      random: options.random ?? Math.random,
-    };
-    this.#detach = watchEnvironment(() => this.checkLiveness());
-    void this.#connect();
+    this.#conn = new SocketConnection(
+      {
+        url: (failedOpens) => this.#socketUrl(failedOpens),
+        message: (data) => this.#receive(data),
+        state: (state) => this.#events.emit("state", state),
+        stale: () => this.#events.emit("resync", { reason: "stale", lastSeq: this.#seq }),
+        failure: (err) => this.#events.emit("failure", err),
+      },
+      options,
+    );
   }
 
   get state(): ConnectionState {
-    return this.#state;
+    return this.#conn.state;
   }
   /** The market as of the last applied frame; null until the first snapshot. */
   get market(): Market | null {
@@ -160,122 +113,29 @@ export class MarketSubscription {
   placeBet(bet: BetBody): SendResult {
     const frame = parse(BetFrame, { type: "bet", ...bet });
     if (!frame.ok) return { ok: false, reason: "invalid", message: frame.message };
-    if (this.#state !== "live" || this.#ws?.readyState !== OPEN) {
-      return { ok: false, reason: "offline", message: `socket is ${this.#state}` };
-    }
-    this.#ws.send(JSON.stringify(frame.value));
+    if (!this.#conn.send(JSON.stringify(frame.value))) return { ok: false, reason: "offline", message: `socket is ${this.#conn.state}` };
     return { ok: true };
   }
 
-  /**
-   * Is the socket still alive? Reconnects at once when it is down, probes it
-   * with a ping otherwise. Called on tab focus and on `online`; callable any time.
-   */
+  /** Is the socket still alive? Reconnects at once when it is down, probes it otherwise. */
   checkLiveness(): void {
-    if (this.#state === "closed" || this.#connecting) return;
-    const ws = this.#ws;
-    if (!ws || ws.readyState !== OPEN) {
-      if (this.#retryTimer !== null) {
-        clearTimeout(this.#retryTimer);
-        this.#retryTimer = null;
-        void this.#connect();
-      }
-      return;
-    }
-    if (Date.now() - this.#lastHeardAt >= this.#staleAfterMs) {
-      this.#goStale();
-      return;
-    }
-    const sentAt = this.#ping();
-    if (this.#probeTimer !== null) clearTimeout(this.#probeTimer);
-    this.#probeTimer = setTimeout(() => {
-      this.#probeTimer = null;
-      if (this.#state === "live" && this.#lastHeardAt < sentAt) this.#goStale();
-    }, PROBE_MS);
+    this.#conn.checkLiveness();
   }
 
   /** Drop the socket and connect again now (resuming from the last seq). */
   reconnect(): void {
-    if (this.#state === "closed") return;
-    this.#teardown(1000, "client reconnect");
-    this.#attempt = 0;
-    this.#setState(this.#everLive ? "reconnecting" : "connecting");
-    void this.#connect();
+    this.#conn.reconnect();
   }
 
   close(): void {
-    if (this.#state === "closed") return;
-    this.#teardown(1000, "client closed");
-    this.#detach?.();
-    this.#detach = null;
-    this.#setState("closed");
+    this.#conn.close();
   }
 
-  // ---- Connecting ----
-
-  async #connect(): Promise<void> {
-    const gen = ++this.#gen;
-    this.#connecting = true;
-    this.#retryTimer = null;
+  /** A fresh ticket per attempt; without a session, a failed open asks over HTTP whether the market exists (browsers hide why an upgrade failed). */
+  async #socketUrl(failedOpens: number): Promise<string> {
     let ticket: string | null = null;
-    try {
-      if (this.#api.token) ticket = await this.#api.ticket(this.marketId);
-      // Browsers hide why an upgrade failed; after a failed open, ask over HTTP whether the market exists.
-      else if (this.#failedOpens > 0) await this.#api.market(this.marketId);
-    } catch (err) {
-      if (gen !== this.#gen) return;
-      this.#connecting = false;
-      if (err instanceof ApiError && !err.retryable) this.#fail(err);
-      else this.#retryLater();
-      return;
-    }
-    if (gen !== this.#gen) return;
-
-    let ws: WebSocket;
-    try {
-      ws = new this.#WS(this.#socketUrl(ticket));
-    } catch {
-      this.#connecting = false;
-      this.#retryLater();
-      return;
-    }
-    this.#ws = ws;
-    let opened = false;
-    this.#openTimer = setTimeout(() => {
-      if (gen !== this.#gen) return;
-      this.#teardown(1000, "open timed out");
-      this.#failedOpens++;
-      this.#retryLater();
-    }, OPEN_TIMEOUT_MS);
-    ws.onopen = () => {
-      if (gen !== this.#gen) return;
-      opened = true;
-      this.#clearOpenTimer();
-      this.#connecting = false;
-      this.#failedOpens = 0;
-      this.#openedAt = this.#lastHeardAt = this.#lastPingAt = Date.now();
-      this.#everLive = true;
-      this.#startTicking();
-      this.#setState("live");
-    };
-    ws.onmessage = (event: MessageEvent) => {
-      if (gen === this.#gen) this.#receive(event.data);
-    };
-    ws.onclose = () => {
-      if (gen !== this.#gen) return;
-      this.#clearOpenTimer();
-      this.#connecting = false;
-      this.#ws = null;
-      this.#stopTicking();
-      if (!opened) this.#failedOpens++;
-      else if (Date.now() - this.#openedAt >= HEALTHY_MS) this.#attempt = 0;
-      this.#retryLater();
-    };
-    // An error is always followed by close, which does the work.
-    ws.onerror = () => {};
-  }
-
-  #socketUrl(ticket: string | null): string {
+    if (this.#api.token) ticket = await this.#api.ticket(this.marketId);
+    else if (failedOpens > 0) await this.#api.market(this.marketId);
     const url = new URL(`${this.#base}/api/markets/${encodeURIComponent(this.marketId)}/ws`);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     if (ticket) url.searchParams.set("ticket", ticket);
@@ -287,103 +147,11 @@ export class MarketSubscription {
     return url.toString();
   }
 
-  /** Schedule the next attempt with jittered backoff. */
-  #retryLater(): void {
-    if (this.#state === "closed") return;
-    this.#setState(this.#everLive ? "reconnecting" : "connecting");
-    const delay = backoffDelay(this.#attempt++, this.#backoff);
-    this.#retryTimer = setTimeout(() => void this.#connect(), delay);
-  }
-
-  /** Replace the socket now (first time) or after a backoff (when it keeps happening). */
-  #restart(): void {
-    this.#teardown(1000, "client resync");
-    const delay = this.#attempt === 0 ? 0 : backoffDelay(this.#attempt, this.#backoff);
-    this.#attempt++;
-    this.#retryTimer = setTimeout(() => void this.#connect(), delay);
-  }
-
-  #clearOpenTimer(): void {
-    if (this.#openTimer !== null) clearTimeout(this.#openTimer);
-    this.#openTimer = null;
-  }
-
-  #teardown(code: number, reason: string): void {
-    this.#gen++;
-    this.#connecting = false;
-    this.#clearOpenTimer();
-    this.#stopTicking();
-    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
-    this.#retryTimer = null;
-    const ws = this.#ws;
-    this.#ws = null;
-    if (!ws) return;
-    ws.onmessage = ws.onclose = ws.onerror = null;
-    if (ws.readyState === CONNECTING) {
-      // Closing mid-handshake makes browsers log a failed connection; let it open, then close it.
-      ws.onopen = () => ws.close(code, reason);
-      return;
-    }
-    ws.onopen = null;
-    try {
-      ws.close(code, reason);
-    } catch {
-      // Already closing or closed: it is gone either way.
-    }
-  }
-
-  #fail(err: ApiError): void {
-    this.close();
-    this.#events.emit("failure", err);
-  }
-
-  #goStale(): void {
-    this.#setState("stale");
-    this.#events.emit("resync", { reason: "stale", lastSeq: this.#seq });
-    this.#restart();
-  }
-
-  // ---- Heartbeat ----
-
-  #startTicking(): void {
-    this.#stopTicking();
-    const every = Math.max(50, Math.min(5_000, Math.floor(Math.min(this.#pingEveryMs, this.#staleAfterMs) / 4)));
-    this.#tickTimer = setInterval(() => this.#tick(), every);
-  }
-
-  #stopTicking(): void {
-    if (this.#tickTimer !== null) clearInterval(this.#tickTimer);
-    if (this.#probeTimer !== null) clearTimeout(this.#probeTimer);
-    this.#tickTimer = this.#probeTimer = null;
-  }
-
-  /** Ping on schedule whatever arrives (the server reaps sockets that send nothing); stale after long silence. */
-  #tick(): void {
-    const now = Date.now();
-    if (now - this.#lastHeardAt >= this.#staleAfterMs) this.#goStale();
-    else if (now - this.#lastPingAt >= this.#pingEveryMs) this.#ping();
-  }
-
-  #ping(): number {
-    const now = Date.now();
-    this.#lastPingAt = now;
-    try {
-      this.#ws?.send("ping");
-    } catch {
-      // A socket that cannot send will close; onclose reconnects.
-    }
-    return now;
-  }
-
-  // ---- Frames ----
-
   #receive(data: unknown): void {
-    this.#lastHeardAt = Date.now();
     if (typeof data !== "string") {
       this.#events.emit("invalid", { data: "(binary)", message: "frames are UTF-8 JSON text" });
       return;
     }
-    if (data === "pong") return;
     let json: unknown;
     try {
       json = JSON.parse(data);
@@ -430,18 +198,14 @@ export class MarketSubscription {
   /** Apply a change in seq order; a gap rebuilds the stream from the last seq. Returns whether it was applied. */
   #applyChange(frame: ChangeFrame): boolean {
     if (this.#market === null || this.#seq === null) {
-      this.#setState("reconnecting");
-      this.#events.emit("resync", { reason: "gap", lastSeq: null, got: frame.seq });
-      this.#restart();
+      this.#conn.resync("reconnecting", () => this.#events.emit("resync", { reason: "gap", lastSeq: null, got: frame.seq }));
       return false;
     }
     const check = checkSeq(this.#seq, frame);
     if (check === "duplicate") return false;
     if (check === "gap") {
-      this.#setState("reconnecting");
       // Reconnecting with since=<last seq> makes the server replay exactly what we missed.
-      this.#events.emit("resync", { reason: "gap", lastSeq: this.#seq, got: frame.seq });
-      this.#restart();
+      this.#conn.resync("reconnecting", () => this.#events.emit("resync", { reason: "gap", lastSeq: this.#seq, got: frame.seq }));
       return false;
     }
     this.#market = applyChange(this.#market, frame);
@@ -452,28 +216,4 @@ export class MarketSubscription {
     this.#events.emit("market", this.#market);
     return true;
   }
-
-  #setState(state: ConnectionState): void {
-    if (state === this.#state) return;
-    this.#state = state;
-    this.#events.emit("state", state);
-  }
-}
-
-/**
- * Browsers freeze timers in background tabs and drop sockets on network
- * changes without telling anyone; check at once when the tab comes back or the
- * network returns. Node has neither `document` nor `window`: nothing to watch.
- */
-function watchEnvironment(check: () => void): (() => void) | null {
-  if (typeof document === "undefined" || typeof window === "undefined") return null;
-  const onVisible = () => {
-    if (document.visibilityState === "visible") check();
-  };
-  document.addEventListener("visibilitychange", onVisible);
-  window.addEventListener("online", check);
-  return () => {
-    document.removeEventListener("visibilitychange", onVisible);
-    window.removeEventListener("online", check);
-  };
 }

@@ -3,7 +3,8 @@
 // schedule and replaces a socket that went quiet. No server: the socket is a
 // stand-in driven by the test, so every edge is reached on purpose.
 import { describe, expect, it } from "vitest";
-import { type ConnectionState, MarketSubscription, type MarketSubscriptionEvents } from "../../client/sdk/market-socket.ts";
+import { MarketSubscription, type MarketSubscriptionEvents } from "../../client/sdk/market-socket.ts";
+import type { ConnectionState } from "../../client/sdk/socket-connection.ts";
 import { wireMarket } from "../helpers/wire-market.ts";
 
 /** The WebSocket surface MarketSubscription uses, scripted by the test. */

@@ -3,7 +3,7 @@
 // screen, and the page's defences. Screenshots go to test-results/ (ignored).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -79,6 +79,18 @@ async function waitForText(page: Page, testId: string, text: string, { partial =
   );
 }
 
+/** axe-core's findings on the page as it stands: one line per rule broken, with where. */
+const AXE_SOURCE = readFileSync(join(ROOT, "node_modules", "axe-core", "axe.min.js"), "utf8");
+async function axeViolations(page: Page): Promise<string[]> {
+  // Evaluated over the DevTools protocol, so the page's strict CSP does not block it.
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const { violations } = await axe.run(document, { resultTypes: ["violations"] });
+    return violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+}
+
 const isDisabled = (page: Page, testId: string, disabled: boolean, timeout = 5000) =>
   page.waitForFunction(([id, want]) => (document.querySelector(`[data-testid="${id}"]`) as HTMLButtonElement | null)?.disabled === want, [testId, disabled] as const, { timeout });
 
@@ -90,8 +102,22 @@ async function loginPunter(page: Page, name: string) {
 
 const cents = async (page: Page) => Number((await page.getByTestId("balance").innerText()).replace(/[^0-9]/g, ""));
 
+/** A punter's page on a live market, logged in, with the home selection on the slip: its slip entry. */
+async function homeOnSlip(marketId: string, punter: string, inPlayDelayMs = 0) {
+  await newMarket(marketId);
+  if (inPlayDelayMs > 0) await api("POST", `/api/markets/${marketId}/status`, { status: "open", inPlay: true, betDelayMs: inPlayDelayMs }, admin);
+  const page = await browser();
+  await page.goto(`${server.url}/#/market/${marketId}`);
+  await loginPunter(page, punter);
+  await page.locator('[data-testid="market-connection"][data-state="live"]').waitFor();
+  await page.getByTestId(`odds-${marketId}-home`).click();
+  return { page, entry: page.getByTestId(`slip-entry-${marketId}-home`) };
+}
+
 async function placeBet(page: Page, marketId: string, stake: string) {
   await page.getByTestId(`odds-${marketId}-home`).click();
+  // On a phone the slip is a sheet, opened from the bar at the bottom.
+  if (await page.getByTestId("slip-bar").isVisible()) await page.getByTestId("slip-bar").click();
   const entry = page.getByTestId(`slip-entry-${marketId}-home`);
   await entry.getByTestId("stake-input").fill(stake);
   await entry.getByTestId("place-bet").click();
@@ -221,7 +247,7 @@ describe("the web app", () => {
     await loginPunter(page, "carol");
     await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor();
     await page.getByTestId("odds-e2e-phone-home").click();
-    // On a narrow screen the slip sits below the prices; the bar at the bottom takes the punter to it.
+    // On a narrow screen the slip is a sheet over the prices; the bar at the bottom opens it.
     await page.getByTestId("slip-bar").click();
     const slip = page.getByTestId("bet-slip");
     const entry = page.getByTestId("slip-entry-e2e-phone-home");
@@ -310,6 +336,217 @@ describe("the web app", () => {
     await punter.screenshot({ path: join(SHOTS, "market-settled.png") });
   });
 
+  it("moves a price five ticks for five fast presses, steps the focused price by arrow keys, and toggles in play by I", async () => {
+    await newMarket("e2e-ladder");
+    const trader = await browser();
+    await loginTrader(trader);
+    await trader.locator('[data-testid="admin-connection-e2e-ladder"][data-state="live"]').waitFor();
+    assert.match(await trader.getByTestId("admin-shortcuts").innerText(), /↑.*↓.*S.*I/s);
+    // Five presses in one task: all of them land before the first push can answer.
+    await trader.evaluate(() => {
+      const up = document.querySelector('[data-testid="admin-odds-up-e2e-ladder-home"]') as HTMLButtonElement;
+      for (let i = 0; i < 5; i++) up.click();
+    });
+    // 2.50 and five ticks of 0.02: 2.60, shown as sent at once and confirmed when the socket echoes it.
+    await waitForText(trader, "admin-price-e2e-ladder-home", "2.60");
+    await trader.locator('[data-testid="admin-price-e2e-ladder-home"][data-state="confirmed"]').waitFor({ timeout: 5000 });
+    assert.equal((await api("GET", "/api/markets/e2e-ladder")).market.selections[0].odds, 2.6);
+
+    await trader.getByTestId("admin-odds-up-e2e-ladder-away").focus();
+    for (let i = 0; i < 3; i++) await trader.keyboard.press("ArrowDown");
+    await trader.keyboard.press("ArrowUp");
+    // 3.00, three ticks down (2.98, 2.96, 2.94) and one up: 2.96.
+    await waitForText(trader, "admin-price-e2e-ladder-away", "2.96");
+    await trader.locator('[data-testid="admin-price-e2e-ladder-away"][data-state="confirmed"]').waitFor({ timeout: 5000 });
+    assert.equal((await api("GET", "/api/markets/e2e-ladder")).market.selections[1].odds, 2.96);
+
+    await trader.keyboard.press("i");
+    await trader.locator('[data-testid="admin-inplay-e2e-ladder"][aria-pressed="true"]').waitFor();
+    assert.equal((await api("GET", "/api/markets/e2e-ladder")).market.inPlay, true);
+    await trader.keyboard.press("i");
+    await trader.locator('[data-testid="admin-inplay-e2e-ladder"][aria-pressed="false"]').waitFor();
+    assert.equal((await api("GET", "/api/markets/e2e-ladder")).market.inPlay, false);
+  });
+
+  it("shows a price change made while a bet is drafted, with its arrow and old price, and sends it only once the punter accepts it", async () => {
+    const { page, entry } = await homeOnSlip("e2e-drift", "gina");
+    await entry.getByTestId("quick-stake-10").click();
+    assert.equal(await entry.getByTestId("stake-input").inputValue(), "10");
+    await waitForText(page, "potential-return", "25.00");
+    await isDisabled(page, "place-bet", false);
+    await api("POST", "/api/markets/e2e-drift/odds", { odds: { home: 2.6 } }, admin);
+    const change = entry.getByTestId("price-change");
+    await change.waitFor({ timeout: 3000 });
+    assert.equal(await change.getAttribute("data-direction"), "up");
+    assert.equal(await change.getByTestId("old-price").innerText(), "2.50");
+    assert.equal(await change.getByTestId("new-price").innerText(), "2.60");
+    assert.match(await change.innerText(), /▲/);
+    // Not sent at a price the punter has not agreed to.
+    await isDisabled(page, "place-bet", true);
+    await entry.getByTestId("accept-price").click();
+    await change.waitFor({ state: "detached" });
+    assert.equal(await entry.getByTestId("slip-price").innerText(), "2.60");
+    await waitForText(page, "potential-return", "26.00");
+    await entry.getByTestId("place-bet").click();
+    const outcome = entry.locator('[data-testid="bet-outcome"][data-phase="accepted"]');
+    await outcome.waitFor({ timeout: 5000 });
+    assert.match(await outcome.innerText(), /10\.00 at 2\.60/);
+  });
+
+  it("takes a bet at a better price that came during the in-play delay, with \"Accept higher odds\" as the default", async () => {
+    const { page, entry } = await homeOnSlip("e2e-better", "hank", 2000);
+    assert.equal(await page.getByTestId("accept-policy").inputValue(), "better");
+    assert.equal(await page.locator('[data-testid="accept-policy"] option:checked').innerText(), "Accept higher odds");
+    await entry.getByTestId("stake-input").fill("10");
+    await entry.getByTestId("place-bet").click();
+    await entry.locator('[data-testid="bet-outcome"][data-phase="pending"]').waitFor({ timeout: 3000 });
+    // The price moves in the punter's favour (2.50 to 2.60) before the delay ends.
+    await api("POST", "/api/markets/e2e-better/odds", { odds: { home: 2.6 } }, admin);
+    await entry.locator('[data-testid="bet-outcome"][data-phase="accepted"]').waitFor({ timeout: 8000 });
+    await waitForText(page, "balance", "990.00", { partial: true });
+  });
+
+  it("opens the bet slip on a phone as a sheet over the page, without moving the page", async () => {
+    for (let i = 0; i < 6; i++) await newMarket(`e2e-sheet-${i}`);
+    const page = await browser({ width: 375, height: 740 });
+    await page.goto(`${server.url}/#/`);
+    await loginPunter(page, "iris");
+    await page.getByTestId("market-card-e2e-sheet-5").waitFor();
+    await page.getByTestId("odds-e2e-sheet-5-home").scrollIntoViewIfNeeded();
+    await page.getByTestId("odds-e2e-sheet-5-home").click();
+    const before = await page.evaluate(() => window.scrollY);
+    assert.ok(before > 0, "the page is scrolled down to the market");
+    await page.getByTestId("slip-bar").click();
+    const slip = page.getByTestId("bet-slip");
+    await slip.waitFor({ state: "visible" });
+    await page.waitForFunction(() => document.activeElement?.id === "bet-slip", null, { timeout: 2000 });
+    assert.equal(await page.evaluate(() => window.scrollY), before, "the page did not move");
+    const box = await slip.boundingBox();
+    assert.ok(box && box.y >= 0 && Math.abs(box.y + box.height - 740) <= 1 && box.width <= 375, `the sheet sits at the bottom of the screen: ${JSON.stringify(box)}`);
+    const entry = page.getByTestId("slip-entry-e2e-sheet-5-home");
+    await entry.getByTestId("quick-stake-5").click();
+    await entry.getByTestId("place-bet").click();
+    await entry.locator('[data-testid="bet-outcome"][data-phase="accepted"]').waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(SHOTS, "phone-sheet.png") });
+    await page.getByTestId("slip-close").click();
+    await slip.waitFor({ state: "hidden" });
+    assert.equal(await page.evaluate(() => window.scrollY), before, "closing the sheet leaves the page where it was");
+  });
+
+  it("tells a refused bet from the in-play delay that its held stake came back, and shows won, lost and void bets each in its own style", async () => {
+    const { page, entry } = await homeOnSlip("e2e-held", "jade", 3000);
+    await entry.getByTestId("stake-input").fill("10");
+    await entry.getByTestId("place-bet").click();
+    const pending = entry.locator('[data-testid="bet-outcome"][data-outcome="pending"]');
+    await pending.waitFor({ timeout: 3000 });
+    assert.match(await pending.innerText(), /stake is held/);
+    await waitForText(page, "balance", "990.00", { partial: true });
+    await api("POST", "/api/markets/e2e-held/status", { status: "suspended" }, admin);
+    const refused = entry.locator('[data-testid="bet-outcome"][data-outcome="refused"]');
+    await refused.waitFor({ timeout: 8000 });
+    assert.equal(
+      await refused.innerText(),
+      "Bet refused. Betting on this market was paused before your bet could be taken. Your stake of 10.00 was held during the in-play delay and is back in your balance.",
+    );
+    await waitForText(page, "balance", "1,000.00", { partial: true });
+    assert.equal(await entry.getAttribute("class"), "slip-entry slip-refused");
+
+    const token = await page.evaluate(() => localStorage.getItem("edgebook.token"));
+    for (const [id, settle] of [
+      ["e2e-msg-won", { winner: "home" }],
+      ["e2e-msg-lost", { winner: "away" }],
+      ["e2e-msg-void", { void: true }],
+    ] as const) {
+      await newMarket(id);
+      await api("POST", `/api/markets/${id}/bets`, { id: `${id}-bet`, selectionId: "home", stake: 500, odds: 2.5 }, token ?? undefined);
+      await api("POST", `/api/markets/${id}/settle`, settle, admin);
+    }
+    await page.getByTestId("nav-bets").click();
+    const colour = async (status: string) => {
+      const row = page.getByTestId("settled-bets").locator(`.bet-${status}`).first();
+      await row.waitFor({ timeout: 8000 });
+      return row.locator(`.status-${status}`).evaluate((el) => getComputedStyle(el).color);
+    };
+    const won = await colour("won");
+    const lost = await colour("lost");
+    const voided = await colour("void");
+    assert.notEqual(lost, won, "a lost bet is not styled like a won one");
+    assert.equal(new Set([won, lost, voided]).size, 3, `won ${won}, lost ${lost}, void ${voided}`);
+  });
+
+  it("lays the lobby out several markets to a row under their event, marks price moves with an arrow, and shows the Trader tab to traders only", async () => {
+    for (const id of ["e2e-row-a", "e2e-row-b", "e2e-row-c"]) {
+      await api("POST", "/api/markets", { id, name: `Market ${id}`, event: "E2E one event", selections: [{ id: "home", name: "Home", odds: 2.5 }, { id: "away", name: "Away", odds: 3 }] }, admin);
+    }
+    const page = await browser();
+    await page.goto(`${server.url}/#/`);
+    await page.locator('[data-testid="market-card-e2e-row-c"]').waitFor();
+    const tops = await Promise.all(["a", "b", "c"].map(async (x) => (await page.getByTestId(`market-card-e2e-row-${x}`).boundingBox())!.y));
+    assert.equal(tops[0], tops[1], "two markets of one event share a row on a desktop screen");
+    const event = page.locator("section.event", { has: page.getByTestId("market-card-e2e-row-a") });
+    assert.equal(await event.locator("h2").textContent(), "E2E one event");
+    assert.equal(await event.locator('[data-testid^="market-card-"]').count(), 3);
+    await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor();
+    await api("POST", "/api/markets/e2e-row-a/odds", { odds: { home: 2.6 } }, admin);
+    await waitForText(page, "move-e2e-row-a-home", "▲");
+    await api("POST", "/api/markets/e2e-row-a/odds", { odds: { home: 2.4 } }, admin);
+    await waitForText(page, "move-e2e-row-a-home", "▼");
+    assert.match((await page.getByTestId("odds-e2e-row-a-home").getAttribute("aria-label")) ?? "", /moved down/);
+    await page.screenshot({ path: join(SHOTS, "lobby-desktop.png") });
+
+    assert.equal(await page.getByTestId("nav-trader").count(), 0, "no Trader tab before logging in");
+    await loginPunter(page, "kim");
+    assert.equal(await page.getByTestId("nav-trader").count(), 0, "no Trader tab for a punter");
+    const trader = await browser();
+    await loginTrader(trader);
+    await trader.getByTestId("nav-trader").waitFor();
+  });
+
+  it("gives every control on a phone a touch target of at least 44 px", async () => {
+    await newMarket("e2e-touch");
+    const page = await browser({ width: 375, height: 740 });
+    await page.goto(`${server.url}/#/market/e2e-touch`);
+    await loginPunter(page, "lena");
+    await page.getByTestId("odds-e2e-touch-home").click();
+    await page.getByTestId("slip-bar").click();
+    await page.getByTestId("bet-slip").waitFor({ state: "visible" });
+    for (const route of ["#/market/e2e-touch", "#/", "#/bets"]) {
+      if (route !== "#/market/e2e-touch") await page.goto(`${server.url}/${route}`);
+      await page.locator("main h1").first().waitFor();
+      const small = await page.evaluate(() =>
+        Array.from(document.querySelectorAll("button, input, select, summary, .nav a"))
+          .map((el) => ({ el, box: el.getBoundingClientRect() }))
+          .filter(({ box }) => box.width > 0 && box.height > 0)
+          .filter(({ box }) => box.height < 44)
+          .map(({ el, box }) => `${el.tagName} ${el.getAttribute("data-testid") ?? el.textContent?.trim()}: ${box.height}px`),
+      );
+      assert.deepEqual(small, [], `controls under 44 px on ${route}`);
+    }
+  });
+
+  it("shows the trader a market's audit trail: who did what and when, a page at a time", async () => {
+    await newMarket("e2e-audit");
+    for (let i = 1; i <= 11; i++) await api("POST", "/api/markets/e2e-audit/odds", { odds: { home: 2.5 + i / 50 } }, admin);
+    const trader = await browser();
+    await loginTrader(trader);
+    const audit = trader.getByTestId("admin-audit-e2e-audit");
+    await audit.locator("summary").click();
+    await trader.getByTestId("audit-row-e2e-audit-0").waitFor();
+    // The created event and eleven odds pushes: ten on the first page, two on the next.
+    assert.equal(await audit.locator('[data-testid^="audit-row-"]').count(), 10);
+    assert.match(await trader.getByTestId("audit-row-e2e-audit-0").innerText(), /Created the market/);
+    const first = await trader.getByTestId("audit-row-e2e-audit-1").innerText();
+    assert.match(first, /Odds: Home 2\.52/);
+    assert.match(first, /acc-|admin|trader/, `who made the change: ${first}`);
+    assert.match(first, /\d{2}:\d{2}:\d{2}/, `when: ${first}`);
+    await trader.getByTestId("admin-audit-next-e2e-audit").click();
+    await trader.getByTestId("audit-row-e2e-audit-11").waitFor();
+    assert.equal(await audit.locator('[data-testid^="audit-row-"]').count(), 2);
+    assert.equal(await trader.getByTestId("admin-audit-next-e2e-audit").isDisabled(), true);
+    await trader.getByTestId("admin-audit-prev-e2e-audit").click();
+    await trader.getByTestId("audit-row-e2e-audit-0").waitFor();
+  });
+
   it("voids a market only after the trader confirms, and returns the punter's stake", async () => {
     await newMarket("e2e-void");
     const punter = await browser();
@@ -372,9 +609,9 @@ describe("the web app", () => {
     await page.goto(`${server.url}/#/market/e2e-format`);
     await waitForText(page, "odds-e2e-format-home", "2.50");
     assert.equal(await page.getByTestId("odds-e2e-format-away").innerText(), "1.80");
-    // 2.50 is 3/2 (+150) and 1.80 is 4/5 (-125).
+    // 2.50 is 6/4 as books print it (+150) and 1.80 is 4/5 (-125).
     for (const [format, home, away] of [
-      ["fractional", "3/2", "4/5"],
+      ["fractional", "6/4", "4/5"],
       ["american", "+150", "-125"],
     ] as const) {
       await page.getByTestId("odds-format").selectOption(format);
@@ -388,6 +625,44 @@ describe("the web app", () => {
     await page.getByTestId("odds-format").selectOption("decimal");
     await waitForText(page, "odds-e2e-format-home", "2.50");
   });
+});
+
+describe("accessibility", () => {
+  for (const [size, viewport] of [
+    ["desktop", { width: 1280, height: 800 }],
+    ["phone", { width: 375, height: 740 }],
+  ] as const) {
+    it(`finds no axe-core violations on the lobby, market, my bets and trader pages (${size}, ${viewport.width}x${viewport.height}), and keeps a screenshot of each`, async () => {
+      const id = `e2e-axe-${size}`;
+      await newMarket(id);
+      const page = await browser(viewport);
+      const check = async (name: string) => {
+        assert.deepEqual(await axeViolations(page), [], `axe-core on the ${name} page (${size})`);
+        await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`) });
+      };
+      await page.goto(`${server.url}/#/`);
+      await page.getByTestId(`market-card-${id}`).waitFor();
+      await check("lobby");
+      await page.goto(`${server.url}/#/market/${id}`);
+      await loginPunter(page, `axe-${size}`);
+      await page.locator('[data-testid="market-connection"][data-state="live"]').waitFor();
+      await placeBet(page, id, "5");
+      await check("market");
+      // The phone's slip is a modal sheet: closed, the page beneath takes taps again.
+      if (size === "phone") await page.getByTestId("slip-close").click();
+      await page.getByTestId("nav-bets").click();
+      await page.getByTestId("open-bets").waitFor();
+      await check("my-bets");
+      const trader = await browser(viewport);
+      await loginTrader(trader);
+      await trader.getByTestId(`admin-market-${id}`).waitFor();
+      await trader.getByTestId(`admin-exposure-row-${id}-home`).waitFor();
+      await trader.getByTestId(`admin-audit-${id}`).locator("summary").click();
+      await trader.getByTestId(`audit-row-${id}-0`).waitFor();
+      assert.deepEqual(await axeViolations(trader), [], `axe-core on the trader page (${size})`);
+      await trader.screenshot({ path: join(SHOTS, `trader-${size}.png`) });
+    });
+  }
 });
 
 describe("the page's defences", () => {

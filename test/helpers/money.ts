@@ -2,8 +2,8 @@
 // and prove that each bet moved exactly the money its status says.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { MarketHub } from "../../worker/market/market-hub.ts";
-import type { BetRow } from "../../worker/market/market-store.ts";
+import type { MarketHub } from "../../worker/hub/market-hub.ts";
+import type { BetRow } from "../../worker/rules/bet-record.ts";
 import type { Wallet } from "../../worker/wallet/wallet.ts";
 
 export const hubStub = (id: string) => env.MARKET_HUB.get(env.MARKET_HUB.idFromName(id));

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { adminSession, call, createMarket, mustOpen, punterSession } from "../helpers/api.ts";
-import type { MarketHub } from "../../worker/market/market-hub.ts";
+import type { MarketHub } from "../../worker/hub/market-hub.ts";
 import type { AccountId } from "../../worker/protocol/units.ts";
 import { betsOf, checkMoney, holdWalletAnswer, hubStub, ledgerOf } from "../helpers/money.ts";
 

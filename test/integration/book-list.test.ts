@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Book } from "../../worker/book/book.ts";
 import { bookOf, shardFor } from "../../worker/book/book-config.ts";
+import { unwrap } from "../../worker/http/unwrap.ts";
 import type { Market } from "../../worker/protocol/schemas.ts";
 import { adminSession, call, createMarket, uniqueId } from "../helpers/api.ts";
 
@@ -53,7 +54,7 @@ describe("summaries", () => {
     }
     const pushedMs = Date.now() - started;
     await listUntil("", (l) => oddsOf(find(l, market.id), "home") === last && find(l, market.id)!.seq === 30);
-    const { total } = await shard.stats();
+    const { total } = unwrap(await shard.stats());
     // At most one send per 250 ms while odds move, plus the leading and trailing edges.
     expect(total).toBeLessThanOrEqual(Math.ceil(pushedMs / 250) + 2);
     expect(total).toBeLessThan(30);
@@ -113,9 +114,9 @@ describe("the market list", () => {
     const event = uniqueId("Paging");
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await createMarket(admin, { event: `${event} match ${i}` })).id);
-    const before = await bookOf(env).stats();
+    const before = unwrap(await bookOf(env).stats());
     const first = await list(`event=${event}&limit=2`);
-    const after = await bookOf(env).stats();
+    const after = unwrap(await bookOf(env).stats());
     expect(after.total - before.total).toBe(1);
     expect(first.markets.map((m) => m.id)).toEqual(ids.slice(0, 2));
     expect(typeof first.next).toBe("string");

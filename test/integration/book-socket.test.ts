@@ -6,6 +6,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { bookOf, bookRelay } from "../../worker/book/book-config.ts";
+import { unwrap } from "../../worker/http/unwrap.ts";
 import type { BookRelay } from "../../worker/book/book-relay.ts";
 import type { Summary } from "../../worker/protocol/book.ts";
 import { BASE, type TestSocket, adminSession, call, createMarket, openBook, uniqueId } from "../helpers/api.ts";
@@ -157,7 +158,7 @@ describe("the book socket", () => {
     const market = await createMarket(admin, { event });
     const ws = await mustOpenBook(`event=${event}`);
     expect((await ws.next("book")).markets.map((m) => m.id)).toEqual([market.id]);
-    const { relays } = await bookOf(env).stats();
+    const { relays } = unwrap(await bookOf(env).stats());
     for (let i = 0; i < relays; i++) await evictDurableObject(bookRelay(env, i));
     await call("POST", `/api/markets/${market.id}/odds`, { token: admin, body: { odds: { home: 3.5 } } });
     // The relay forgot the book with its memory: it reloads it and the view comes back from the socket's attachment.
@@ -176,7 +177,7 @@ describe("the book socket", () => {
     const sockets: TestSocket[] = [];
     for (let i = 0; i < 8; i++) sockets.push(await mustOpenBook(`event=${event}`));
     for (const s of sockets) expect((await s.next("book")).markets.map((m) => m.id)).toEqual([market.id]);
-    const { relays } = await bookOf(env).stats();
+    const { relays } = unwrap(await bookOf(env).stats());
     const counts = await Promise.all(
       Array.from({ length: relays }, (_, i) => runInDurableObject(bookRelay(env, i), (r: BookRelay) => r.room.count())),
     );

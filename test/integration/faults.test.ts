@@ -3,8 +3,8 @@
 // the alarm finish the work and prove every cent is where it should be.
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { type FaultPoint, firedFaults } from "../../worker/betting/fault-points.ts";
-import type { MarketHub } from "../../worker/market/market-hub.ts";
+import { type FaultPoint, firedFaults } from "../../worker/platform/fault-points.ts";
+import type { MarketHub } from "../../worker/hub/market-hub.ts";
 import type { Wallet } from "../../worker/wallet/wallet.ts";
 import { adminSession, call, createMarket, mustOpen, punterSession } from "../helpers/api.ts";
 import { betsOf, checkMoney, hubStub, netByBet, walletStub } from "../helpers/money.ts";

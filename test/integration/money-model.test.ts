@@ -10,8 +10,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type FaultPoint, firedFaults } from "../../worker/betting/fault-points.ts";
-import type { MarketHub } from "../../worker/market/market-hub.ts";
+import { type FaultPoint, firedFaults } from "../../worker/platform/fault-points.ts";
+import type { MarketHub } from "../../worker/hub/market-hub.ts";
 import type { Wallet } from "../../worker/wallet/wallet.ts";
 import { adminSession, call, createMarket, mustOpen, punterSession } from "../helpers/api.ts";
 import { hubStub, moneyAtRest, walletStub } from "../helpers/money.ts";

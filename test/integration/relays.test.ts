@@ -3,9 +3,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { MarketHub } from "../../worker/market/market-hub.ts";
-import type { MarketRelay } from "../../worker/market/market-relay.ts";
-import { relayName } from "../../worker/market/relay-fanout.ts";
+import type { MarketHub } from "../../worker/hub/market-hub.ts";
+import type { MarketRelay } from "../../worker/relay/market-relay.ts";
+import { relayName } from "../../worker/hub/relay-fanout.ts";
 import { type TestSocket, adminSession, call, createMarket, mustOpen, punterSession } from "../helpers/api.ts";
 import { hubStub } from "../helpers/money.ts";
 

@@ -3,7 +3,7 @@
 import { evictDurableObject, listDurableObjectIds } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { TICKET_TTL_MS, sign } from "../../worker/auth/tokens.ts";
+import { TICKET_TTL_MS, sign } from "../../worker/http/tokens.ts";
 import { BASE, adminSession, call, createMarket, mustOpen, openSocket, punterSession, uniqueId } from "../helpers/api.ts";
 import { hubStub } from "../helpers/money.ts";
 
@@ -67,7 +67,8 @@ describe("tickets and tokens", () => {
     const admin = await adminSession();
     const market = await createMarket(admin);
     const { token, account } = await punterSession();
-    const now = Date.now();
+    // Token times are seconds since the epoch (RFC 7519).
+    const now = Math.floor(Date.now() / 1000);
     const expired = await sign({ typ: "ticket", sub: account.id as never, role: "punter", mkt: market.id, jti: "j1", exp: now - 1 }, SECRET);
     const forged = await sign({ typ: "ticket", sub: account.id as never, role: "punter", mkt: market.id, jti: "j2", exp: now + TICKET_TTL_MS }, "not-the-secret");
     const payload = b64({ typ: "ticket", sub: account.id, role: "punter", mkt: market.id, jti: "j3", exp: now + 60_000 });

@@ -2,7 +2,7 @@
 // silently loses a change.
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { MarketHub } from "../../worker/market/market-hub.ts";
+import type { MarketHub } from "../../worker/hub/market-hub.ts";
 import { adminSession, call, createMarket, mustOpen } from "../helpers/api.ts";
 import { hubStub } from "../helpers/money.ts";
 

@@ -1,4 +1,4 @@
-// The whole book under load, on 127.0.0.1 against `wrangler dev`: 500 markets
+// The whole book under load, on 127.0.0.1 against the server `npm start` runs: 500 markets
 // whose odds keep moving, 200 book sockets spread over book relays, and some
 // market sockets besides. Every book socket ends holding each market's final
 // odds and status (settled markets: their settlement, then removed), and every
@@ -31,6 +31,9 @@ const { server, sockets } = loadServer("book-load", PORT, {
   RATE_SOCKETS_PER_10S: "1000000",
   BOOK_RELAY_SIZE: "50",
   LOG_LEVEL: "warn",
+}, {
+  // Every socket comes from 127.0.0.1: the per-address connection cap must leave room for all of them.
+  MAX_CONNECTIONS_PER_ADDRESS: String(BOOK_SOCKETS + MARKET_SOCKETS + 100),
 });
 
 async function request(method: string, path: string, body?: unknown, token?: string): Promise<any> {
@@ -51,7 +54,7 @@ async function inBatches<T>(items: T[], width: number, fn: (item: T, i: number) 
 }
 
 function open(path: string, onFrame: (frame: any) => void): Promise<void> {
-  const ws = new WebSocket(`ws://127.0.0.1:${PORT + 1}${path}`, { perMessageDeflate: false, origin: `http://127.0.0.1:${PORT}` });
+  const ws = new WebSocket(`ws://127.0.0.1:${PORT}${path}`, { perMessageDeflate: false, origin: `http://127.0.0.1:${PORT}` });
   sockets.push(ws);
   ws.on("message", (data) => onFrame(JSON.parse(String(data))));
   return new Promise((resolve, reject) => {

@@ -1,4 +1,4 @@
-// What every load test shares: a `wrangler dev` of its own on 127.0.0.1 with
+// What every load test shares: a server of its own (npm start's) on 127.0.0.1 with
 // storage in a temporary directory, started before the tests and stopped
 // (with every socket opened through it) after them, and a bounded wait.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -8,9 +8,15 @@ import { after, before } from "node:test";
 import type WebSocket from "ws";
 import { DevServer } from "../e2e/server.ts";
 
-export function loadServer(name: string, port: number, vars: Record<string, string>): { server: DevServer; sockets: WebSocket[] } {
+/** `env` sets the server process's own settings (the front's connection cap, say), `vars` the Worker's. */
+export function loadServer(
+  name: string,
+  port: number,
+  vars: Record<string, string>,
+  env: Record<string, string> = {},
+): { server: DevServer; sockets: WebSocket[] } {
   const work = mkdtempSync(join(tmpdir(), `edgebook-${name}-`));
-  const server = new DevServer({ port, stateDir: work, vars });
+  const server = new DevServer({ port, stateDir: work, vars, env });
   const sockets: WebSocket[] = [];
   before(async () => {
     await server.start();

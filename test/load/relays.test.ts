@@ -1,4 +1,4 @@
-// Several thousand real sockets on 127.0.0.1 against `wrangler dev`, with
+// Several thousand real sockets on 127.0.0.1 against the server `npm start` runs, with
 // RELAY_AFTER low enough that most land on relay objects: every socket gets
 // every change, in order, with seq contiguous, and the viewer count adds up.
 // Bounded: fixed socket and update counts, every wait with a deadline.
@@ -13,13 +13,19 @@ const RELAY_AFTER = 1000;
 const UPDATES = 20;
 const ADMIN_KEY = "load-admin-key";
 
-const { server, sockets } = loadServer("load", PORT, {
-  ADMIN_KEY,
-  SESSION_SECRET: "load-session-secret",
-  ALLOWED_ORIGINS: `http://127.0.0.1:${PORT}`,
-  RATE_SOCKETS_PER_10S: "1000000",
-  RELAY_AFTER: String(RELAY_AFTER),
-});
+const { server, sockets } = loadServer(
+  "load",
+  PORT,
+  {
+    ADMIN_KEY,
+    SESSION_SECRET: "load-session-secret",
+    ALLOWED_ORIGINS: `http://127.0.0.1:${PORT}`,
+    RATE_SOCKETS_PER_10S: "1000000",
+    RELAY_AFTER: String(RELAY_AFTER),
+  },
+  // Every socket comes from 127.0.0.1: the per-address connection cap must leave room for all of them.
+  { MAX_CONNECTIONS_PER_ADDRESS: String(SOCKETS + 100) },
+);
 
 async function post(path: string, body: unknown, token?: string): Promise<any> {
   const res = await fetch(`${server.url}${path}`, {
@@ -36,8 +42,7 @@ it(`delivers every change in order to ${SOCKETS} sockets across the hub and its 
   const { token: admin } = await post("/api/session", { name: "load", adminKey: ADMIN_KEY });
   await post("/api/markets", { id: "load-market", name: "Match odds", event: "Load v Test", selections: [{ id: "home", name: "Home", odds: 2 }, { id: "away", name: "Away", odds: 3 }] }, admin);
 
-  // Straight to wrangler's port: the proxy would hold two more descriptors per socket and adds nothing here.
-  const url = `ws://127.0.0.1:${PORT + 1}/api/markets/load-market/ws`;
+  const url = `ws://127.0.0.1:${PORT}/api/markets/load-market/ws`;
   const seqs: number[][] = [];
   const viewers: number[] = [];
   let opened = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FLOOD_STRIKES, FRAMES_PER_SECOND, SocketRoom } from "../../worker/market/socket-room.ts";
+import { FLOOD_STRIKES, FRAMES_PER_SECOND, SocketRoom } from "../../worker/platform/socket-room.ts";
 
 // admit() only needs the socket as a key; the room's other methods are not used here.
 const room = () => new SocketRoom({} as DurableObjectState);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { SummaryPublisher } from "../../worker/book/summary-publisher.ts";
+import { SummaryPublisher } from "../../worker/hub/summary-publisher.ts";
 import type { SummaryUpdate } from "../../worker/rules/book-rules.ts";
 import type { Market } from "../../worker/protocol/schemas.ts";
 import { wireMarket } from "../helpers/wire-market.ts";

@@ -2,18 +2,12 @@
 // call in flight per relay; what piles up behind a slow call merges (latest
 // summary per market wins) into the next, which names the range of book
 // versions it covers, so a relay can tell a lost batch and reload.
+import { drainOutbox } from "../platform/outbox.ts";
 import type { Summary } from "../protocol/book.ts";
-import { drainOutbox } from "../storage/outbox.ts";
-import type { BookRelay } from "./book-relay.ts";
+import type { BookBatch } from "../rules/book-rules.ts";
 
-export interface BookBatch {
-  /** Names this life of the book object; versions restart with it. */
-  incarnation: string;
-  /** The batch takes a relay from version `from` to version `to`. */
-  from: number;
-  to: number;
-  summaries: Summary[];
-}
+/** A book relay's stub, typed through the binding. */
+type RelayStub = ReturnType<Env["BOOK_RELAY"]["getByName"]>;
 
 interface Link {
   pending: Map<string, Summary>;
@@ -27,11 +21,11 @@ const MAX_TRIES = 6;
 const RETRY_LATER_MS = 5000;
 
 export class BookFanout {
-  readonly #stub: (index: number) => DurableObjectStub<BookRelay>;
+  readonly #stub: (index: number) => RelayStub;
   readonly #incarnation: string;
   readonly #links = new Map<number, Link>();
 
-  constructor(stub: (index: number) => DurableObjectStub<BookRelay>, incarnation: string, known: number) {
+  constructor(stub: (index: number) => RelayStub, incarnation: string, known: number) {
     this.#stub = stub;
     this.#incarnation = incarnation;
     for (let i = 0; i < known; i++) this.#link(i);

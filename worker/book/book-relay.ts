@@ -8,17 +8,16 @@ import { DurableObject } from "cloudflare:workers";
 import { configOf } from "../config.ts";
 import { errorBody } from "../errors.ts";
 import { log, setLogLevel } from "../log.ts";
-import { screenFrame } from "../market/frame-handler.ts";
-import { type Attachment, REAP_EVERY_MS, SocketRoom } from "../market/socket-room.ts";
+import { BookHeader } from "../platform/object-headers.ts";
+import { screenFrame } from "../platform/frame-screening.ts";
+import { type Attachment, REAP_EVERY_MS, SocketRoom } from "../platform/socket-room.ts";
 import type { BookServerFrame, Summary } from "../protocol/book.ts";
 import { ErrorCode } from "../protocol/codes.ts";
+import type { BookBatch } from "../rules/book-rules.ts";
 import { BookView, type ViewSpec, viewTag } from "../rules/book-view.ts";
+import { type Result, ok } from "../rules/result.ts";
 import { bookOf } from "./book-config.ts";
-import type { BookBatch } from "./book-fanout.ts";
-import { CallMeter } from "./call-meter.ts";
-
-/** Headers only the Worker and the book object set on a book socket's upgrade. */
-export const BookHeader = { VIEW: "x-edgebook-view", INDEX: "x-edgebook-relay", AT: "x-edgebook-book-at" } as const;
+import { type CallStats, CallMeter } from "./call-meter.ts";
 
 const REPORT_AFTER_MS = 300;
 /** How long a join waits for batches still on their way before it serves the book as held. */
@@ -112,10 +111,11 @@ export class BookRelay extends DurableObject<Env> {
     for (const w of this.#waiting.filter((w) => w.version <= this.#version)) w.done();
   }
 
-  stats(reset = false) {
+  /** Calls taken and sockets held, for the benchmark; the stats call itself is not counted. */
+  stats(reset = false): Result<CallStats & { sockets: number }> {
     const out = { ...this.#meter.stats(), sockets: this.room.count() };
     if (reset) this.#meter.reset();
-    return out;
+    return ok(out);
   }
 
   // ---- Entry points ----

@@ -6,9 +6,10 @@
 import { DurableObject } from "cloudflare:workers";
 import { configOf } from "../config.ts";
 import { log, setLogLevel } from "../log.ts";
+import { SqlStore } from "../platform/sql-store.ts";
 import type { Market } from "../protocol/schemas.ts";
 import { SHARD_GAP_MS, type SummaryUpdate, nextSendAt } from "../rules/book-rules.ts";
-import { SqlStore } from "../storage/sql-store.ts";
+import { type Result, ok } from "../rules/result.ts";
 import { bookOf } from "./book-config.ts";
 import { type CallStats, CallMeter } from "./call-meter.ts";
 
@@ -73,10 +74,10 @@ export class BookShard extends DurableObject<Env> {
     this.#arm(nextSendAt(this.#lastSentAt, Date.now(), SHARD_GAP_MS));
   }
 
-  stats(reset = false): CallStats & { pending: number } {
+  stats(reset = false): Result<CallStats & { pending: number }> {
     const out = { ...this.#meter.stats(), pending: this.#store.count() };
     if (reset) this.#meter.reset();
-    return out;
+    return ok(out);
   }
 
   override async alarm(): Promise<void> {

@@ -3,7 +3,7 @@
 import type { Market } from "../protocol/schemas.ts";
 import { FINISHED_SHOWN_MS, type SummaryUpdate, isFinished } from "../rules/book-rules.ts";
 import type { ListQuery, Position } from "../rules/market-list.ts";
-import { SqlStore } from "../storage/sql-store.ts";
+import { SqlStore } from "../platform/sql-store.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS summaries (

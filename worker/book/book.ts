@@ -6,16 +6,16 @@ import { DurableObject } from "cloudflare:workers";
 import { configOf } from "../config.ts";
 import { errorBody } from "../errors.ts";
 import { log, setLogLevel } from "../log.ts";
-import type { MarketHub } from "../market/market-hub.ts";
+import { BookHeader } from "../platform/object-headers.ts";
 import type { MarketPage, Summary } from "../protocol/book.ts";
 import { ErrorCode } from "../protocol/codes.ts";
 import { type SummaryUpdate, toSummary } from "../rules/book-rules.ts";
 import { type ListQuery, encodeCursor } from "../rules/market-list.ts";
-import { bookRelay, bookRelaySize } from "./book-config.ts";
+import { type Result, ok } from "../rules/result.ts";
+import { bookRelay } from "./book-config.ts";
 import { BookFanout } from "./book-fanout.ts";
 import { BookStore } from "./book-store.ts";
 import { type CallStats, CallMeter } from "./call-meter.ts";
-import { BookHeader } from "./book-relay.ts";
 
 const RELAYS = "relays";
 const BACKFILLED = "backfilled";
@@ -57,10 +57,10 @@ export class Book extends DurableObject<Env> {
     return changed.length;
   }
 
-  list(q: ListQuery): MarketPage {
+  list(q: ListQuery): Result<MarketPage> {
     this.#meter.hit();
     const page = this.#store.page(q, Date.now());
-    return page.more && page.last ? { markets: page.markets, next: encodeCursor(page.last) } : { markets: page.markets };
+    return ok(page.more && page.last ? { markets: page.markets, next: encodeCursor(page.last) } : { markets: page.markets });
   }
 
   /** What a relay needs to serve any view: every market a book socket may show, and the version it is at. */
@@ -75,10 +75,10 @@ export class Book extends DurableObject<Env> {
   }
 
   /** Calls taken, for the benchmark; the stats call itself is not counted. */
-  stats(reset = false): CallStats & { sockets: number; relays: number } {
+  stats(reset = false): Result<CallStats & { sockets: number; relays: number }> {
     const out = { ...this.#meter.stats(), sockets: this.#fanout.viewers(), relays: this.#fanout.size };
     if (reset) this.#meter.reset();
-    return out;
+    return ok(out);
   }
 
   // ---- Entry points ----
@@ -88,7 +88,7 @@ export class Book extends DurableObject<Env> {
     try {
       this.#meter.hit();
       const before = this.#fanout.size;
-      const index = this.#fanout.place(bookRelaySize(this.env));
+      const index = this.#fanout.place(configOf(this.env).bookRelaySize);
       if (this.#fanout.size !== before) this.#store.setMeta(RELAYS, this.#fanout.size);
       const headers = new Headers(request.headers);
       headers.set(BookHeader.INDEX, String(index));
@@ -111,17 +111,13 @@ export class Book extends DurableObject<Env> {
 
   /** Read every catalogued market the book does not hold from its hub, a page of hubs at a time. */
   async #backfill(): Promise<void> {
-    const ids = (await this.env.CATALOG.get(this.env.CATALOG.idFromName("catalog")).list()).filter((id) => !this.#store.has(id));
+    const ids = (await this.env.CATALOG.getByName("catalog").list()).filter((id) => !this.#store.has(id));
     for (let i = 0; i < ids.length; i += BACKFILL_PAGE) {
       const page = ids.slice(i, i + BACKFILL_PAGE);
-      const markets = await Promise.all(page.map((id) => this.#hub(id).getMarket()));
+      const answers = await Promise.all(page.map((id) => this.env.MARKET_HUB.getByName(id).getMarket()));
       const at = Date.now();
-      this.apply(markets.filter((m) => m !== null).map((market) => ({ market, at })));
+      this.apply(answers.flatMap((a) => (a.ok ? [{ market: a.value, at }] : [])));
     }
     this.#store.setMeta(BACKFILLED, Date.now());
-  }
-
-  #hub(id: string): DurableObjectStub<MarketHub> {
-    return this.env.MARKET_HUB.get(this.env.MARKET_HUB.idFromName(id));
   }
 }

@@ -33,8 +33,3 @@ export class Limiter extends DurableObject<Env> {
     return true;
   }
 }
-
-export async function allow(env: Env, address: string, bucket: string, limit: number, windowMs = 10_000): Promise<boolean> {
-  const stub = env.LIMITER.get(env.LIMITER.idFromName(address));
-  return stub.hit(bucket, limit, windowMs);
-}

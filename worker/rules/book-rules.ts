@@ -11,6 +11,16 @@ export const SHARD_GAP_MS = 100;
 /** Markets settled or voided longer ago than this leave the list unless asked for by status. */
 export const FINISHED_SHOWN_MS = 3_600_000;
 
+/** A change batch from the book to one relay. */
+export interface BookBatch {
+  /** Names this life of the book object; versions restart with it. */
+  incarnation: string;
+  /** The batch takes a relay from version `from` to version `to`. */
+  from: number;
+  to: number;
+  summaries: Summary[];
+}
+
 /** What a hub sends its shard: the market as it now is and when. */
 export interface SummaryUpdate {
   market: Market;
@@ -48,6 +58,16 @@ export function hash32(text: string, seed = 0x811c9dc5): number {
 /** The shard that holds a market's summary, out of `shards`. */
 export function shardIndex(marketId: string, shards: number): number {
   return hash32(marketId) % shards;
+}
+
+/** The summary shard object's name for index `index`. */
+export function shardName(index: number): string {
+  return `shard-${index}`;
+}
+
+/** The name of the shard that holds this market's summary. */
+export function shardOf(marketId: string, shards: number): string {
+  return shardName(shardIndex(marketId, shards));
 }
 
 /**

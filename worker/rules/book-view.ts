@@ -2,8 +2,10 @@
 // event's markets, or a list of ids; at most 500): which markets are in it,
 // and the frames a change of the book makes for it. Pure; unit-tested in Node.
 import type { BookServerFrame, Summary } from "../protocol/book.ts";
+import { ErrorCode } from "../protocol/codes.ts";
 import { ID_PATTERN } from "../protocol/units.ts";
 import { hash32, isFinished } from "./book-rules.ts";
+import { type Result, ok, refused } from "./result.ts";
 
 export const VIEW_CAP = 500;
 const EVENT_MAX = 120;
@@ -11,22 +13,22 @@ const EVENT_MAX = 120;
 export type ViewSpec = { kind: "all" } | { kind: "event"; text: string } | { kind: "ids"; ids: string[] };
 
 /** `?event=` or `?ids=` (not both); neither is every market not yet settled or voided. */
-export function parseView(params: URLSearchParams): ViewSpec | { error: string } {
+export function parseView(params: URLSearchParams): Result<ViewSpec> {
   const event = params.get("event");
   const ids = params.get("ids");
-  if (event !== null && ids !== null) return { error: "ask for event or ids, not both" };
+  if (event !== null && ids !== null) return refused(ErrorCode.INVALID, "ask for event or ids, not both");
   if (event !== null) {
     const text = event.trim();
-    if (text.length === 0 || text.length > EVENT_MAX) return { error: `event is 1 to ${EVENT_MAX} characters` };
-    return { kind: "event", text };
+    if (text.length === 0 || text.length > EVENT_MAX) return refused(ErrorCode.INVALID, `event is 1 to ${EVENT_MAX} characters`);
+    return ok({ kind: "event", text });
   }
   if (ids !== null) {
     const list = [...new Set(ids.split(",").filter(Boolean))];
-    if (list.length === 0 || list.length > VIEW_CAP) return { error: `ids names 1 to ${VIEW_CAP} markets` };
-    if (!list.every((id) => ID_PATTERN.test(id))) return { error: "ids are market ids, comma-separated" };
-    return { kind: "ids", ids: list.sort() };
+    if (list.length === 0 || list.length > VIEW_CAP) return refused(ErrorCode.INVALID, `ids names 1 to ${VIEW_CAP} markets`);
+    if (!list.every((id) => ID_PATTERN.test(id))) return refused(ErrorCode.INVALID, "ids are market ids, comma-separated");
+    return ok({ kind: "ids", ids: list.sort() });
   }
-  return { kind: "all" };
+  return ok({ kind: "all" });
 }
 
 /** The same view always gives the same key, whoever asks. */

@@ -3,8 +3,8 @@
 import type { Bet } from "../protocol/schemas.ts";
 import type { Role } from "../protocol/codes.ts";
 import type { Money } from "../protocol/units.ts";
-import type { EntryKind } from "./ledger.ts";
-import { SqlStore } from "../storage/sql-store.ts";
+import type { EntryKind } from "../rules/ledger.ts";
+import { SqlStore } from "../platform/sql-store.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS account (

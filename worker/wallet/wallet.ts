@@ -4,20 +4,17 @@
 // object is single-threaded and the input gate holds other events until the
 // method returns).
 import { DurableObject } from "cloudflare:workers";
-import type { Role } from "../protocol/codes.ts";
+import { ErrorCode, type Role } from "../protocol/codes.ts";
 import type { Account, Bet } from "../protocol/schemas.ts";
 import type { Money } from "../protocol/units.ts";
-import { EntryKind, type MoneyResult, nextBalance, payoutKey, refundKey, stakeKey } from "./ledger.ts";
-import { FaultPoints } from "../betting/fault-points.ts";
+import { FaultPoints } from "../platform/fault-points.ts";
+import { type BetUpdate, EntryKind, type MoneyResult, nextBalance, payoutKey, refundKey, stakeKey } from "../rules/ledger.ts";
+import { type Result, ok, refused } from "../rules/result.ts";
 import { type LedgerEntry, WalletStore } from "./wallet-store.ts";
-
-export interface BetUpdate {
-  bet: Bet;
-  version: number;
-}
 
 export class Wallet extends DurableObject<Env> {
   readonly #store: WalletStore;
+  /** Tests arm crashes here through runInDurableObject; an instance field, so not callable over RPC. */
   readonly faults: FaultPoints;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -27,19 +24,20 @@ export class Wallet extends DurableObject<Env> {
   }
 
   /** Create the account once, with its opening grant; later calls return it as it is. */
-  open(accountId: string, name: string, role: Role, grant: number): Account {
+  open(accountId: string, name: string, role: Role, grant: number): Result<Account> {
     const store = this.#store;
     store.transact(() => {
       if (store.account()) return;
       store.createAccount(accountId, name, role, Date.now());
       if (grant > 0) store.append("grant:opening", EntryKind.GRANT, grant, grant as Money, Date.now());
     });
-    return this.account() as Account;
+    return this.account();
   }
 
-  account(): Account | null {
+  account(): Result<Account> {
     const a = this.#store.account();
-    return a ? { id: a.accountId, name: a.name, role: a.role, balance: a.balance } : null;
+    if (!a) return refused(ErrorCode.NOT_FOUND, "no such account");
+    return ok({ id: a.accountId, name: a.name, role: a.role, balance: a.balance });
   }
 
   /**
@@ -51,10 +49,11 @@ export class Wallet extends DurableObject<Env> {
     const result = store.transact((): MoneyResult => {
       const owner = store.claimBetId(betId, marketId);
       if (owner !== null) {
-        return { ok: false, reason: "DUPLICATE", balance: this.#balance(), asOf: store.lastEntry(), first: store.bet(owner, betId) };
+        const first = store.bet(owner, betId);
+        return { ok: false, code: "DUPLICATE", message: "bet id used on another market", ...this.#standing(), first };
       }
       const moved = this.#moveIn(stakeKey(marketId, betId), EntryKind.STAKE, -amount, update);
-      if (!moved.ok && moved.reason === "INSUFFICIENT_FUNDS") {
+      if (!moved.ok && moved.code === "INSUFFICIENT_FUNDS") {
         // Known as refused at once, so a retry of this id on another market can be told so.
         store.upsertBet({ ...update.bet, status: "rejected", reason: "INSUFFICIENT_FUNDS", payout: 0 }, update.version);
       }
@@ -70,13 +69,13 @@ export class Wallet extends DurableObject<Env> {
    * on another market, that bet is the first outcome: it is returned and this
    * refusal is not kept.
    */
-  async claimRefused(marketId: string, betId: string, update: BetUpdate): Promise<{ first: Bet | null }> {
+  async claimRefused(marketId: string, betId: string, update: BetUpdate): Promise<Result<{ first: Bet | null }>> {
     const store = this.#store;
-    const result = store.transact((): { first: Bet | null } => {
+    const result = store.transact(() => {
       const owner = store.claimBetId(betId, marketId);
-      if (owner !== null) return { first: store.bet(owner, betId) };
+      if (owner !== null) return ok({ first: store.bet(owner, betId) });
       store.upsertBet(update.bet, update.version);
-      return { first: null };
+      return ok({ first: null });
     });
     await this.faults.hit("wallet:committed");
     return result;
@@ -91,7 +90,7 @@ export class Wallet extends DurableObject<Env> {
         // No stake was ever taken: make sure a late debit for this bet cannot take one now.
         store.refuse(stakeKey(marketId, betId), "CANCELLED", Date.now());
         store.upsertBet(update.bet, update.version);
-        return { ok: false, reason: "NO_STAKE", balance: this.#balance(), asOf: store.lastEntry() };
+        return { ok: false, code: "NO_STAKE", message: "no stake was taken for this bet", ...this.#standing() };
       }
       return this.#moveIn(refundKey(marketId, betId), EntryKind.REFUND, -stake.amount, update);
     });
@@ -109,8 +108,8 @@ export class Wallet extends DurableObject<Env> {
     this.#store.upsertBet(update.bet, update.version);
   }
 
-  bets(limit = 200): Bet[] {
-    return this.#store.bets(limit);
+  bets(limit = 200): Result<Bet[]> {
+    return ok(this.#store.bets(limit));
   }
 
   /** The balance, the sum of the ledger (always equal), and the newest entries. */
@@ -120,6 +119,10 @@ export class Wallet extends DurableObject<Env> {
 
   #balance(): Money {
     return this.#store.account()?.balance ?? (0 as Money);
+  }
+
+  #standing(): { balance: Money; asOf: number } {
+    return { balance: this.#balance(), asOf: this.#store.lastEntry() };
   }
 
   /** The whole check-and-write is one synchronous transaction; the only await comes after it. */
@@ -132,21 +135,21 @@ export class Wallet extends DurableObject<Env> {
   #moveIn(key: string, kind: EntryKind, delta: number, update: BetUpdate): MoneyResult {
     const store = this.#store;
     const account = store.account();
-    if (!account) return { ok: false, reason: "INSUFFICIENT_FUNDS", balance: 0 as Money, asOf: 0 };
+    const short = (): MoneyResult => ({ ok: false, code: "INSUFFICIENT_FUNDS", message: "insufficient funds", ...this.#standing() });
+    if (!account) return short();
     const done = store.entry(key);
     if (done) {
       store.upsertBet(update.bet, update.version);
-      return { ok: true, balance: account.balance, amount: Math.abs(done.amount) as Money, replayed: true, asOf: store.lastEntry() };
+      return ok({ balance: account.balance, amount: Math.abs(done.amount) as Money, replayed: true, asOf: store.lastEntry() });
     }
-    const refused = store.refusal(key);
-    if (refused) return { ok: false, reason: "INSUFFICIENT_FUNDS", balance: account.balance, asOf: store.lastEntry() };
+    if (store.refusal(key)) return short();
     const next = nextBalance(account.balance, delta);
     if (next === null) {
       store.refuse(key, "INSUFFICIENT_FUNDS", Date.now());
-      return { ok: false, reason: "INSUFFICIENT_FUNDS", balance: account.balance, asOf: store.lastEntry() };
+      return short();
     }
     store.append(key, kind, delta, next, Date.now());
     store.upsertBet(update.bet, update.version);
-    return { ok: true, balance: next, amount: Math.abs(delta) as Money, replayed: false, asOf: store.lastEntry() };
+    return ok({ balance: next, amount: Math.abs(delta) as Money, replayed: false, asOf: store.lastEntry() });
   }
 }

@@ -1,0 +1,109 @@
+// "My bets": open bets with their potential return, settled bets with profit
+// and loss, and refused bets out of the way.
+import { useEffect } from "preact/hooks";
+import type { Bet } from "../../worker/protocol/schemas.ts";
+import { formatMoney, formatOdds, formatProfit, formatTime } from "../format.ts";
+import { useApp } from "../models/app-model.ts";
+import { profitOf } from "../models/my-bets.ts";
+import { reasonText } from "../reasons.ts";
+import { LoginForm } from "./LoginForm.tsx";
+
+export function MyBetsPage() {
+  const { myBets, session } = useApp();
+  const loggedIn = session.token.value !== null;
+
+  useEffect(() => {
+    void myBets.refresh();
+  }, [session.token.value]);
+
+  if (!loggedIn) {
+    return (
+      <section data-testid="my-bets">
+        <h1 class="page-title">My bets</h1>
+        <p>Log in to see your bets.</p>
+        <LoginForm />
+      </section>
+    );
+  }
+  const profit = myBets.profit.value;
+  return (
+    <section class="my-bets" data-testid="my-bets" aria-labelledby="bets-title">
+      <header class="mv-head">
+        <h1 id="bets-title" class="page-title">
+          My bets
+        </h1>
+        <button type="button" class="btn btn-ghost btn-small" onClick={() => void myBets.refresh()} data-testid="bets-refresh">
+          Refresh
+        </button>
+      </header>
+      <p class="pl-summary">
+        Settled profit/loss:{" "}
+        <strong class={profit > 0 ? "pos" : profit < 0 ? "neg" : ""} data-testid="bets-profit">
+          {formatProfit(profit)}
+        </strong>
+      </p>
+      {myBets.error.value && <p class="form-error">Could not load bets: {myBets.error.value}</p>}
+      <h2 class="section-title">Open</h2>
+      <BetTable bets={myBets.open.value} kind="open" empty="No open bets." />
+      <h2 class="section-title">Settled</h2>
+      <BetTable bets={myBets.settled.value} kind="settled" empty="No settled bets yet." />
+      {myBets.rejected.value.length > 0 && (
+        <details class="rejected">
+          <summary>Not placed ({myBets.rejected.value.length})</summary>
+          <BetTable bets={myBets.rejected.value} kind="rejected" empty="" />
+        </details>
+      )}
+    </section>
+  );
+}
+
+function BetTable({ bets, kind, empty }: { bets: Bet[]; kind: "open" | "settled" | "rejected"; empty: string }) {
+  const { lobby, prefs } = useApp();
+  if (bets.length === 0) return <p class="muted">{empty}</p>;
+  return (
+    <ul class="bet-rows" data-testid={`${kind}-bets`}>
+      {bets.map((b) => {
+        const market = lobby.get(b.marketId)?.market.value;
+        const selection = market?.selections.find((s) => s.id === b.selectionId)?.name ?? b.selectionId;
+        return (
+          <li class={`bet-row bet-${b.status}`} key={b.id} data-testid={`bet-row-${b.id}`}>
+            <div class="bet-what">
+              <strong>{selection}</strong>
+              <span class="muted small">{market ? `${market.name} · ${market.event}` : b.marketId}</span>
+            </div>
+            <dl class="bet-figures">
+              <div>
+                <dt>Odds</dt>
+                <dd>{formatOdds(b.odds, prefs.oddsFormat.value)}</dd>
+              </div>
+              <div>
+                <dt>Stake</dt>
+                <dd>{formatMoney(b.stake)}</dd>
+              </div>
+              {kind === "open" && (
+                <div>
+                  <dt>Returns</dt>
+                  <dd>{b.status === "pending" ? "–" : formatMoney(b.payout)}</dd>
+                </div>
+              )}
+              {kind === "settled" && (
+                <div>
+                  <dt>P/L</dt>
+                  <dd class={profitOf(b) > 0 ? "pos" : profitOf(b) < 0 ? "neg" : ""}>{formatProfit(profitOf(b))}</dd>
+                </div>
+              )}
+              <div>
+                <dt>Status</dt>
+                <dd class={`status-${b.status}`}>{b.status}</dd>
+              </div>
+            </dl>
+            <span class="muted small bet-when">
+              {formatTime(b.settledAt ?? b.placedAt)}
+              {kind === "rejected" && ` · ${reasonText(b.reason)}`}
+            </span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

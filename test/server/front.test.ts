@@ -1,0 +1,107 @@
+// The public port of `npm start` as an attacker on 127.0.0.1 sees it: the
+// client address comes from the TCP peer only, a refused upgrade closes its
+// connection, slow bodies time out, Origin is compared exactly. 127.0.0.2 is a
+// second client address (Linux routes all of 127/8 to loopback).
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { type SpawnedServer, spawnServer } from "../../scripts/server/launch.ts";
+import { exchange, request, sessionStatus, sleep, statuses, upgradeRequest } from "./helpers.ts";
+
+const PORT = Number(process.env.SERVER_TEST_PORT ?? 8850);
+const ADMIN_KEY = "front-test-admin";
+const SESSIONS = 4;
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+const work = mkdtempSync(join(tmpdir(), "edgebook-front-"));
+let server: SpawnedServer;
+
+before(async () => {
+  server = await spawnServer({
+    port: PORT,
+    stateDir: join(work, "state"),
+    buildClient: false,
+    vars: { ADMIN_KEY, SESSION_SECRET: "front-test-secret", ALLOWED_ORIGINS: ORIGIN, RATE_SESSIONS_PER_10S: String(SESSIONS), LOG_LEVEL: "warn" },
+  });
+  const admin = await fetch(`${ORIGIN}/api/session`, { method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": "10.0.0.1" }, body: JSON.stringify({ name: "trader", adminKey: ADMIN_KEY }) });
+  assert.equal(admin.status, 201);
+  const { token } = (await admin.json()) as { token: string };
+  const market = { id: "front-market", name: "Match odds", event: "Front v Test", selections: [{ id: "home", name: "Home", odds: 2 }, { id: "away", name: "Away", odds: 3 }] };
+  const created = await fetch(`${ORIGIN}/api/markets`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(market) });
+  assert.equal(created.status, 201);
+});
+
+after(async () => {
+  await server?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("the client address", () => {
+  it("is the TCP peer: forged CF-Connecting-IP and MF-CF-Blob do not count, and a request smuggled after a refused upgrade is never read", async () => {
+    // The admin session in before() already counted one session for 127.0.0.1, whatever header it sent.
+    const seen: number[] = [];
+    for (let i = 0; i < SESSIONS + 2; i++) seen.push(await sessionStatus(PORT, "127.0.0.1", { "CF-Connecting-IP": `10.1.0.${i}` }));
+    assert.deepEqual(seen.filter((s) => s === 201).length, SESSIONS - 1, `statuses ${seen}`);
+    assert.equal(seen.at(-1), 429);
+
+    assert.equal(await sessionStatus(PORT, "127.0.0.1", { "MF-CF-Blob": JSON.stringify({ clientIp: "10.2.0.1:1234" }) }), 429);
+    assert.equal(await sessionStatus(PORT, "127.0.0.1", { "X-Forwarded-For": "10.3.0.1", "True-Client-IP": "10.3.0.2", Forwarded: "for=10.3.0.3" }), 429);
+
+    // A refused upgrade followed, on the same connection, by a request claiming another address.
+    const body = JSON.stringify({ name: "smuggled" });
+    const smuggled = request("POST", "/api/session", PORT, { "Content-Type": "application/json", "CF-Connecting-IP": "10.4.0.1" }, body);
+    const { text, closedByServer } = await exchange(PORT, upgradeRequest("/api/markets/no-such-market/ws", PORT) + smuggled, { waitMs: 5_000 });
+    assert.equal(closedByServer, true, "the connection stays open after a refused upgrade");
+    assert.equal(statuses(text).length, 1, `more than one answer on the connection:\n${text}`);
+    assert.notEqual(statuses(text)[0], 101);
+
+    // Another peer address has its own count.
+    assert.equal(await sessionStatus(PORT, "127.0.0.2"), 201);
+  });
+});
+
+describe("origin checks", () => {
+  it("refuse a socket whose Origin differs from an allowed one only in scheme or case, and accept the exact one", async () => {
+    const path = "/api/markets/front-market/ws";
+    const status = async (origin: string) => statuses((await exchange(PORT, upgradeRequest(path, PORT, { Origin: origin }), { localAddress: "127.0.0.3", waitMs: 1_500 })).text)[0];
+    assert.equal(await status(`https://127.0.0.1:${PORT}`), 403);
+    assert.equal(await status(`HTTP://127.0.0.1:${PORT}`), 403);
+    assert.equal(await status(`http://127.0.0.1:${PORT}`.toUpperCase()), 403);
+    assert.equal(await status(ORIGIN), 101);
+  });
+});
+
+describe("slow bodies", () => {
+  it("260 connections that never finish their body are timed out, and the port answers within 10 s of the attacker leaving", { timeout: 60_000 }, async () => {
+    const attackers: net.Socket[] = [];
+    let closed = 0;
+    for (let i = 0; i < 260; i++) {
+      const s = net.connect({ port: PORT, host: "127.0.0.1", localAddress: "127.0.0.4" });
+      s.on("connect", () => s.write(`POST /api/session HTTP/1.1\r\nHost: 127.0.0.1:${PORT}\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n{"name":`));
+      s.on("error", () => {});
+      // Read what comes back, or the close would go unseen.
+      s.resume();
+      s.on("close", () => closed++);
+      attackers.push(s);
+    }
+    await sleep(2_000);
+    // Another client is served meanwhile.
+    const other = await fetch(`${ORIGIN}/api/health`, { signal: AbortSignal.timeout(5_000) });
+    assert.equal(other.status, 200);
+    // The server closes every one of them (the request timeout is 15 s).
+    const deadline = Date.now() + 25_000;
+    while (closed < attackers.length && Date.now() < deadline) await sleep(250);
+    assert.equal(closed, attackers.length, `${attackers.length - closed} slow connections still open`);
+    // The attacker's own address is served again.
+    const start = Date.now();
+    let ok = false;
+    while (!ok && Date.now() - start < 10_000) {
+      const { text } = await exchange(PORT, request("GET", "/api/health", PORT, { Connection: "close" }), { localAddress: "127.0.0.4", waitMs: 2_000 }).catch(() => ({ text: "" }));
+      ok = statuses(text)[0] === 200;
+      if (!ok) await sleep(250);
+    }
+    assert.ok(ok, "the port did not answer within 10 s");
+  });
+});

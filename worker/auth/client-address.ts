@@ -1,6 +1,0 @@
-// The client's address for rate limits: CF-Connecting-IP, which Cloudflare
-// (and wrangler dev, locally) sets from the connection itself. Never a header
-// a client can set, such as X-Forwarded-For.
-export function clientAddress(request: Request): string {
-  return request.headers.get("cf-connecting-ip") ?? "unknown";
-}

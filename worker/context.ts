@@ -1,8 +1,0 @@
-// The Hono environment shared by the app and its routes.
-import type { SessionClaims } from "./auth/tokens.ts";
-import type { Config } from "./config.ts";
-
-export type AppEnv = {
-  Bindings: Env;
-  Variables: { config: Config; requestId: string; session: SessionClaims };
-};

@@ -1,0 +1,8 @@
+// The Hono environment shared by the app and its routes.
+import type { SessionClaims } from "./tokens.ts";
+import type { Config } from "../config.ts";
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: { config: Config; requestId: string; session: SessionClaims };
+};

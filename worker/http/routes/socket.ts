@@ -1,0 +1,65 @@
+// The market socket's front door. Everything a hostile client could abuse is
+// checked here, before any Durable Object is touched: the Origin (exact
+// match), the market id (shape, then catalogue), the address's budget of
+// opens, and the credentials (a single-use ticket or a Bearer token).
+import { Hono } from "hono";
+import { signingSecret } from "../../config.ts";
+import { ErrorCode, fail } from "../../errors.ts";
+import { HubHeader } from "../../platform/object-headers.ts";
+import { Role } from "../../protocol/codes.ts";
+import type { AppEnv } from "../context.ts";
+import { anySession, bearer } from "../session.ts";
+import { admitSocketOpen } from "../socket-door.ts";
+import { hub, marketExists } from "../stubs.ts";
+import { TICKET_TTL_MS, nowSeconds, sign, verify } from "../tokens.ts";
+
+export const socketRoutes = new Hono<AppEnv>()
+  .post("/:id/ticket", anySession, async (c) => {
+    const id = c.req.param("id");
+    if (!(await marketExists(c.env, id))) fail(ErrorCode.NOT_FOUND, "no such market");
+    const s = c.get("session");
+    const ticket = await sign(
+      { typ: "ticket", sub: s.sub, role: s.role, mkt: id, jti: crypto.randomUUID(), iat: nowSeconds(), exp: nowSeconds() + TICKET_TTL_MS / 1000 },
+      signingSecret(c.get("config")),
+    );
+    return c.json({ ticket }, 201);
+  })
+  .get("/:id/ws", async (c) => {
+    await admitSocketOpen(c);
+    const config = c.get("config");
+    const req = c.req.raw;
+    const url = new URL(req.url);
+    const id = c.req.param("id");
+    if (!(await marketExists(c.env, id))) fail(ErrorCode.NOT_FOUND, "no such market");
+
+    const headers = new Headers({
+      Upgrade: "websocket",
+      [HubHeader.MAX_SOCKETS]: String(config.maxSocketsPerAccount),
+      [HubHeader.RELAY_AFTER]: String(config.relayAfter),
+    });
+    const ticket = url.searchParams.get("ticket");
+    const token = bearer(req.headers.get("authorization") ?? undefined);
+    if (ticket !== null) {
+      const claims = await verify(ticket, "ticket", signingSecret(config));
+      if (!claims || claims.mkt !== id) fail(ErrorCode.UNAUTHENTICATED, "ticket is invalid, expired or for another market");
+      headers.set(HubHeader.ACCOUNT, claims.sub);
+      headers.set(HubHeader.CAN_BET, claims.role === Role.PUNTER ? "1" : "0");
+      headers.set(HubHeader.TICKET, claims.jti);
+      // The hub keeps a spent ticket until it expires, on its own clock in milliseconds.
+      headers.set(HubHeader.TICKET_EXPIRES, String(claims.exp * 1000));
+    } else if (token !== null) {
+      const claims = await verify(token, "session", signingSecret(config));
+      if (!claims) fail(ErrorCode.UNAUTHENTICATED, "session token is invalid or expired");
+      headers.set(HubHeader.ACCOUNT, claims.sub);
+      headers.set(HubHeader.CAN_BET, claims.role === Role.PUNTER ? "1" : "0");
+    } else if (req.headers.has("authorization")) {
+      fail(ErrorCode.UNAUTHENTICATED, "malformed Authorization header");
+    }
+    // Only the resume and conflation parameters travel on; the ticket stays here.
+    const inner = new URL(`https://hub/${id}`);
+    for (const key of ["since", "epoch", "conflateMs"]) {
+      const value = url.searchParams.get(key);
+      if (value !== null) inner.searchParams.set(key, value.slice(0, 64));
+    }
+    return hub(c.env, id).fetch(new Request(inner, { headers }));
+  });

@@ -1,0 +1,206 @@
+// The market hub Durable Object: one per market. A shell: its public methods
+// are exactly its RPC API; each delegates to the pure rules (rules/), the SQL
+// (hub-store), the live market and its sockets (market-room), the bet desk
+// and settlement. The entry points are written once, in SocketObject.
+import { ErrorCode, MarketStatus } from "../protocol/codes.ts";
+import type * as wire from "../protocol/schemas.ts";
+import type { AccountId, SelectionId } from "../protocol/units.ts";
+import { log } from "../log.ts";
+import { AlarmClock } from "../platform/alarm-clock.ts";
+import { FaultPoints } from "../platform/fault-points.ts";
+import { type SocketHandlers, SocketObject } from "../platform/socket-object.ts";
+import { REAP_EVERY_MS } from "../platform/socket-room.ts";
+import { exposureOf } from "../rules/exposure.ts";
+import * as book from "../rules/market-book.ts";
+import { type Result, ok, refused } from "../rules/result.ts";
+import { BetDesk } from "./bet-desk.ts";
+import { FeedWatchdog } from "./feed-watchdog.ts";
+import { handleFrame } from "./frame-handler.ts";
+import { HubStore } from "./hub-store.ts";
+import { MarketRoom, RELAYS } from "./market-room.ts";
+import { type Published, RelayFanout } from "./relay-fanout.ts";
+import { Settlement } from "./settlement.ts";
+import { type SummaryPublisher, summariesOf } from "./summary-publisher.ts";
+import { upgradeSocket } from "./upgrade.ts";
+import { walletsOf } from "./wallet-port.ts";
+
+const noMarket = () => refused(ErrorCode.NOT_FOUND, "no such market");
+
+export class MarketHub extends SocketObject {
+  protected readonly kind = "hub";
+  // Instance fields, not methods: not callable over RPC. Tests reach them through runInDurableObject.
+  readonly store: HubStore;
+  readonly faults: FaultPoints;
+  readonly fanout: RelayFanout;
+  readonly #live: MarketRoom;
+  readonly #desk: BetDesk;
+  readonly #settlement: Settlement;
+  readonly #feed: FeedWatchdog;
+  readonly #clock: AlarmClock;
+  /** The market's summary for the book, sent after each change, off the hot path. */
+  readonly #summaries: SummaryPublisher;
+  /** Reaping runs on the alarm at most every REAP_EVERY_MS; a woken hub reaps on its first alarm. */
+  #reapAt = 0;
+  /** The last alarm left money work undone (a wallet failed). */
+  #behind = false;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new HubStore(ctx.storage);
+    this.#clock = new AlarmClock(ctx.storage, REAP_EVERY_MS);
+    this.faults = new FaultPoints(ctx);
+    this.fanout = new RelayFanout(env.MARKET_RELAY, () => this.#live.market.id, this.store.getMeta(RELAYS) ?? 0);
+    this.#feed = new FeedWatchdog(this.store);
+    const changed = (urgent: boolean) => this.#summaries.changed(urgent);
+    this.#live = new MarketRoom({ store: this.store, sockets: this.room, fanout: this.fanout, schedule: () => this.#schedule(), changed });
+    const wallets = walletsOf(env.WALLET);
+    const notify = (account: AccountId, frame: wire.ServerFrame) => this.room.toAccount(account, JSON.stringify(frame));
+    const checkpoint = this.faults.hit.bind(this.faults);
+    const market = () => this.#live.market;
+    this.#desk = new BetDesk({ store: this.store, wallets, market, notify, schedule: () => this.#schedule(), now: Date.now, checkpoint });
+    this.#settlement = new Settlement({ store: this.store, wallets, marketId: () => market().id, notify, checkpoint });
+    this.#summaries = summariesOf(env, this.store, () => this.#live.current, () => this.#schedule());
+    // After a crash or an eviction, re-arm the alarm for whatever stored work is due.
+    if (this.#live.current) void ctx.blockConcurrencyWhile(() => this.#clock.load().then(() => this.#schedule()));
+  }
+
+  // ---- RPC: the Worker's ----
+
+  create(body: wire.CreateMarketBody, by: string): Result<wire.Market> {
+    if (this.#live.current) return refused(ErrorCode.MARKET_EXISTS, `market ${body.id} exists`);
+    const created = book.createMarket(body, crypto.randomUUID());
+    if ("code" in created) return refused(created.code, created.message);
+    const ts = Date.now();
+    this.#live.create(created, by, ts, () => this.#feed.seen(created, ts, true));
+    this.#schedule();
+    return ok(book.toWireMarket(created));
+  }
+
+  getMarket(): Result<wire.Market> {
+    const m = this.#live.current;
+    return m ? ok(book.toWireMarket(m)) : noMarket();
+  }
+
+  pushOdds(odds: Record<string, number>, by: string): Result<{ seq: number }> {
+    const m = this.#live.current;
+    return m ? this.#change(book.applyOdds(m, odds, Date.now()), by, true) : noMarket();
+  }
+
+  setStatus(body: wire.StatusBody, by: string): Result<{ seq: number }> {
+    const m = this.#live.current;
+    return m ? this.#change(book.applyStatus(m, body, Date.now()), by, body.status === MarketStatus.OPEN) : noMarket();
+  }
+
+  settle(outcome: { winner: string } | { void: true }, by: string): Result<{ seq: number }> {
+    const m = this.#live.current;
+    if (!m) return noMarket();
+    const ts = Date.now();
+    const winner = "winner" in outcome ? (outcome.winner as SelectionId) : null;
+    // The settled event and every bet's outcome land in one transaction; payment follows.
+    const answer = this.#change(book.applySettle(m, outcome, ts), by, false, () => this.#settlement.mark(winner, ts));
+    if (answer.ok) {
+      // Start paying now rather than at the next alarm. `ctx.waitUntil` has no effect in a Durable
+      // Object, so nothing extends this object's life for the pass: it runs only as long as the
+      // runtime keeps the object (open calls, sockets). The alarm, armed by #schedule in the commit,
+      // is the guarantee: it finishes whatever this pass does not.
+      this.#settlement.pay().catch((err) => log.error("hub.settle.pay", err, { market: m.id }));
+    }
+    return answer;
+  }
+
+  /** The feed's heartbeat, for markets with a watchdog. */
+  feedHeartbeat(): Result<{ seq: number }> {
+    const m = this.#live.current;
+    if (!m) return noMarket();
+    this.#feed.seen(m, Date.now());
+    return ok({ seq: m.seq });
+  }
+
+  /** The bet's answer is the contract's own (accepted, rejected or pending): the same frame a socket gets. */
+  async placeBet(account: AccountId, body: wire.BetBody): Promise<wire.BetReplyFrame> {
+    if (!this.#live.current) throw new Error("bet on a market that does not exist");
+    return this.#desk.place(account, body);
+  }
+
+  /** Open bets and what each outcome would cost the book. */
+  exposure(): Result<wire.Exposure> {
+    const m = this.#live.current;
+    if (!m) return noMarket();
+    return ok(exposureOf(m, this.store.exposure(), this.store.betsInPhase("held").length + this.store.betsInPhase("debit").length));
+  }
+
+  /** The last odds changes, oldest first, for a chart. */
+  oddsHistory(limit: number): Result<wire.OddsPoint[]> {
+    return ok(this.store.oddsHistory(limit));
+  }
+
+  events(after: number, limit: number): Result<wire.MarketEvent[]> {
+    return ok(this.store.marketEvents(after, limit));
+  }
+
+  // ---- RPC: the relays' ----
+
+  firstFrames(since: number | null, epoch: string | null, counted: boolean): { frames: string[]; seq: number; viewers: string } {
+    return this.#live.firstFrames(since, epoch, counted);
+  }
+
+  framesBetween(after: number, upTo: number): Published[] {
+    return this.#live.framesBetween(after, upTo);
+  }
+
+  relayViewers(index: number, count: number): void {
+    this.#live.relayViewers(index, count);
+  }
+
+  // ---- Entry points (written in SocketObject) ----
+
+  protected readonly on: SocketHandlers = {
+    context: () => ({ market: this.#live.current?.id }),
+    request: (request) => upgradeSocket({ store: this.store, sockets: this.room, live: this.#live }, request),
+    frame: (ws, message) => handleFrame(this.room, (account, bet) => this.placeBet(account, bet), ws, message),
+    gone: (ws) => this.#live.drop(ws),
+    alarm: () => this.#alarm(),
+    afterAlarm: async (failed) => {
+      this.#clock.finished(failed || this.#behind);
+      this.#schedule();
+    },
+  };
+
+  /** Viewer counts, the feed watchdog, reaping, payments and bets a crash or a wallet left unfinished. */
+  async #alarm(): Promise<void> {
+    this.#clock.fired();
+    this.#behind = false;
+    const now = Date.now();
+    this.#live.sendViewers(now);
+    this.#summaries.retry(now);
+    const m = this.#live.current;
+    if (!m) return;
+    if (this.#feed.lost(m, now)) this.setStatus({ status: MarketStatus.SUSPENDED, reason: "feed lost: no heartbeat" }, "watchdog");
+    if (now >= this.#reapAt) {
+      this.#reapAt = now + REAP_EVERY_MS;
+      this.#live.reap(now);
+    }
+    const unpaid = await this.#settlement.pay();
+    const unfinished = await this.#desk.reconcile();
+    this.#behind = unpaid > 0 || unfinished > 0;
+  }
+
+  // ---- Internals ----
+
+  /** A rule's answer to a change: refused, or committed and sent (`feed`: the change counts as the feed's sign of life). */
+  #change(change: book.Change<wire.ChangeFrame> | book.Refusal, by: string, feed: boolean, alongside?: () => void): Result<{ seq: number }> {
+    if ("code" in change) return refused(change.code, change.message);
+    if (feed) this.#feed.seen(this.#live.market, Date.now());
+    if (change.frame) {
+      this.#live.commit(change.market, change.frame, by, alongside);
+      this.#schedule();
+    }
+    return ok({ seq: this.#live.market.seq });
+  }
+
+  /** One alarm for every kind of work: set it for the earliest. */
+  #schedule(): void {
+    const due = [this.#live.viewersDue, this.#desk.nextDue(), this.#feed.due(this.#live.current), this.#summaries.retryAt];
+    this.#clock.arm(due, this.#reapAt, () => this.room.count() > 0);
+  }
+}

@@ -1,0 +1,66 @@
+// The WebSocket upgrade inside the hub. The Worker has already checked the
+// Origin, the market id, the caller's address budget and the ticket's or
+// token's signature; it passes the verified identity in headers it sets
+// itself. Here: spend the ticket, cap sockets per account, accept (or hand a
+// viewer to a relay), and send the first frames (a replay or a snapshot).
+import { ErrorCode } from "../protocol/codes.ts";
+import type { AccountId } from "../protocol/units.ts";
+import { HubHeader, RelayHeader } from "../platform/object-headers.ts";
+import { refuse } from "../platform/socket-object.ts";
+import type { SocketRoom } from "../platform/socket-room.ts";
+import type { HubStore } from "./hub-store.ts";
+import type { MarketRoom } from "./market-room.ts";
+
+export interface UpgradeDeps {
+  store: HubStore;
+  sockets: SocketRoom;
+  live: MarketRoom;
+}
+
+export async function upgradeSocket({ store, sockets, live }: UpgradeDeps, request: Request): Promise<Response> {
+  if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+    return refuse(426, ErrorCode.INVALID, "expected a WebSocket upgrade");
+  }
+  const market = live.current;
+  if (!market) return refuse(404, ErrorCode.NOT_FOUND, "no such market");
+
+  const now = Date.now();
+  const h = request.headers;
+  const account = (h.get(HubHeader.ACCOUNT) || null) as AccountId | null;
+  // A used ticket is refused as used; a fresh one refused by the socket cap stays unspent,
+  // to use once another socket closes. Nothing awaits between these checks and the spend.
+  const ticket = h.get(HubHeader.TICKET);
+  if (ticket && store.ticketSpent(ticket)) return refuse(401, ErrorCode.UNAUTHENTICATED, "ticket already used");
+  const maxSockets = Number(h.get(HubHeader.MAX_SOCKETS) ?? "8");
+  if (account && sockets.countFor(account) >= maxSockets) {
+    return refuse(429, ErrorCode.RATE_LIMITED, `at most ${maxSockets} sockets per account on one market`);
+  }
+  if (ticket && !store.spendTicket(ticket, Number(h.get(HubHeader.TICKET_EXPIRES)), now)) {
+    return refuse(401, ErrorCode.UNAUTHENTICATED, "ticket already used");
+  }
+
+  const url = new URL(request.url);
+  // A full hub places new viewers on relays; punters' sockets stay here, where their bets are.
+  const relayAfter = Number(h.get(HubHeader.RELAY_AFTER) ?? 0);
+  if (!account && relayAfter > 0 && sockets.count() >= relayAfter) {
+    const relay = live.placeOnRelay(relayAfter);
+    const headers = new Headers({ Upgrade: "websocket", [RelayHeader.MARKET]: market.id, [RelayHeader.INDEX]: String(relay.index) });
+    return relay.stub.fetch(new Request(url, { headers }));
+  }
+  const sinceParam = url.searchParams.get("since");
+  const since = sinceParam !== null && /^\d{1,15}$/.test(sinceParam) ? Number(sinceParam) : null;
+  const epoch = url.searchParams.get("epoch");
+  const conflateParam = Number(url.searchParams.get("conflateMs") ?? 0);
+  const conflateMs = Number.isSafeInteger(conflateParam) ? Math.min(Math.max(conflateParam, 0), 5000) : 0;
+
+  // Nothing from here to the end awaits, so no change can land between the first frames and the live stream.
+  const first = live.firstFrames(since, epoch, false);
+  const pair = new WebSocketPair();
+  const [client, server] = [pair[0], pair[1]];
+  sockets.accept(server, { account, canBet: h.get(HubHeader.CAN_BET) === "1", connectedAt: now, conflateMs });
+
+  for (const text of first.frames) sockets.send(server, text);
+  sockets.send(server, first.viewers);
+  live.viewersChanged();
+  return new Response(null, { status: 101, webSocket: client });
+}

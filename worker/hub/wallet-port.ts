@@ -1,0 +1,32 @@
+// What the bet flows need from wallets: typed RPC on the account's wallet
+// object in production, anything with the same shape in a test.
+import type { Bet } from "../protocol/schemas.ts";
+import type { AccountId } from "../protocol/units.ts";
+import type { BetUpdate, MoneyResult } from "../rules/ledger.ts";
+
+export interface WalletPort {
+  debitStake(account: AccountId, marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult>;
+  refundStake(account: AccountId, marketId: string, betId: string, update: BetUpdate): Promise<MoneyResult>;
+  payout(account: AccountId, marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult>;
+  recordBet(account: AccountId, update: BetUpdate): Promise<void>;
+  /** The other market's bet when the id was taken there first, else null. */
+  claimRefused(account: AccountId, marketId: string, betId: string, update: BetUpdate): Promise<Bet | null>;
+}
+
+/** The production port: one wallet object per account, addressed by its id. */
+export function walletsOf(ns: Env["WALLET"]): WalletPort {
+  const wallet = (account: AccountId) => ns.getByName(account);
+  return {
+    debitStake: (a, m, b, amount, u) => wallet(a).debitStake(m, b, amount, u),
+    refundStake: (a, m, b, u) => wallet(a).refundStake(m, b, u),
+    payout: (a, m, b, amount, u) => wallet(a).payout(m, b, amount, u),
+    recordBet: async (a, u) => {
+      await wallet(a).recordBet(u);
+    },
+    claimRefused: async (a, m, b, u) => {
+      const answer = await wallet(a).claimRefused(m, b, u);
+      if (!answer.ok) throw new Error(`claim refused: ${answer.code}`);
+      return answer.value.first as Bet | null;
+    },
+  };
+}

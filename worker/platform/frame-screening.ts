@@ -1,0 +1,44 @@
+// What every socket's frame goes through first, on the hub and on relays
+// alike: the size cap, the heartbeat, the rate limit and the schema. Every
+// failure becomes a frame to that socket alone; nothing here throws.
+import { CloseCode, ErrorCode, RejectReason } from "../protocol/codes.ts";
+import { decodeFrame } from "../protocol/frame-decoder.ts";
+import type { ClientFrame, ServerFrame } from "../protocol/schemas.ts";
+import type { SocketRoom } from "./socket-room.ts";
+
+/** The bet frame to act on, or null when the frame has been answered (or the socket closed) already. */
+export function screenFrame(room: SocketRoom, ws: WebSocket, message: string | ArrayBuffer): ClientFrame | null {
+  const decoded = decodeFrame(message);
+  if (decoded.kind === "too-big") {
+    room.close(ws, CloseCode.TOO_BIG, "frame over 4 KiB");
+    return null;
+  }
+  if (decoded.kind === "ping") {
+    // Normally the auto-response answers without waking the object; a ping that reaches it is answered the same.
+    room.send(ws, "pong");
+    return null;
+  }
+  const admitted = room.admit(ws, Date.now());
+  if (admitted === "flooding") {
+    room.close(ws, CloseCode.POLICY, "rate limit: too many frames");
+    return null;
+  }
+  const answer = (frame: ServerFrame) => room.send(ws, JSON.stringify(frame));
+  const betId = decoded.kind === "invalid" ? decoded.betId : decoded.kind === "frame" ? decoded.frame.id : null;
+  if (admitted === "limited") {
+    if (betId) answer({ type: "bet", id: betId, status: "rejected", reason: RejectReason.RATE_LIMITED });
+    else answer({ type: "error", code: ErrorCode.RATE_LIMITED, message: "more than 20 frames a second" });
+    return null;
+  }
+  if (decoded.kind !== "frame") {
+    if (betId) {
+      answer({ type: "bet", id: betId, status: "rejected", reason: RejectReason.INVALID });
+      return null;
+    }
+    const message =
+      decoded.kind === "binary" ? "frames are UTF-8 JSON text" : decoded.kind === "not-json" ? "frame is not JSON" : decoded.message;
+    answer({ type: "error", code: ErrorCode.INVALID, message });
+    return null;
+  }
+  return decoded.frame;
+}

@@ -1,0 +1,16 @@
+// Headers only the Worker (and the hub, for its relays) sets on the requests
+// it makes to a socket-holding object: the identity it has already verified.
+// Never read from a client's own request.
+export const HubHeader = {
+  ACCOUNT: "x-edgebook-account",
+  CAN_BET: "x-edgebook-can-bet",
+  TICKET: "x-edgebook-ticket",
+  TICKET_EXPIRES: "x-edgebook-ticket-expires",
+  MAX_SOCKETS: "x-edgebook-max-sockets",
+  RELAY_AFTER: "x-edgebook-relay-after",
+} as const;
+
+export const RelayHeader = { MARKET: "x-edgebook-market", INDEX: "x-edgebook-relay" } as const;
+
+/** Headers only the Worker and the book object set on a book socket's upgrade. */
+export const BookHeader = { VIEW: "x-edgebook-view", INDEX: "x-edgebook-relay", AT: "x-edgebook-book-at" } as const;

@@ -1,0 +1,71 @@
+// A bet as the hub keeps it (its saga phase beside the status the punter
+// sees), and how it looks to the punter: the contract's Bet and the socket's
+// `bet` answer, built in one place. Pure.
+import { type AcceptPolicy, BetStatus, type RejectReason } from "../protocol/codes.ts";
+import type { Bet, BetReplyFrame } from "../protocol/schemas.ts";
+import { type AccountId, type BetId, type Money, type Odds, oddsToDecimal } from "../protocol/units.ts";
+
+/** Where a bet stands in its saga, beside the status the punter sees. */
+export const Phase = {
+  /** The stake debit was sent to the wallet; its answer is not recorded yet. */
+  DEBIT: "debit",
+  /** The stake is held; the bet waits out the in-play delay until `dueAt`. */
+  HELD: "held",
+  /** Rejected after the debit: the stake must go back. */
+  REFUND: "refund",
+  /** Settled here; the wallet must pay the outcome (credit, refund, or record a loss). */
+  SETTLE: "settle",
+  DONE: "done",
+} as const;
+export type Phase = (typeof Phase)[keyof typeof Phase];
+
+export interface BetRow {
+  account: AccountId;
+  id: BetId;
+  selectionId: string;
+  stake: Money;
+  /** Asked while pending or rejected; accepted at, once accepted. */
+  odds: Odds;
+  accept: AcceptPolicy;
+  status: BetStatus;
+  phase: Phase;
+  reason: RejectReason | null;
+  payout: Money;
+  placedAt: number;
+  settledAt: number | null;
+  dueAt: number | null;
+  /** Rises with every change; the wallet keeps the highest it has seen. */
+  version: number;
+  syncedVersion: number;
+}
+
+export function toWireBet(row: BetRow, marketId: string): Bet {
+  const bet: Bet = {
+    id: row.id,
+    marketId,
+    selectionId: row.selectionId,
+    stake: row.stake,
+    odds: oddsToDecimal(row.odds),
+    status: row.status,
+    payout: row.payout,
+    placedAt: row.placedAt,
+  };
+  if (row.settledAt !== null) bet.settledAt = row.settledAt;
+  if (row.reason !== null) bet.reason = row.reason;
+  if (row.status === BetStatus.PENDING && row.dueAt !== null) bet.dueAt = row.dueAt;
+  return bet;
+}
+
+export function toReply(row: BetRow, marketId: string, currentOdds?: number): BetReplyFrame {
+  const reply: BetReplyFrame = { type: "bet", id: row.id, status: row.status, bet: toWireBet(row, marketId) };
+  if (row.reason !== null) reply.reason = row.reason;
+  if (currentOdds !== undefined) reply.odds = currentOdds;
+  return reply;
+}
+
+/** The answer for a bet already known by its wire form: the same id's first outcome, on another market. */
+export function replyOf(bet: Bet): BetReplyFrame {
+  const reply: BetReplyFrame = { type: "bet", id: bet.id, status: bet.status, bet };
+  if (bet.reason) reply.reason = bet.reason;
+  return reply;
+}

@@ -1,0 +1,53 @@
+// The wallet's rules, pure: what each money operation does to a balance.
+// Every operation is keyed; the key makes it idempotent and names it in the
+// ledger. A refund can only return a stake that was taken, and only once.
+import type { Bet } from "../protocol/schemas.ts";
+import type { Money } from "../protocol/units.ts";
+import type { Refusal, Result } from "./result.ts";
+
+export const EntryKind = {
+  GRANT: "grant",
+  STAKE: "stake",
+  REFUND: "refund",
+  PAYOUT: "payout",
+} as const;
+export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
+
+/** The hub's latest view of a bet, kept by the wallet for the account's list (highest version wins). */
+export interface BetUpdate {
+  bet: Bet;
+  version: number;
+}
+
+/**
+ * `asOf` is the number of the newest ledger row when the answer was given: it
+ * rises with every move, so a client that hears of balances from several
+ * markets can keep the newest.
+ */
+export interface Standing {
+  balance: Money;
+  asOf: number;
+}
+
+export interface Moved extends Standing {
+  amount: Money;
+  replayed: boolean;
+}
+
+export type MoneyRefusal =
+  | (Refusal<"INSUFFICIENT_FUNDS" | "NO_STAKE"> & Standing)
+  /** The account already used this bet id on another market: `first` is that bet as the wallet knows it. */
+  | (Refusal<"DUPLICATE"> & Standing & { first: Bet | null });
+
+export type MoneyResult = Result<Moved, MoneyRefusal>;
+
+/** The new balance after applying `delta`, or null if it would go below zero. */
+export function nextBalance(balance: Money, delta: number): Money | null {
+  const next = balance + delta;
+  if (!Number.isSafeInteger(next) || next < 0) return null;
+  return next as Money;
+}
+
+export const stakeKey = (marketId: string, betId: string) => `stake:${marketId}/${betId}`;
+export const refundKey = (marketId: string, betId: string) => `refund:${marketId}/${betId}`;
+export const payoutKey = (marketId: string, betId: string) => `payout:${marketId}/${betId}`;
