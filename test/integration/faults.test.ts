@@ -80,12 +80,16 @@ describe("a crash in the middle of a bet", () => {
     await armWallet(punter.account.id, "wallet:committed");
     const body = { id: betId(), selectionId: "home", stake: 1000, odds: 2.5 };
     const refused = await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body });
-    expect(refused.json).toMatchObject({ status: "rejected", reason: "MARKET_SUSPENDED" });
+    // The hub never heard the claim's answer, so the refusal is not final yet: pending, kept to be claimed again.
+    expect(refused.json).toMatchObject({ status: "pending", bet: { status: "pending", marketId: market.id } });
+    expect(refused.json.reason).toBeUndefined();
     expect(fired("wallet:committed")).toBe(before + 1);
-    // The hub never heard the answer, so the refusal waits as unsynced; the alarm claims it again (idempotent).
-    expect((await betsOf(market.id)).map((b) => b.syncedVersion < b.version)).toEqual([true]);
+    expect((await betsOf(market.id)).map((b) => [b.phase, b.syncedVersion < b.version])).toEqual([["claim", true]]);
+    // The alarm claims it again (idempotent: the wallet finds the id already this market's).
     await runDurableObjectAlarm(hubStub(market.id));
-    expect((await betsOf(market.id)).map((b) => b.syncedVersion === b.version)).toEqual([true]);
+    expect((await betsOf(market.id)).map((b) => [b.phase, b.syncedVersion === b.version])).toEqual([["done", true]]);
+    const again = await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body });
+    expect(again.json).toMatchObject({ id: body.id, status: "rejected", reason: "MARKET_SUSPENDED" });
     const mine = (await call("GET", "/api/me/bets", { token: punter.token })).json.bets;
     expect(mine).toMatchObject([{ id: body.id, marketId: market.id, status: "rejected", reason: "MARKET_SUSPENDED" }]);
     const elsewhere = await call("POST", `/api/markets/${other.id}/bets`, { token: punter.token, body });

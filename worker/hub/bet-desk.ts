@@ -1,20 +1,35 @@
 // The bet saga across two objects: record the bet in the hub, debit the
 // wallet on the bet's key, look at the market again once the wallet has
 // answered, then accept, or reject and refund. Every step is idempotent on the
-// bet, so the reconciler can finish any bet a crash left half way.
+// bet, so the reconciler can finish any bet a crash left half way. Every
+// refusal is kept under its id too, so the same id always gets its first
+// outcome.
 import { AcceptPolicy, BetStatus, RejectReason } from "../protocol/codes.ts";
 import type { Bet, BetBody, BetReplyFrame, ServerFrame } from "../protocol/schemas.ts";
 import { type AccountId, type BetId, type Money, type Odds, oddsFromDecimal, oddsToDecimal } from "../protocol/units.ts";
 import type { FaultPoint } from "../platform/fault-points.ts";
-import { type BetRow, Phase, replyOf, toReply, toWireBet } from "../rules/bet-record.ts";
+import { type BetRow, Phase, isSettledDown, replyOf, toReply, toWireBet } from "../rules/bet-record.ts";
 import type { MoneyResult } from "../rules/ledger.ts";
-import type { MarketState } from "../rules/market-book.ts";
-import { type BetAsk, quoteBet, requoteDelayed } from "../rules/quote.ts";
+import { type MarketState, interruptionsOf } from "../rules/market-book.ts";
+import { type BetAsk, quoteBet, requote } from "../rules/quote.ts";
 import type { HubStore } from "./hub-store.ts";
+import { inPool } from "./in-pool.ts";
 import type { WalletPort } from "./wallet-port.ts";
 
 /** A bet whose wallet call has not answered for this long gets an alarm to look at it. */
 export const RECONCILE_AFTER_MS = 5_000;
+/** How often a placeholder for another market's bet asks the wallet whether that bet is final. */
+export const ELSEWHERE_RETRY_MS = 1_000;
+/** A placeholder whose bet the wallet still does not know after this long is forgotten. */
+export const ELSEWHERE_GIVE_UP_MS = 10 * 60_000;
+/**
+ * Refusals kept per account on one market. Past it, every new bet id from
+ * that account on this market is refused RATE_LIMITED without being kept: the
+ * count never falls, so such an id is refused again whenever it comes back.
+ */
+export const MAX_REFUSALS_PER_ACCOUNT = 1_000;
+/** Wallet calls one reconcile pass keeps in flight at once. */
+const PARALLEL = 16;
 
 export interface BetDeskDeps {
   store: HubStore;
@@ -31,6 +46,7 @@ export interface BetDeskDeps {
 
 /** Bet ids are the client's: two accounts may pick the same one, so in-memory work is keyed by both. */
 const betKey = (account: AccountId, id: string): string => `${account}\u0000${id}`;
+const keyOf = (row: BetRow) => betKey(row.account, row.id);
 
 const askOf = (row: BetRow): BetAsk => ({
   selectionId: row.selectionId,
@@ -39,10 +55,17 @@ const askOf = (row: BetRow): BetAsk => ({
   accept: row.accept,
 });
 
+/** What a frame refused before it became a bet asked, as far as it can be read: nothing, for an INVALID one. */
+const NOTHING_ASKED: BetAsk = { selectionId: "", stake: 0 as Money, odds: 0 as Odds, accept: AcceptPolicy.EXACT };
+
 export class BetDesk {
   readonly #d: BetDeskDeps;
-  /** Bets (account and id) whose wallet call is in flight from this instance; the reconciler leaves them be. */
-  readonly #inFlight = new Set<string>();
+  /**
+   * Bets (account and id) with a wallet call in flight from this instance,
+   * counted, since one flow may start another (a decision starts a refund):
+   * the reconciler leaves them be, so no bet gets two calls at once.
+   */
+  readonly #busy = new Map<string, number>();
   /** The answer a first placement is still working out, for a retry of the same bet to wait on. */
   readonly #answers = new Map<string, Promise<BetReplyFrame>>();
 
@@ -56,30 +79,58 @@ export class BetDesk {
 
   /** Place a bet for an authenticated punter. The same id again answers as the bet stands. */
   async place(account: AccountId, body: BetBody): Promise<BetReplyFrame> {
-    const { store } = this.#d;
     const id = body.id as BetId;
-    const existing = store.getBet(account, id);
-    if (existing) {
-      // A retry while the first is still at the wallet (a dropped socket, say) gets the first's answer when it comes.
-      return this.#answers.get(betKey(account, id)) ?? toReply(existing, this.#marketId);
-    }
-
-    const market = this.#d.market();
-    const now = this.#d.now();
+    const known = this.#known(account, id);
+    if (known) return known;
     const ask: BetAsk = {
       selectionId: body.selectionId,
       stake: body.stake as Money,
       odds: oddsFromDecimal(body.odds) as Odds,
       accept: body.accept ?? AcceptPolicy.EXACT,
     };
+    const market = this.#d.market();
+    const row = this.#newRow(account, id, ask, market);
+    if (this.#overLimit(account)) return unkept(id);
     const quote = quoteBet(market, ask);
-    const row: BetRow = {
+    if (!quote.ok) return this.#refuseNew(row, quote.reason, quote.odds);
+    this.#d.store.putBet(row);
+    this.#d.schedule();
+    return this.#answering(row, () => this.#d.checkpoint("bet:recorded").then(() => this.#debit(row, false)));
+  }
+
+  /**
+   * A bet frame refused before it became a bet (INVALID, RATE_LIMITED): the
+   * id's first outcome if it has one, else this refusal, kept under the id.
+   * `body` is the frame when it was well formed.
+   */
+  async refuse(account: AccountId, id: BetId, reason: RejectReason, body: BetBody | null): Promise<BetReplyFrame> {
+    const known = this.#known(account, id);
+    if (known) return known;
+    if (this.#overLimit(account)) return unkept(id);
+    const ask: BetAsk = body
+      ? { selectionId: body.selectionId, stake: body.stake as Money, odds: oddsFromDecimal(body.odds) as Odds, accept: body.accept ?? AcceptPolicy.EXACT }
+      : NOTHING_ASKED;
+    return this.#refuseNew(this.#newRow(account, id, ask, this.#d.market()), reason);
+  }
+
+  /** The answer for an id this market already holds (or is still working out), or null for a new one. */
+  #known(account: AccountId, id: BetId): Promise<BetReplyFrame> | null {
+    const existing = this.#d.store.getBet(account, id);
+    if (!existing) return null;
+    // A retry while the first is still at the wallet (a dropped socket, say) gets the first's answer when it comes.
+    return this.#answers.get(betKey(account, id)) ?? Promise.resolve(toReply(existing, this.#marketId));
+  }
+
+  #overLimit(account: AccountId): boolean {
+    return this.#d.store.refusalsOf(account) >= MAX_REFUSALS_PER_ACCOUNT;
+  }
+
+  #newRow(account: AccountId, id: BetId, ask: BetAsk, market: MarketState): BetRow {
+    const now = this.#d.now();
+    return {
       account,
       id,
-      selectionId: ask.selectionId,
-      stake: ask.stake,
-      odds: ask.odds,
-      accept: ask.accept,
+      ...ask,
       status: BetStatus.PENDING,
       phase: Phase.DEBIT,
       reason: null,
@@ -87,24 +138,29 @@ export class BetDesk {
       placedAt: now,
       settledAt: null,
       dueAt: market.betDelayMs > 0 ? now + market.betDelayMs : null,
+      askedUnder: interruptionsOf(market),
       version: 1,
       syncedVersion: 0,
     };
-    if (!quote.ok) {
-      // Refused before any money moved: kept here for idempotency, and its id claimed at the wallet
-      // (until that is done the row counts as unsynced, so the alarm tries again after a failure).
-      const rejected: BetRow = { ...row, status: BetStatus.REJECTED, phase: Phase.DONE, reason: quote.reason, syncedVersion: 0 };
-      store.putBet(rejected);
-      const reply = toReply(rejected, market.id, quote.odds === undefined ? undefined : oddsToDecimal(quote.odds));
-      return this.#answering(betKey(account, id), this.#claimRefused(rejected, reply));
-    }
-    store.putBet(row);
-    this.#d.schedule();
-    return this.#answering(betKey(account, id), this.#d.checkpoint("bet:recorded").then(() => this.#debit(row, false)));
   }
 
-  /** Keep the answer being worked out where a retry of the same bet can wait for it. */
-  async #answering(key: string, answer: Promise<BetReplyFrame>): Promise<BetReplyFrame> {
+  /**
+   * Refused before any money moved: kept at once, then its id claimed at the
+   * wallet. Only once the claim is recorded is the refusal final and answered
+   * so; until then (the wallet unreachable) the answer is `pending` and the
+   * alarm claims again, because the id may turn out to be another market's bet.
+   */
+  #refuseNew(row: BetRow, reason: RejectReason, current?: Odds): Promise<BetReplyFrame> {
+    const refused: BetRow = { ...row, status: BetStatus.REJECTED, reason, phase: Phase.CLAIM, dueAt: null };
+    this.#d.store.putBet(refused);
+    this.#d.schedule();
+    return this.#answering(refused, () => this.#claim(refused, false, current));
+  }
+
+  /** Run a bet's first flow where a retry of the same bet can wait for its answer. */
+  async #answering(row: BetRow, flow: () => Promise<BetReplyFrame>): Promise<BetReplyFrame> {
+    const key = keyOf(row);
+    const answer = this.#guarded(row, flow);
     this.#answers.set(key, answer);
     try {
       return await answer;
@@ -113,63 +169,50 @@ export class BetDesk {
     }
   }
 
+  /** Mark the bet busy for the whole of `flow`, so the reconciler does not start a second call for it. */
+  async #guarded<T>(row: BetRow, flow: () => Promise<T>): Promise<T> {
+    const key = keyOf(row);
+    this.#busy.set(key, (this.#busy.get(key) ?? 0) + 1);
+    try {
+      return await flow();
+    } finally {
+      const left = (this.#busy.get(key) ?? 1) - 1;
+      if (left > 0) this.#busy.set(key, left);
+      else this.#busy.delete(key);
+    }
+  }
+
+  #isBusy(row: BetRow): boolean {
+    return this.#busy.has(keyOf(row));
+  }
+
   /**
-   * Alarm work: delays that ended, sagas a crash interrupted, wallet views to
-   * bring up to date. Returns how many bets still have money work left.
+   * Alarm work: delays that ended, sagas a crash interrupted, claims a wallet
+   * missed, wallet views to bring up to date, placeholders to look at. Every
+   * list is read whole (paged) before any call is made, and each bet gets at
+   * most one flow per pass. Returns how many bets still have money work left.
    */
   async reconcile(): Promise<number> {
     const { store } = this.#d;
     const now = this.#d.now();
-    const work: Promise<unknown>[] = [];
-    for (const row of store.betsInPhase(Phase.DEBIT)) {
-      // In flight from this instance means someone is awaiting it; anything else was cut off by a crash.
-      if (!this.#inFlight.has(betKey(row.account, row.id))) work.push(this.#debit(row, true));
-    }
-    for (const row of store.betsInPhase(Phase.HELD)) {
-      if ((row.dueAt ?? 0) <= now) work.push(this.#decide(row, true));
-    }
-    for (const row of store.betsInPhase(Phase.REFUND)) {
-      if (!this.#inFlight.has(betKey(row.account, row.id))) work.push(this.#refund(row));
-    }
-    for (const row of store.unsyncedBets()) {
-      if (row.phase === Phase.DONE) work.push(this.#sync(row));
-    }
-    await Promise.allSettled(work);
-    const stuck = (row: BetRow) => !this.#inFlight.has(betKey(row.account, row.id));
-    return store.betsInPhase(Phase.DEBIT).filter(stuck).length + store.betsInPhase(Phase.REFUND).filter(stuck).length;
-  }
-
-  /**
-   * Tell the wallet about a bet refused before any money moved, so the id is one
-   * bet across markets and the refusal shows in the account's list. If the id is
-   * already a bet on another market, that bet is the answer and this refusal is
-   * dropped. A wallet that cannot be reached leaves the refusal standing here.
-   */
-  async #claimRefused(row: BetRow, reply: BetReplyFrame): Promise<BetReplyFrame> {
-    try {
-      const first = await this.#claim(row);
-      return first === null ? reply : replyOf(first);
-    } catch {
-      this.#d.schedule();
-      return reply;
-    }
-  }
-
-  /**
-   * Claim a refused bet's id at the wallet and keep it in the account's list.
-   * Returns the other market's bet when the id was taken there first (this
-   * refusal is then dropped), or null. Idempotent: a second claim from this
-   * market finds the id already its own.
-   */
-  async #claim(row: BetRow): Promise<Bet | null> {
-    const { store } = this.#d;
-    const first = await this.#d.wallets.claimRefused(row.account, this.#marketId, row.id, {
-      bet: toWireBet(row, this.#marketId),
-      version: row.version,
-    });
-    if (first === null) store.markSynced(row.account, row.id, row.version);
-    else store.dropBet(row.account, row.id);
-    return first;
+    const jobs: [BetRow, (row: BetRow) => Promise<unknown>][] = [];
+    const taken = new Set<string>();
+    const add = (row: BetRow, flow: (row: BetRow) => Promise<unknown>) => {
+      const key = keyOf(row);
+      if (taken.has(key) || this.#isBusy(row)) return;
+      taken.add(key);
+      jobs.push([row, flow]);
+    };
+    // Not busy here means nobody is awaiting it: a crash, an eviction or a failed call cut it off.
+    for (const row of store.betsInPhase(Phase.DEBIT)) add(row, (r) => this.#debit(r, true));
+    for (const row of store.betsInPhase(Phase.HELD)) if ((row.dueAt ?? 0) <= now) add(row, (r) => this.#decide(r, true));
+    for (const row of store.betsInPhase(Phase.REFUND)) add(row, (r) => this.#refund(r));
+    for (const row of store.betsInPhase(Phase.CLAIM)) add(row, (r) => this.#claim(r, true));
+    for (const row of store.betsInPhase(Phase.ELSEWHERE)) if ((row.dueAt ?? 0) <= now) add(row, (r) => this.#lookElsewhere(r));
+    for (const row of store.unsyncedBets()) if (row.phase === Phase.DONE) add(row, (r) => this.#sync(r));
+    await inPool(jobs, PARALLEL, ([row, flow]) => (this.#isBusy(row) ? Promise.resolve() : this.#guarded(row, () => flow(row))));
+    const stuck = [Phase.DEBIT, Phase.REFUND, Phase.CLAIM].flatMap((p) => store.betsInPhase(p)).filter((r) => !this.#isBusy(r));
+    return stuck.length;
   }
 
   /** When reconcile should next run, or null when no bet needs the hub. */
@@ -178,13 +221,87 @@ export class BetDesk {
   }
 
   /**
+   * Claim a refused bet's id at the wallet, which keeps it in the account's
+   * list. The refusal is final once claimed. When the id is already another
+   * market's bet, that bet is the answer and this refusal is dropped.
+   * Idempotent: a second claim from this market finds the id its own.
+   * `late`: the punter is no longer waiting on this call, so the outcome goes
+   * to the account's sockets.
+   */
+  async #claim(row: BetRow, late: boolean, current?: Odds): Promise<BetReplyFrame> {
+    const { store } = this.#d;
+    let first: Bet | null;
+    try {
+      first = await this.#d.wallets.claimRefused(row.account, this.#marketId, row.id, { bet: toWireBet(row, this.#marketId), version: row.version });
+    } catch {
+      // Unknown whether the wallet recorded it: not final yet. The alarm claims again shortly.
+      const latest = store.getBet(row.account, row.id);
+      if (latest?.phase === Phase.CLAIM) store.putBet({ ...latest, dueAt: this.#d.now() + ELSEWHERE_RETRY_MS });
+      this.#d.schedule();
+      return toReply(latest ?? row, this.#marketId);
+    }
+    const latest = store.getBet(row.account, row.id);
+    if (!latest || (latest.phase !== Phase.CLAIM && latest.phase !== Phase.DONE)) return toReply(latest ?? row, this.#marketId);
+    let reply: BetReplyFrame;
+    if (first === null) {
+      const done: BetRow = { ...latest, phase: Phase.DONE, dueAt: null, syncedVersion: latest.version };
+      store.putBet(done);
+      reply = toReply(done, this.#marketId, current === undefined ? undefined : oddsToDecimal(current));
+    } else {
+      reply = this.#elsewhere(latest, first);
+    }
+    if (late && latest.phase === Phase.CLAIM) this.#d.notify(row.account, reply);
+    return reply;
+  }
+
+  /**
+   * This id is a bet on another market (`first`, as the wallet knows it): no
+   * bet here. Its outcome is the answer when final; otherwise a placeholder
+   * waits for it, so the punter's sockets here get a final frame too.
+   */
+  #elsewhere(row: BetRow, first: Bet | null): BetReplyFrame {
+    const { store } = this.#d;
+    if (first && isSettledDown(first)) {
+      store.dropBet(row.account, row.id);
+      return replyOf(first);
+    }
+    const placeholder: BetRow = {
+      ...row,
+      status: BetStatus.PENDING,
+      reason: null,
+      phase: Phase.ELSEWHERE,
+      dueAt: this.#d.now() + ELSEWHERE_RETRY_MS,
+      syncedVersion: -1,
+    };
+    store.putBet(placeholder);
+    this.#d.schedule();
+    return first ? replyOf(first) : toReply(placeholder, this.#marketId);
+  }
+
+  /** A placeholder's look at the wallet: the other market's bet, once final, goes to this market's sockets. */
+  async #lookElsewhere(row: BetRow): Promise<void> {
+    const { store } = this.#d;
+    const first = await this.#d.wallets.betById(row.account, row.id);
+    const latest = store.getBet(row.account, row.id);
+    if (latest?.phase !== Phase.ELSEWHERE) return;
+    const now = this.#d.now();
+    if (first && isSettledDown(first)) {
+      store.dropBet(row.account, row.id);
+      this.#d.notify(row.account, replyOf(first));
+    } else if (now - row.placedAt > ELSEWHERE_GIVE_UP_MS) {
+      store.dropBet(row.account, row.id);
+    } else {
+      store.putBet({ ...latest, dueAt: now + ELSEWHERE_RETRY_MS });
+      this.#d.schedule();
+    }
+  }
+
+  /**
    * `late` is true when the punter is no longer waiting on this call (the
    * alarm finishes the bet): the outcome then goes to the account's sockets.
    */
   async #debit(row: BetRow, late: boolean): Promise<BetReplyFrame> {
     const { store, wallets } = this.#d;
-    const key = betKey(row.account, row.id);
-    this.#inFlight.add(key);
     let result: MoneyResult;
     try {
       result = await wallets.debitStake(row.account, this.#marketId, row.id, row.stake, {
@@ -193,9 +310,8 @@ export class BetDesk {
       });
     } catch {
       // The wallet's answer is unknown: the bet stays pending and the reconciler asks again.
+      this.#d.schedule();
       return toReply(row, this.#marketId);
-    } finally {
-      this.#inFlight.delete(key);
     }
     await this.#d.checkpoint("bet:debited");
     // Another path (the reconciler, a retry) may have finished this bet while we waited.
@@ -203,8 +319,7 @@ export class BetDesk {
     if (!now || now.phase !== Phase.DEBIT) return toReply(now ?? row, this.#marketId);
     if (!result.ok && result.code === "DUPLICATE") {
       // The same id from the same account, first used on another market: that bet's answer, and no bet here.
-      store.dropBet(row.account, row.id);
-      const reply: BetReplyFrame = result.first ? replyOf(result.first) : { type: "bet", id: row.id, status: BetStatus.PENDING };
+      const reply = this.#elsewhere(now, result.first);
       if (late) this.#d.notify(row.account, reply);
       return reply;
     }
@@ -224,11 +339,13 @@ export class BetDesk {
   /**
    * The market as it is now, after the wallet call or the delay: an odds push
    * or a suspension can land while the wallet call is out, because the input
-   * gate lets other events in while this object waits on another.
+   * gate lets other events in while this object waits on another. The
+   * interruption count the bet was asked under catches what came and went
+   * meanwhile (a suspend-then-reopen, going in play).
    */
   async #decide(row: BetRow, late: boolean): Promise<BetReplyFrame> {
     const market = this.#d.market();
-    const quote = row.dueAt !== null ? requoteDelayed(market, askOf(row), row.placedAt) : quoteBet(market, askOf(row));
+    const quote = requote(market, askOf(row), row.askedUnder);
     if (quote.ok) {
       return this.#finish({ ...row, status: BetStatus.ACCEPTED, odds: quote.odds, payout: quote.payout, phase: Phase.DONE }, late);
     }
@@ -244,8 +361,6 @@ export class BetDesk {
 
   async #refund(row: BetRow): Promise<void> {
     const { store, wallets } = this.#d;
-    const key = betKey(row.account, row.id);
-    this.#inFlight.add(key);
     try {
       const done = { ...row, phase: Phase.DONE };
       const result = await wallets.refundStake(row.account, this.#marketId, row.id, {
@@ -260,8 +375,6 @@ export class BetDesk {
     } catch {
       // Left in REFUND: the alarm tries again.
       this.#d.schedule();
-    } finally {
-      this.#inFlight.delete(key);
     }
   }
 
@@ -271,15 +384,15 @@ export class BetDesk {
     this.#d.store.putBet(final);
     const reply = toReply(final, this.#marketId);
     if (late) this.#d.notify(row.account, reply);
-    void this.#sync(final);
+    void this.#guarded(final, () => this.#sync(final));
     return reply;
   }
 
   async #sync(row: BetRow): Promise<void> {
     try {
-      // A refusal's id is claimed as it is recorded; for one refused after a debit it is this market's already.
+      // A refusal's id is claimed with it; for one refused after a debit it is this market's already.
       if (row.status === BetStatus.REJECTED) {
-        await this.#claim(row);
+        await this.#claim(row, false);
         return;
       }
       await this.#d.wallets.recordBet(row.account, { bet: toWireBet(row, this.#marketId), version: row.version });
@@ -288,4 +401,9 @@ export class BetDesk {
       this.#d.schedule();
     }
   }
+}
+
+/** A new id refused without being kept: the account is past its refusals on this market, for good. */
+function unkept(id: string): Promise<BetReplyFrame> {
+  return Promise.resolve({ type: "bet", id, status: BetStatus.REJECTED, reason: RejectReason.RATE_LIMITED });
 }

@@ -17,7 +17,8 @@ export interface StoredEvent {
   frame: string;
 }
 
-const SCHEMA = `
+const MIGRATIONS = [
+  `
 CREATE TABLE IF NOT EXISTS market (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, type TEXT NOT NULL, by TEXT NOT NULL, frame TEXT NOT NULL
@@ -36,7 +37,17 @@ CREATE INDEX IF NOT EXISTS bets_open ON bets (placed_at)
   WHERE phase != 'done' OR (synced_version < version AND synced_version >= 0);
 CREATE TABLE IF NOT EXISTS tickets (jti TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
-`;
+`,
+  // 2: the market's interruption count each bet was asked under, and an index to page bets by phase in a fixed order.
+  `
+ALTER TABLE bets ADD COLUMN asked_under INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX bets_phase_order ON bets (phase, placed_at, account, id);
+CREATE INDEX bets_account_status ON bets (account, status);
+`,
+] as const;
+
+/** Rows read per query when a caller walks every bet of a kind. */
+const PAGE = 500;
 
 type Row = Record<string, SqlStorageValue>;
 
@@ -55,6 +66,7 @@ function toBet(r: Row): BetRow {
     placedAt: r.placed_at as number,
     settledAt: (r.settled_at as number | null) ?? null,
     dueAt: (r.due_at as number | null) ?? null,
+    askedUnder: (r.asked_under as number | null) ?? 0,
     version: r.version as number,
     syncedVersion: r.synced_version as number,
   };
@@ -62,7 +74,7 @@ function toBet(r: Row): BetRow {
 
 export class HubStore extends SqlStore {
   constructor(storage: DurableObjectStorage) {
-    super(storage, SCHEMA);
+    super(storage, MIGRATIONS);
   }
 
   loadMarket(): MarketState | null {
@@ -133,7 +145,7 @@ export class HubStore extends SqlStore {
   putBet(b: BetRow): void {
     this.sql.exec(
       `INSERT OR REPLACE INTO bets (account, id, selection_id, stake, odds, accept, status, phase, reason, payout,
-        placed_at, settled_at, due_at, version, synced_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        placed_at, settled_at, due_at, version, synced_version, asked_under) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       b.account,
       b.id,
       b.selectionId,
@@ -149,6 +161,7 @@ export class HubStore extends SqlStore {
       b.dueAt,
       b.version,
       b.syncedVersion,
+      b.askedUnder,
     );
   }
 
@@ -166,19 +179,67 @@ export class HubStore extends SqlStore {
     );
   }
 
-  betsInPhase(phase: Phase, limit = 500): BetRow[] {
+  /** Every bet in `phase`, oldest first, read in pages (never cut short). */
+  betsInPhase(phase: Phase): BetRow[] {
+    return this.#paged((after) =>
+      this.sql.exec(
+        `SELECT * FROM bets WHERE phase = ?1 AND (placed_at, account, id) > (?2, ?3, ?4)
+         ORDER BY placed_at, account, id LIMIT ?5`,
+        phase,
+        after?.placedAt ?? -1,
+        after?.account ?? "",
+        after?.id ?? "",
+        PAGE,
+      ),
+    );
+  }
+
+  /** Up to `limit` bets in `phase`, oldest first: one batch of work. */
+  firstInPhase(phase: Phase, limit: number): BetRow[] {
     return this.sql
-      .exec("SELECT * FROM bets WHERE phase = ? ORDER BY placed_at LIMIT ?", phase, limit)
+      .exec("SELECT * FROM bets WHERE phase = ? ORDER BY placed_at, account, id LIMIT ?", phase, limit)
       .toArray()
       .map(toBet);
   }
 
-  /** Bets whose latest state the wallet has not confirmed (only those that reached a wallet). */
-  unsyncedBets(limit = 500): BetRow[] {
-    return this.sql
-      .exec("SELECT * FROM bets WHERE synced_version < version AND synced_version >= 0 LIMIT ?", limit)
-      .toArray()
-      .map(toBet);
+  countInPhase(...phases: Phase[]): number {
+    const marks = phases.map(() => "?").join(", ");
+    return this.sql.exec(`SELECT COUNT(*) AS n FROM bets WHERE phase IN (${marks})`, ...phases).toArray()[0].n as number;
+  }
+
+  /** Bets whose latest state the wallet has not confirmed (only those that reached a wallet), in pages. */
+  unsyncedBets(): BetRow[] {
+    return this.#paged((after) =>
+      this.sql.exec(
+        `SELECT * FROM bets WHERE synced_version < version AND synced_version >= 0 AND (placed_at, account, id) > (?1, ?2, ?3)
+         ORDER BY placed_at, account, id LIMIT ?4`,
+        after?.placedAt ?? -1,
+        after?.account ?? "",
+        after?.id ?? "",
+        PAGE,
+      ),
+    );
+  }
+
+  /** Every bet waiting out an in-play delay is due at `at` (settlement decides them at once). */
+  makeHeldDue(at: number): number {
+    return this.sql.exec("UPDATE bets SET due_at = ? WHERE phase = 'held'", at).rowsWritten;
+  }
+
+  /** How many bets of this account this market refused (each kept under its id). */
+  refusalsOf(account: AccountId): number {
+    return this.sql.exec("SELECT COUNT(*) AS n FROM bets WHERE account = ? AND status = 'rejected'", account).toArray()[0].n as number;
+  }
+
+  /** Walk a keyset-paged query to the end: each page starts after the last row of the one before. */
+  #paged(page: (after: BetRow | null) => SqlStorageCursor<Row>): BetRow[] {
+    const out: BetRow[] = [];
+    for (let after: BetRow | null = null; ; ) {
+      const rows: BetRow[] = page(after).toArray().map(toBet);
+      out.push(...rows);
+      if (rows.length < PAGE) return out;
+      after = rows[rows.length - 1];
+    }
   }
 
   /**
@@ -190,6 +251,8 @@ export class HubStore extends SqlStore {
       .exec(
         `SELECT MIN(CASE phase
            WHEN 'held' THEN due_at
+           WHEN 'elsewhere' THEN due_at
+           WHEN 'claim' THEN COALESCE(due_at, placed_at + ?1)
            WHEN 'debit' THEN placed_at + ?1
            WHEN 'done' THEN ?2 + ?1
            ELSE ?2 END) AS t
@@ -210,12 +273,18 @@ export class HubStore extends SqlStore {
     this.sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)", key, value);
   }
 
-  /** Accepted bets per selection: how many, their stakes, and what they would return. */
+  /**
+   * Accepted bets per selection, and bets whose stake is held in an in-play
+   * delay (counted at the price they asked; integer division is the floor of
+   * stake x odds, as payoutOf computes it):
+   * how many, their stakes, and what they would return.
+   */
   exposure(): SelectionTotals[] {
     return this.sql
       .exec(
-        `SELECT selection_id, COUNT(*) AS bets, SUM(stake) AS stake, SUM(payout) AS payout
-         FROM bets WHERE status = 'accepted' GROUP BY selection_id`,
+        `SELECT selection_id, COUNT(*) AS bets, SUM(stake) AS stake,
+           SUM(CASE WHEN status = 'accepted' THEN payout ELSE (stake * odds) / 100 END) AS payout
+         FROM bets WHERE status = 'accepted' OR phase = 'held' GROUP BY selection_id`,
       )
       .toArray()
       .map((r) => ({ selectionId: r.selection_id as string, bets: r.bets as number, stake: r.stake as number, payout: r.payout as number }));

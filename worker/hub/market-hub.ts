@@ -10,6 +10,7 @@ import { AlarmClock } from "../platform/alarm-clock.ts";
 import { FaultPoints } from "../platform/fault-points.ts";
 import { type SocketHandlers, SocketObject } from "../platform/socket-object.ts";
 import { REAP_EVERY_MS } from "../platform/socket-room.ts";
+import { Phase } from "../rules/bet-record.ts";
 import { exposureOf } from "../rules/exposure.ts";
 import * as book from "../rules/market-book.ts";
 import { type Result, ok, refused } from "../rules/result.ts";
@@ -126,7 +127,7 @@ export class MarketHub extends SocketObject {
   exposure(): Result<wire.Exposure> {
     const m = this.#live.current;
     if (!m) return noMarket();
-    return ok(exposureOf(m, this.store.exposure(), this.store.betsInPhase("held").length + this.store.betsInPhase("debit").length));
+    return ok(exposureOf(m, this.store.exposure(), this.store.countInPhase(Phase.HELD, Phase.DEBIT)));
   }
 
   /** The last odds changes, oldest first, for a chart. */
@@ -157,7 +158,7 @@ export class MarketHub extends SocketObject {
   protected readonly on: SocketHandlers = {
     context: () => ({ market: this.#live.current?.id }),
     request: (request) => upgradeSocket({ store: this.store, sockets: this.room, live: this.#live }, request),
-    frame: (ws, message) => handleFrame(this.room, (account, bet) => this.placeBet(account, bet), ws, message),
+    frame: (ws, message) => handleFrame(this.room, this.#desk, ws, message),
     gone: (ws) => this.#live.drop(ws),
     alarm: () => this.#alarm(),
     afterAlarm: async (failed) => {

@@ -10,6 +10,7 @@ import type { FaultPoint } from "../platform/fault-points.ts";
 import { type BetRow, Phase, toReply, toWireBet } from "../rules/bet-record.ts";
 import { outcomeOf } from "../rules/settlement.ts";
 import type { HubStore } from "./hub-store.ts";
+import { inPool } from "./in-pool.ts";
 import type { WalletPort } from "./wallet-port.ts";
 
 /** How many wallet calls settlement keeps in flight at once. */
@@ -39,8 +40,8 @@ export class Settlement {
     const { store } = this.#d;
     const bets = store.acceptedBets();
     for (const row of bets) store.putBet(outcomeOf(row, winner, now));
-    // Bets waiting out an in-play delay are decided at once: the market is shut, so they are refused and refunded.
-    for (const row of store.betsInPhase(Phase.HELD)) store.putBet({ ...row, dueAt: now });
+    // Bets waiting out an in-play delay, all of them, are decided at once: the market is shut, so they are refused and refunded.
+    store.makeHeldDue(now);
     return bets.length;
   }
 
@@ -61,26 +62,14 @@ export class Settlement {
   async #payAll(): Promise<number> {
     for (;;) {
       const failures = await this.#payBatch();
-      const left = this.#d.store.betsInPhase(Phase.SETTLE, 1).length;
+      const left = this.#d.store.countInPhase(Phase.SETTLE);
       if (failures > 0 || left === 0) return failures + left;
     }
   }
 
   /** One batch of payments; returns how many of its wallet calls failed. */
-  async #payBatch(): Promise<number> {
-    const queue = this.#d.store.betsInPhase(Phase.SETTLE, BATCH);
-    let failures = 0;
-    const worker = async () => {
-      for (let row = queue.shift(); row; row = queue.shift()) {
-        try {
-          await this.#payOne(row);
-        } catch {
-          failures++;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: PARALLEL }, worker));
-    return failures;
+  #payBatch(): Promise<number> {
+    return inPool(this.#d.store.firstInPhase(Phase.SETTLE, BATCH), PARALLEL, (row) => this.#payOne(row));
   }
 
   async #payOne(row: BetRow): Promise<void> {

@@ -11,6 +11,8 @@ export interface WalletPort {
   recordBet(account: AccountId, update: BetUpdate): Promise<void>;
   /** The other market's bet when the id was taken there first, else null. */
   claimRefused(account: AccountId, marketId: string, betId: string, update: BetUpdate): Promise<Bet | null>;
+  /** The account's bet with this id, on whichever market holds it, as the wallet last heard of it. */
+  betById(account: AccountId, betId: string): Promise<Bet | null>;
 }
 
 /** The production port: one wallet object per account, addressed by its id. */
@@ -28,5 +30,6 @@ export function walletsOf(ns: Env["WALLET"]): WalletPort {
       if (!answer.ok) throw new Error(`claim refused: ${answer.code}`);
       return answer.value.first as Bet | null;
     },
+    betById: async (a, b) => (await wallet(a).betById(b)) as Bet | null,
   };
 }

@@ -9,6 +9,7 @@ export type FaultPoint =
   | "bet:debited" // the wallet took the stake, the hub has not recorded it
   | "bet:refund-due" // the bet is rejected after the debit, the refund not yet sent
   | "settle:paid" // one settlement payment is made, not yet marked done
+  | "wallet:before-commit" // a wallet call arrived, nothing of it written yet: the caller sees it fail
   | "wallet:committed"; // the wallet committed a money move, its answer not yet sent
 
 /**
@@ -17,6 +18,13 @@ export type FaultPoint =
  * the crashes it armed really happened.
  */
 export const firedFaults = new Map<FaultPoint, number>();
+
+/**
+ * How many times each point was reached, armed or not, by point and, where
+ * the caller names one, by label (`wallet:before-commit/refundStake`): a test
+ * counts the wallet calls a flow makes with it.
+ */
+export const reachedFaults = new Map<string, number>();
 
 interface Hold {
   reached: boolean;
@@ -65,7 +73,9 @@ export class FaultPoints {
    * done, the caller never hears of it). An abort before the sync would simply
    * lose the writes.
    */
-  async hit(point: FaultPoint): Promise<void> {
+  async hit(point: FaultPoint, label?: string): Promise<void> {
+    const name = label === undefined ? point : `${point}/${label}`;
+    reachedFaults.set(name, (reachedFaults.get(name) ?? 0) + 1);
     const hold = this.#holds.get(point);
     if (hold && !hold.reached) {
       hold.reached = true;

@@ -6,8 +6,16 @@ import { decodeFrame } from "../protocol/frame-decoder.ts";
 import type { ClientFrame, ServerFrame } from "../protocol/schemas.ts";
 import type { SocketRoom } from "./socket-room.ts";
 
+/**
+ * Who answers a bet frame refused here (INVALID, RATE_LIMITED): given the id
+ * and, for a well-formed frame, the frame. Returns false to leave the answer
+ * to screening. The hub keeps such refusals under the id, and answers a known
+ * id with its first outcome instead.
+ */
+export type BetRefusalHandler = (betId: string, reason: RejectReason, frame: ClientFrame | null) => boolean;
+
 /** The bet frame to act on, or null when the frame has been answered (or the socket closed) already. */
-export function screenFrame(room: SocketRoom, ws: WebSocket, message: string | ArrayBuffer): ClientFrame | null {
+export function screenFrame(room: SocketRoom, ws: WebSocket, message: string | ArrayBuffer, onBetRefusal?: BetRefusalHandler): ClientFrame | null {
   const decoded = decodeFrame(message);
   if (decoded.kind === "too-big") {
     room.close(ws, CloseCode.TOO_BIG, "frame over 4 KiB");
@@ -25,12 +33,15 @@ export function screenFrame(room: SocketRoom, ws: WebSocket, message: string | A
   }
   const answer = (frame: ServerFrame) => room.send(ws, JSON.stringify(frame));
   const betId = decoded.kind === "invalid" ? decoded.betId : decoded.kind === "frame" ? decoded.frame.id : null;
+  const handled = (reason: RejectReason) => betId !== null && onBetRefusal !== undefined && onBetRefusal(betId, reason, decoded.kind === "frame" ? decoded.frame : null);
   if (admitted === "limited") {
+    if (handled(RejectReason.RATE_LIMITED)) return null;
     if (betId) answer({ type: "bet", id: betId, status: "rejected", reason: RejectReason.RATE_LIMITED });
     else answer({ type: "error", code: ErrorCode.RATE_LIMITED, message: "more than 20 frames a second" });
     return null;
   }
   if (decoded.kind !== "frame") {
+    if (handled(RejectReason.INVALID)) return null;
     if (betId) {
       answer({ type: "bet", id: betId, status: "rejected", reason: RejectReason.INVALID });
       return null;

@@ -31,8 +31,15 @@ export interface MarketState {
   winner?: SelectionId;
   seq: number;
   epoch: string;
-  /** Last time the market left `open`: a delayed bet placed before it is void of its price. */
+  /** Last time the market left `open`, went in or out of play or changed its delay. */
   interruptedAt: number;
+  /**
+   * How many such interruptions the market has had: rises by one with each.
+   * A bet keeps the count it was asked under; any difference when it is
+   * decided means something material happened meanwhile, however briefly.
+   * Absent in markets stored before it existed: read as 0.
+   */
+  interruptions?: number;
   /** 0: no watchdog. Otherwise the feed must heartbeat within this many ms. */
   feedTimeoutMs: number;
   reason?: string;
@@ -41,6 +48,11 @@ export interface MarketState {
 export const DEFAULTS = { betDelayMs: 0, minStake: 100, maxStake: 100_000, maxPayout: 10_000_000 } as const;
 
 export type Refusal = { code: "INVALID" | "ALREADY_SETTLED"; message: string };
+
+/** The market's interruption count (see `MarketState.interruptions`). */
+export function interruptionsOf(m: MarketState): number {
+  return m.interruptions ?? 0;
+}
 
 export function isFinished(m: MarketState): boolean {
   return m.status === MarketStatus.SETTLED || m.status === MarketStatus.VOIDED;
@@ -69,6 +81,7 @@ export function createMarket(body: CreateMarketBody, epoch: string): MarketState
     seq: 0,
     epoch,
     interruptedAt: 0,
+    interruptions: 0,
     feedTimeoutMs: body.feedTimeoutMs ?? 0,
   };
 }
@@ -142,6 +155,7 @@ export function applyStatus(m: MarketState, body: StatusBody, ts: number): Chang
     betDelayMs,
     seq,
     interruptedAt: material ? ts : m.interruptedAt,
+    interruptions: interruptionsOf(m) + (material ? 1 : 0),
   };
   if (reason === undefined) delete market.reason;
   else market.reason = reason;
@@ -163,12 +177,12 @@ export function applySettle(
     }
     const winner = outcome.winner as SelectionId;
     return {
-      market: { ...m, status: MarketStatus.SETTLED, winner, seq, interruptedAt: ts },
+      market: { ...m, status: MarketStatus.SETTLED, winner, seq, interruptedAt: ts, interruptions: interruptionsOf(m) + 1 },
       frame: { type: "settled", seq, ts, winner },
     };
   }
   return {
-    market: { ...m, status: MarketStatus.VOIDED, seq, interruptedAt: ts },
+    market: { ...m, status: MarketStatus.VOIDED, seq, interruptedAt: ts, interruptions: interruptionsOf(m) + 1 },
     frame: { type: "settled", seq, ts, void: true },
   };
 }

@@ -2,7 +2,7 @@
 // payout: the same rules at placement and after an in-play delay. Pure.
 import { AcceptPolicy, MarketStatus, RejectReason } from "../protocol/codes.ts";
 import { type Money, type Odds, payoutOf } from "../protocol/units.ts";
-import type { MarketState } from "./market-book.ts";
+import { type MarketState, interruptionsOf } from "./market-book.ts";
 
 export interface BetAsk {
   selectionId: string;
@@ -33,12 +33,15 @@ export function quoteBet(m: MarketState, ask: BetAsk): Quote {
 }
 
 /**
- * After the in-play delay: the market as it is now, and nothing material may
- * have happened since the bet was placed (a suspension, a change of delay),
- * even if it has since been undone.
+ * The second look, after the wallet took the stake or the in-play delay
+ * ended: the market as it is now, and nothing material may have happened
+ * since the bet was asked (a suspension, going in play, a change of delay),
+ * even if it has since been undone. `askedUnder` is the market's interruption
+ * count when the bet was asked: a count, not a time, so a change in the same
+ * millisecond as the bet still counts.
  */
-export function requoteDelayed(m: MarketState, ask: BetAsk, placedAt: number): Quote {
-  if (m.interruptedAt >= placedAt && m.status === MarketStatus.OPEN) {
+export function requote(m: MarketState, ask: BetAsk, askedUnder: number): Quote {
+  if (interruptionsOf(m) !== askedUnder && m.status === MarketStatus.OPEN) {
     return { ok: false, reason: RejectReason.MARKET_SUSPENDED };
   }
   return quoteBet(m, ask);

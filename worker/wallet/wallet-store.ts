@@ -143,6 +143,12 @@ export class WalletStore extends SqlStore {
     return null;
   }
 
+  /** The market that holds this bet id, or null. */
+  owner(betId: string): string | null {
+    const row = this.sql.exec("SELECT market_id FROM bet_ids WHERE bet_id = ?", betId).toArray()[0];
+    return row ? (row.market_id as string) : null;
+  }
+
   bet(marketId: string, betId: string): Bet | null {
     const row = this.sql.exec("SELECT bet FROM bets WHERE market_id = ? AND bet_id = ?", marketId, betId).toArray()[0];
     return row ? (JSON.parse(row.bet as string) as Bet) : null;

@@ -45,6 +45,7 @@ export class Wallet extends DurableObject<Env> {
    * bet id this account already used on another market, naming that bet.
    */
   async debitStake(marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult> {
+    await this.faults.hit("wallet:before-commit", "debitStake");
     const store = this.#store;
     const result = store.transact((): MoneyResult => {
       const owner = store.claimBetId(betId, marketId);
@@ -70,6 +71,7 @@ export class Wallet extends DurableObject<Env> {
    * refusal is not kept.
    */
   async claimRefused(marketId: string, betId: string, update: BetUpdate): Promise<Result<{ first: Bet | null }>> {
+    await this.faults.hit("wallet:before-commit", "claimRefused");
     const store = this.#store;
     const result = store.transact(() => {
       const owner = store.claimBetId(betId, marketId);
@@ -83,6 +85,7 @@ export class Wallet extends DurableObject<Env> {
 
   /** Give back exactly the stake that was taken for this bet, once. */
   async refundStake(marketId: string, betId: string, update: BetUpdate): Promise<MoneyResult> {
+    await this.faults.hit("wallet:before-commit", "refundStake");
     const store = this.#store;
     const result = store.transact((): MoneyResult => {
       const stake = store.entry(stakeKey(marketId, betId));
@@ -99,13 +102,21 @@ export class Wallet extends DurableObject<Env> {
   }
 
   /** Credit a winning bet's return, once. */
-  payout(marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult> {
+  async payout(marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult> {
+    await this.faults.hit("wallet:before-commit", "payout");
     return this.#move(payoutKey(marketId, betId), EntryKind.PAYOUT, amount, update);
   }
 
   /** Keep the account's view of a bet whose change moved no money (a loss, say). */
-  recordBet(update: BetUpdate): void {
+  async recordBet(update: BetUpdate): Promise<void> {
+    await this.faults.hit("wallet:before-commit", "recordBet");
     this.#store.upsertBet(update.bet, update.version);
+  }
+
+  /** This account's bet with this id, on whichever market holds the id; null if none does. */
+  betById(betId: string): Bet | null {
+    const owner = this.#store.owner(betId);
+    return owner === null ? null : this.#store.bet(owner, betId);
   }
 
   bets(limit = 200): Result<Bet[]> {

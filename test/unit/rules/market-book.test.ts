@@ -11,7 +11,7 @@ import {
   toWireMarket,
 } from "../../../worker/rules/market-book.ts";
 import { exposureOf } from "../../../worker/rules/exposure.ts";
-import { type BetAsk, quoteBet, requoteDelayed } from "../../../worker/rules/quote.ts";
+import { type BetAsk, quoteBet, requote } from "../../../worker/rules/quote.ts";
 import { AcceptPolicy, MarketStatus, RejectReason } from "../../../worker/protocol/codes.ts";
 import type { CreateMarketBody } from "../../../worker/protocol/schemas.ts";
 import { type Money, type Odds, oddsFromDecimal, payoutOf } from "../../../worker/protocol/units.ts";
@@ -365,50 +365,72 @@ describe("quoting a bet", () => {
   });
 });
 
-describe("requoting a bet after the in-play delay", () => {
+describe("requoting a bet after the wallet call or the in-play delay", () => {
   const live = changed(applyStatus(market(), { status: "open", inPlay: true, betDelayMs: 3_000 }, 1_000)).market;
+  /** The interruption count a bet placed on `live` was asked under. */
+  const asked = live.interruptions ?? 0;
 
   it("accepts when nothing material happened since the bet was placed", () => {
-    expect(requoteDelayed(live, ask("home", 1_000, 230), 2_000)).toEqual({ ok: true, odds: 230, payout: 2_300 });
+    expect(requote(live, ask("home", 1_000, 230), asked)).toEqual({ ok: true, odds: 230, payout: 2_300 });
   });
 
   it("rejects MARKET_SUSPENDED when the market was suspended after placement, even though it has reopened", () => {
     const suspended = changed(applyStatus(live, { status: "suspended" }, 2_500)).market;
     const reopened = changed(applyStatus(suspended, { status: "open" }, 2_800)).market;
     expect(reopened.status).toBe("open");
-    expect(requoteDelayed(reopened, ask("home", 1_000, 230), 2_000)).toEqual({ ok: false, reason: RejectReason.MARKET_SUSPENDED });
+    expect(requote(reopened, ask("home", 1_000, 230), asked)).toEqual({ ok: false, reason: RejectReason.MARKET_SUSPENDED });
     // The same market is fine for a bet placed after the interruption.
-    expect(requoteDelayed(reopened, ask("home", 1_000, 230), 2_600)).toEqual({ ok: true, odds: 230, payout: 2_300 });
+    expect(requote(reopened, ask("home", 1_000, 230), reopened.interruptions ?? 0)).toEqual({ ok: true, odds: 230, payout: 2_300 });
   });
 
   it("rejects MARKET_SUSPENDED when the delay changed after placement", () => {
     const longer = changed(applyStatus(live, { status: "open", betDelayMs: 6_000 }, 2_500)).market;
-    expect(requoteDelayed(longer, ask("home", 1_000, 230), 2_000)).toEqual({ ok: false, reason: RejectReason.MARKET_SUSPENDED });
+    expect(requote(longer, ask("home", 1_000, 230), asked)).toEqual({ ok: false, reason: RejectReason.MARKET_SUSPENDED });
   });
 
   it("rejects MARKET_SUSPENDED while the market is still suspended", () => {
     const suspended = changed(applyStatus(live, { status: "suspended" }, 2_500)).market;
-    expect(requoteDelayed(suspended, ask("home", 1_000, 230), 2_000)).toEqual({ ok: false, reason: RejectReason.MARKET_SUSPENDED });
+    expect(requote(suspended, ask("home", 1_000, 230), asked)).toEqual({ ok: false, reason: RejectReason.MARKET_SUSPENDED });
   });
 
   it("applies the accept policy to odds that moved during the delay", () => {
     const moved = changed(applyOdds(live, { home: 2.2 }, 2_500)).market;
-    expect(requoteDelayed(moved, ask("home", 1_000, 230), 2_000)).toEqual({
+    expect(requote(moved, ask("home", 1_000, 230), asked)).toEqual({
       ok: false,
       reason: RejectReason.ODDS_CHANGED,
       odds: 220,
     });
     const better = changed(applyOdds(live, { home: 2.4 }, 2_500)).market;
-    expect(requoteDelayed(better, ask("home", 1_000, 230, AcceptPolicy.BETTER), 2_000)).toEqual({
+    expect(requote(better, ask("home", 1_000, 230, AcceptPolicy.BETTER), asked)).toEqual({
       ok: true,
       odds: 240,
       payout: 2_400,
     });
   });
 
+  it("counts an interruption in the same millisecond as the bet, and a suspend-then-reopen at any time", () => {
+    const suspended = changed(applyStatus(live, { status: "suspended" }, 1_000)).market;
+    const reopened = changed(applyStatus(suspended, { status: "open" }, 1_000)).market;
+    expect(reopened.interruptedAt).toBe(live.interruptedAt);
+    expect(requote(reopened, ask("home", 1_000, 230), asked)).toEqual({ ok: false, reason: RejectReason.MARKET_SUSPENDED });
+  });
+
+  it("rejects MARKET_SUSPENDED a bet asked before the market went in play, and accepts one asked after", () => {
+    const pre = market();
+    const inPlay = changed(applyStatus(pre, { status: "open", inPlay: true, betDelayMs: 5_000 }, 500)).market;
+    expect(requote(inPlay, ask("home", 1_000, 230), pre.interruptions ?? 0)).toEqual({ ok: false, reason: RejectReason.MARKET_SUSPENDED });
+    expect(requote(inPlay, ask("home", 1_000, 230), inPlay.interruptions ?? 0)).toEqual({ ok: true, odds: 230, payout: 2_300 });
+  });
+
+  it("reads a market stored before the count existed as count 0", () => {
+    const { interruptions: _, ...old } = live;
+    expect(requote(old, ask("home", 1_000, 230), 0)).toEqual({ ok: true, odds: 230, payout: 2_300 });
+    expect(requote(old, ask("home", 1_000, 230), 1)).toEqual({ ok: false, reason: RejectReason.MARKET_SUSPENDED });
+  });
+
   it("rejects MARKET_CLOSED when the market was settled during the delay", () => {
     const settled = changed(applySettle(live, { winner: "home" }, 2_500)).market;
-    expect(requoteDelayed(settled, ask("home", 1_000, 230), 2_000)).toEqual({ ok: false, reason: RejectReason.MARKET_CLOSED });
+    expect(requote(settled, ask("home", 1_000, 230), asked)).toEqual({ ok: false, reason: RejectReason.MARKET_CLOSED });
   });
 });
 

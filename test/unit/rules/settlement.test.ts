@@ -18,6 +18,7 @@ const accepted = (selectionId: string): BetRow => ({
   placedAt: 1,
   settledAt: null,
   dueAt: null,
+  askedUnder: 0,
   version: 3,
   syncedVersion: 3,
 });
