@@ -33,6 +33,14 @@ export async function betsOf(marketId: string): Promise<BetRow[]> {
   return runInDurableObject(hubStub(marketId), (hub: MarketHub) => hub.store.allBets());
 }
 
+/** The market's status as its hub stores it. */
+export async function marketStatusOf(marketId: string): Promise<string | undefined> {
+  return runInDurableObject(hubStub(marketId), (hub: MarketHub) => hub.store.loadMarket()?.status);
+}
+
+/** Statuses a bet may stand in once its market is settled or voided. */
+const FINAL = ["rejected", "won", "lost", "void"];
+
 export async function ledgerOf(account: string) {
   return runInDurableObject(walletStub(account), (w: Wallet) => w.audit(100_000));
 }
@@ -73,10 +81,17 @@ export async function checkMoney(accounts: string[], marketIds: string[]): Promi
  * Returns the total of all balances and the bets it read.
  */
 export async function moneyAtRest(accounts: string[], marketIds: string[]) {
-  const [bets, audits] = await Promise.all([
+  const [bets, audits, statuses] = await Promise.all([
     Promise.all(marketIds.map(async (m) => (await betsOf(m)).map((b) => ({ ...b, marketId: m })))).then((x) => x.flat()),
     Promise.all(accounts.map(ledgerOf)),
+    Promise.all(marketIds.map(marketStatusOf)),
   ]);
+  // On a settled or voided market every bet is final: none still accepted, pending or anything else.
+  for (const [i, marketId] of marketIds.entries()) {
+    if (statuses[i] !== "settled" && statuses[i] !== "voided") continue;
+    const open = bets.filter((b) => b.marketId === marketId && !FINAL.includes(b.status));
+    if (open.length > 0) throw new Error(`market ${marketId} is ${statuses[i]} but ${open.length} bet(s) are not final, e.g. ${open[0].id} ${open[0].status}`);
+  }
   let total = 0;
   for (const [i, account] of accounts.entries()) {
     const audit = audits[i];

@@ -4,6 +4,8 @@ import { adminSession, call, createMarket, mustOpen, punterSession } from "../he
 import type { MarketHub } from "../../worker/hub/market-hub.ts";
 import type { AccountId } from "../../worker/protocol/units.ts";
 import { betsOf, checkMoney, holdWalletAnswer, hubStub, ledgerOf } from "../helpers/money.ts";
+import { MAX_REFUSALS_PER_ACCOUNT } from "../../worker/hub/bet-desk.ts";
+import type { BetId, Money, Odds } from "../../worker/protocol/units.ts";
 
 let n = 0;
 const betId = () => `bet-${Date.now().toString(36)}-${++n}`;
@@ -317,25 +319,40 @@ describe("the check after the wallet answers", () => {
     {
       name: "rejects an exact bet as ODDS_CHANGED when the price moves while its debit is in flight, and refunds the stake once",
       accept: "exact",
-      change: { path: "odds", body: { odds: { home: 2.6 } } },
+      changes: [{ path: "odds", body: { odds: { home: 2.6 } } }],
       reply: { status: "rejected", reason: "ODDS_CHANGED", odds: 2.6, bet: { status: "rejected", odds: 2.5, payout: 0 } },
     },
     {
       name: "rejects a bet as MARKET_SUSPENDED when the market is suspended while its debit is in flight, and refunds the stake once",
       accept: "any",
-      change: { path: "status", body: { status: "suspended" } },
+      changes: [{ path: "status", body: { status: "suspended" } }],
+      reply: { status: "rejected", reason: "MARKET_SUSPENDED", bet: { status: "rejected", payout: 0 } },
+    },
+    {
+      name: "rejects a bet as MARKET_SUSPENDED when the market is suspended and reopened while its debit is in flight, and refunds the stake once",
+      accept: "any",
+      changes: [
+        { path: "status", body: { status: "suspended" } },
+        { path: "status", body: { status: "open" } },
+      ],
+      reply: { status: "rejected", reason: "MARKET_SUSPENDED", bet: { status: "rejected", payout: 0 } },
+    },
+    {
+      name: "rejects a bet asked before the market went in play with a delay while its debit was in flight, and refunds the stake once",
+      accept: "exact",
+      changes: [{ path: "status", body: { status: "open", inPlay: true, betDelayMs: 5000 } }],
       reply: { status: "rejected", reason: "MARKET_SUSPENDED", bet: { status: "rejected", payout: 0 } },
     },
     {
       name: "rejects a better-policy bet when the price drops while its debit is in flight, and refunds the stake once",
       accept: "better",
-      change: { path: "odds", body: { odds: { home: 2.4 } } },
+      changes: [{ path: "odds", body: { odds: { home: 2.4 } } }],
       reply: { status: "rejected", reason: "ODDS_CHANGED", odds: 2.4 },
     },
     {
       name: "accepts a better-policy bet at the new price when the price rises while its debit is in flight, debiting once",
       accept: "better",
-      change: { path: "odds", body: { odds: { home: 2.7 } } },
+      changes: [{ path: "odds", body: { odds: { home: 2.7 } } }],
       reply: { status: "accepted", bet: { status: "accepted", odds: 2.7, payout: 2700 } },
     },
   ] as const;
@@ -350,9 +367,10 @@ describe("the check after the wallet answers", () => {
       await wallet.reached();
       expect((await betsOf(market.id)).map((b) => [b.id, b.status, b.phase])).toEqual([[body.id, "pending", "debit"]]);
       expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(99_000);
-      // The input gate lets this in while the hub awaits the wallet.
-      const change = await call("POST", `/api/markets/${market.id}/${c.change.path}`, { token: admin, body: c.change.body });
-      expect(change.status).toBe(200);
+      // The input gate lets these in while the hub awaits the wallet.
+      for (const change of c.changes) {
+        expect((await call("POST", `/api/markets/${market.id}/${change.path}`, { token: admin, body: change.body })).status).toBe(200);
+      }
       await wallet.release();
       const reply = await placing;
       expect(reply.status).toBe(200);
@@ -370,6 +388,200 @@ describe("the check after the wallet answers", () => {
       await checkMoney([punter.account.id], [market.id]);
     });
   }
+});
+
+describe("every refusal is kept under its id", () => {
+  /** Every `bet` frame for `id` that arrives within a bounded wait for `count` of them. */
+  async function answersFor(ws: Awaited<ReturnType<typeof mustOpen>>, id: string, count: number) {
+    const out: any[] = [];
+    while (out.length < count) {
+      const f = await ws.next("bet", 5000);
+      if (f.id === id) out.push(f);
+    }
+    return out;
+  }
+
+  it("answers a burst of one accepted id with its first outcome every time, never RATE_LIMITED, debiting once", async () => {
+    const { market, punter } = await setup();
+    const ws = await mustOpen(market.id, { token: punter.token });
+    await ws.next("snapshot");
+    const frame = { type: "bet", id: "burst-accepted-1", selectionId: "home", stake: 1000, odds: 2.5 };
+    ws.send(frame);
+    expect(await answersFor(ws, frame.id, 1)).toMatchObject([{ status: "accepted" }]);
+    // 25 at once: past the 20-a-second budget, so some are over it.
+    for (let i = 0; i < 25; i++) ws.send(frame);
+    const answers = await answersFor(ws, frame.id, 25);
+    expect(answers.map((a) => a.status)).toEqual(Array(25).fill("accepted"));
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(99_000);
+    await checkMoney([punter.account.id], [market.id]);
+    ws.close();
+  });
+
+  it("keeps an id first refused INVALID refused, on the socket and over HTTP, when it comes back well formed", async () => {
+    const { admin, market, punter } = await setup();
+    const other = await createMarket(admin);
+    const ws = await mustOpen(market.id, { token: punter.token });
+    await ws.next("snapshot");
+    ws.send({ type: "bet", id: "invalid-first-1", selectionId: "home", stake: 10.5, odds: 2.5 });
+    expect(await ws.next("bet")).toEqual({ type: "bet", id: "invalid-first-1", status: "rejected", reason: "INVALID" });
+    const good = { id: "invalid-first-1", selectionId: "home", stake: 1000, odds: 2.5 };
+    ws.send({ type: "bet", ...good });
+    expect(await ws.next("bet")).toEqual({ type: "bet", id: "invalid-first-1", status: "rejected", reason: "INVALID" });
+    expect((await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body: good })).json).toMatchObject({ status: "rejected", reason: "INVALID" });
+    // The id is claimed at the wallet: on another market it is the same refusal.
+    expect((await call("POST", `/api/markets/${other.id}/bets`, { token: punter.token, body: good })).json).toMatchObject({ status: "rejected", reason: "INVALID" });
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(100_000);
+    await checkMoney([punter.account.id], [market.id, other.id]);
+    ws.close();
+  });
+
+  it("keeps a new id refused RATE_LIMITED refused when it is sent again, and lists the refusal in my bets", async () => {
+    const { market, punter } = await setup();
+    const ws = await mustOpen(market.id, { token: punter.token });
+    await ws.next("snapshot");
+    const ids = Array.from({ length: 25 }, (_, i) => `limited-${Date.now().toString(36)}-${i}`);
+    for (const id of ids) ws.send({ type: "bet", id, selectionId: "home", stake: 100, odds: 2.5 });
+    const answers = new Map<string, any>();
+    while (answers.size < ids.length) {
+      const f = await ws.next("bet", 5000);
+      answers.set(f.id, f);
+    }
+    const limited = ids.filter((id) => answers.get(id).reason === "RATE_LIMITED");
+    expect(limited.length).toBeGreaterThan(0);
+    for (const id of limited) {
+      const again = await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body: { id, selectionId: "home", stake: 100, odds: 2.5 } });
+      expect(again.json).toMatchObject({ id, status: "rejected", reason: "RATE_LIMITED" });
+    }
+    const accepted = ids.length - limited.length;
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(100_000 - 100 * accepted);
+    const mine = (await call("GET", "/api/me/bets", { token: punter.token })).json.bets;
+    expect(mine.filter((b: any) => b.reason === "RATE_LIMITED").map((b: any) => b.id).sort()).toEqual([...limited].sort());
+    await checkMoney([punter.account.id], [market.id]);
+    ws.close();
+  });
+
+  it(`refuses every new id RATE_LIMITED, unkept, once an account has ${MAX_REFUSALS_PER_ACCOUNT} refusals on one market`, async () => {
+    const { market, punter } = await setup();
+    const account = punter.account.id as AccountId;
+    await runInDurableObject(hubStub(market.id), (hub: MarketHub) => {
+      hub.store.transact(() => {
+        for (let i = 0; i < MAX_REFUSALS_PER_ACCOUNT; i++) {
+          hub.store.putBet({
+            account, id: `old-refusal-${i}` as BetId, selectionId: "home", stake: 1000 as Money, odds: 250 as Odds, accept: "exact",
+            status: "rejected", phase: "done", reason: "ODDS_CHANGED", payout: 0 as Money, placedAt: i, settledAt: null, dueAt: null,
+            askedUnder: 0, version: 1, syncedVersion: 1,
+          });
+        }
+      });
+    });
+    const r = await bet(punter.token, market.id, {});
+    expect(r.json).toMatchObject({ status: "rejected", reason: "RATE_LIMITED" });
+    expect((await betsOf(market.id)).filter((b) => b.id === r.json.id)).toEqual([]);
+    // An old id still gets its own first outcome.
+    const old = await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body: { id: "old-refusal-7", selectionId: "home", stake: 1000, odds: 2.5 } });
+    expect(old.json).toMatchObject({ status: "rejected", reason: "ODDS_CHANGED" });
+    // Another account is not held back.
+    const other = await punterSession("other");
+    expect((await bet(other.token, market.id, {})).json.status).toBe("accepted");
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(100_000);
+  });
+});
+
+describe("a bet id sent at once to two markets", () => {
+  it("sends the second market's sockets a final frame once the first market's bet is final", async () => {
+    const { admin, market, punter } = await setup();
+    const other = await createMarket(admin);
+    const [wsA, wsB] = [await mustOpen(market.id, { token: punter.token }), await mustOpen(other.id, { token: punter.token })];
+    await Promise.all([wsA.next("snapshot"), wsB.next("snapshot")]);
+    const wallet = await holdWalletAnswer(punter.account.id);
+    const frame = { type: "bet", id: "two-markets-at-once", selectionId: "home", stake: 1000, odds: 2.5 };
+    wsA.send(frame);
+    await wallet.reached();
+    // A holds the id at the wallet and awaits its answer; B asks now and learns the id is A's, still pending.
+    wsB.send(frame);
+    expect(await wsB.next("bet", 5000)).toMatchObject({ id: frame.id, status: "pending", bet: { marketId: market.id } });
+    await wallet.release();
+    expect(await wsA.next("bet", 5000)).toMatchObject({ id: frame.id, status: "accepted" });
+    // B's final frame comes from its own alarm, within seconds.
+    expect(await wsB.next("bet", 8000)).toMatchObject({ id: frame.id, status: "accepted", bet: { marketId: market.id } });
+    expect(await betsOf(other.id)).toEqual([]);
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(99_000);
+    await checkMoney([punter.account.id], [market.id, other.id]);
+    wsA.close();
+    wsB.close();
+  });
+});
+
+describe("many bets on one market", () => {
+  it("accepts a stake of the whole balance, leaving exactly 0, and refuses one cent more", async () => {
+    const { admin, market, punter } = await setup({ maxStake: 200_000, maxPayout: 100_000_000 });
+    expect((await bet(punter.token, market.id, { stake: 100_001 })).json).toMatchObject({ status: "rejected", reason: "INSUFFICIENT_FUNDS" });
+    expect((await bet(punter.token, market.id, { stake: 100_000 })).json).toMatchObject({ status: "accepted", bet: { stake: 100_000 } });
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(0);
+    expect((await bet(punter.token, market.id, { stake: 100 })).json).toMatchObject({ status: "rejected", reason: "INSUFFICIENT_FUNDS" });
+    await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { winner: "away" } });
+    await runDurableObjectAlarm(hubStub(market.id));
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(0);
+    await checkMoney([punter.account.id], [market.id]);
+  });
+
+  it("takes 2,000 bets from 40 punters down to a balance of exactly 0 each, settles them all and pays each winner once", async () => {
+    const { admin, market } = await setup({ maxStake: 100_000 });
+    const punters = await Promise.all(Array.from({ length: 40 }, (_, i) => punterSession(`many-${i}`)));
+    const hub = hubStub(market.id);
+    const sels = ["home", "draw", "away"] as const;
+    const odds = { home: 2.5, draw: 3.2, away: 2.9 };
+    // 50 bets of 2,000 each: every punter's 100,000 is staked to the last cent.
+    await Promise.all(
+      punters.map(async (p, i) => {
+        for (let k = 0; k < 50; k++) {
+          const selectionId = sels[(i + k) % 3];
+          const reply = await hub.placeBet(p.account.id as AccountId, { id: `many-${i}-${k}-bet`, selectionId, stake: 2000, odds: odds[selectionId] });
+          expect(reply.status).toBe("accepted");
+        }
+      }),
+    );
+    for (const p of punters.slice(0, 3)) expect((await call("GET", "/api/me", { token: p.token })).json.account.balance).toBe(0);
+    const exposure = (await call("GET", `/api/markets/${market.id}/exposure`, { token: admin })).json.exposure;
+    expect(exposure.totalStake).toBe(2000 * 2000);
+    expect(exposure.selections.reduce((n: number, s: any) => n + s.bets, 0)).toBe(2000);
+    expect((await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { winner: "draw" } })).status).toBe(200);
+    for (let i = 0; i < 5 && (await betsOf(market.id)).some((b) => b.phase !== "done"); i++) await runDurableObjectAlarm(hub);
+    const bets = await betsOf(market.id);
+    expect(bets.filter((b) => b.status === "won")).toHaveLength(bets.filter((b) => b.selectionId === "draw").length);
+    expect(bets.filter((b) => b.status === "lost")).toHaveLength(bets.filter((b) => b.selectionId !== "draw").length);
+    const total = await checkMoney(punters.map((p) => p.account.id), [market.id]);
+    expect(total).toBe(bets.filter((b) => b.status === "won").reduce((s, b) => s + b.payout, 0));
+  }, 120_000);
+});
+
+describe("bets held in an in-play delay", () => {
+  it("shows all 600 held bets in exposure, and settlement refuses and refunds every one of them at once", async () => {
+    const { admin, market } = await setup();
+    const inPlay = await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "open", inPlay: true, betDelayMs: 30_000 } });
+    expect(inPlay.status).toBe(200);
+    const punters = await Promise.all(Array.from({ length: 20 }, (_, i) => punterSession(`held-${i}`)));
+    const hub = hubStub(market.id);
+    await Promise.all(
+      punters.map(async (p, i) => {
+        for (let k = 0; k < 30; k++) {
+          const reply = await hub.placeBet(p.account.id as AccountId, { id: `held-${i}-${k}-bet`, selectionId: "home", stake: 100, odds: 2.5 });
+          expect(reply.status).toBe("pending");
+        }
+      }),
+    );
+    const exposure = (await call("GET", `/api/markets/${market.id}/exposure`, { token: admin })).json.exposure;
+    expect(exposure).toMatchObject({ pendingBets: 600, totalStake: 600 * 100 });
+    expect(exposure.selections.find((s: any) => s.id === "home")).toMatchObject({ bets: 600, stake: 60_000, payout: 600 * 250 });
+    expect((await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { void: true } })).status).toBe(200);
+    // One alarm pass decides every held bet: none waits for its own delay to end.
+    await runDurableObjectAlarm(hub);
+    const bets = await betsOf(market.id);
+    expect(bets).toHaveLength(600);
+    expect(bets.filter((b) => b.status === "rejected" && b.reason === "MARKET_CLOSED" && b.phase === "done")).toHaveLength(600);
+    for (const p of punters.slice(0, 3)) expect((await call("GET", "/api/me", { token: p.token })).json.account.balance).toBe(100_000);
+    await checkMoney(punters.map((p) => p.account.id), [market.id]);
+  }, 60_000);
 });
 
 /** Make every delayed bet due and run the hub's alarm until the named bet is final (bounded). */

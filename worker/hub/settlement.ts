@@ -1,13 +1,15 @@
 // Settlement as a persisted state machine. Marking happens in the same
 // transaction as the `settled` event: every accepted bet gets its final status
-// and phase SETTLE. Paying happens after, from the alarm, one wallet call per
-// bet on the bet's own key, so a crash half way resumes where it stopped and
-// a repeated call pays nothing twice.
+// and phase SETTLE. Paying happens after (at once, and from the alarm until
+// done), one wallet call per account for many of its bets, each moved on the
+// bet's own key, so a crash half way resumes where it stopped and a repeated
+// call pays nothing twice.
 import { BetStatus } from "../protocol/codes.ts";
 import type { ServerFrame } from "../protocol/schemas.ts";
 import type { AccountId, SelectionId } from "../protocol/units.ts";
 import type { FaultPoint } from "../platform/fault-points.ts";
 import { type BetRow, Phase, toReply, toWireBet } from "../rules/bet-record.ts";
+import { SettleKind, type SettleItem } from "../rules/ledger.ts";
 import { outcomeOf } from "../rules/settlement.ts";
 import type { HubStore } from "./hub-store.ts";
 import { inPool } from "./in-pool.ts";
@@ -15,6 +17,8 @@ import type { WalletPort } from "./wallet-port.ts";
 
 /** How many wallet calls settlement keeps in flight at once. */
 const PARALLEL = 16;
+/** At most this many of one account's bets in one wallet call. */
+const PER_CALL = 200;
 /** Bets read from storage per batch of payments. */
 const BATCH = 2_000;
 
@@ -67,30 +71,42 @@ export class Settlement {
     }
   }
 
-  /** One batch of payments; returns how many of its wallet calls failed. */
+  /** One batch of payments, one wallet call per account (in chunks); returns how many calls failed. */
   #payBatch(): Promise<number> {
-    return inPool(this.#d.store.firstInPhase(Phase.SETTLE, BATCH), PARALLEL, (row) => this.#payOne(row));
+    const chunks: BetRow[][] = [];
+    const open = new Map<AccountId, BetRow[]>();
+    for (const row of this.#d.store.firstInPhase(Phase.SETTLE, BATCH)) {
+      let chunk = open.get(row.account);
+      if (!chunk || chunk.length === PER_CALL) {
+        chunk = [];
+        open.set(row.account, chunk);
+        chunks.push(chunk);
+      }
+      chunk.push(row);
+    }
+    return inPool(chunks, PARALLEL, (rows) => this.#payAccount(rows));
   }
 
-  async #payOne(row: BetRow): Promise<void> {
+  /** Pay one account's bets in one wallet call, then mark those it did done, together. */
+  async #payAccount(rows: BetRow[]): Promise<void> {
     const { store, wallets, notify, checkpoint } = this.#d;
     const marketId = this.#d.marketId();
-    const update = { bet: toWireBet(row, marketId), version: row.version };
-    let balance: { balance: number; asOf: number } | null = null;
-    if (row.status === BetStatus.WON) {
-      const r = await wallets.payout(row.account, marketId, row.id, row.payout, update);
-      if (!r.ok) throw new Error(`payout refused: ${r.code}`);
-      if (!r.value.replayed) balance = { balance: r.value.balance, asOf: r.value.asOf };
-    } else if (row.status === BetStatus.VOID) {
-      const r = await wallets.refundStake(row.account, marketId, row.id, update);
-      if (r.ok && !r.value.replayed) balance = { balance: r.value.balance, asOf: r.value.asOf };
-    } else {
-      await wallets.recordBet(row.account, update);
-    }
+    const account = rows[0].account;
+    const items: SettleItem[] = rows.map((row) => ({
+      betId: row.id,
+      kind: row.status === BetStatus.WON ? SettleKind.PAYOUT : row.status === BetStatus.VOID ? SettleKind.REFUND : SettleKind.RECORD,
+      amount: row.payout,
+      update: { bet: toWireBet(row, marketId), version: row.version },
+    }));
+    const r = await wallets.settleBets(account, marketId, items);
     await checkpoint("settle:paid");
-    store.putBet({ ...row, phase: Phase.DONE, syncedVersion: row.version });
-    // The punter's open sockets hear the outcome at once: the balance first, then the bet.
-    if (balance !== null) notify(row.account, { type: "balance", ...balance });
-    notify(row.account, toReply(row, marketId));
+    const paid = rows.filter((_, i) => r.done[i]);
+    store.transact(() => {
+      for (const row of paid) store.putBet({ ...row, phase: Phase.DONE, syncedVersion: row.version });
+    });
+    // The punter's open sockets hear the outcomes at once: the balance first, then each bet.
+    if (r.moved) notify(account, { type: "balance", balance: r.balance, asOf: r.asOf });
+    for (const row of paid) notify(account, toReply(row, marketId));
+    if (paid.length < rows.length) throw new Error(`wallet refused ${rows.length - paid.length} settlement(s)`);
   }
 }

@@ -2,12 +2,13 @@
 // object in production, anything with the same shape in a test.
 import type { Bet } from "../protocol/schemas.ts";
 import type { AccountId } from "../protocol/units.ts";
-import type { BetUpdate, MoneyResult } from "../rules/ledger.ts";
+import type { BetUpdate, MoneyResult, SettleItem, Settled } from "../rules/ledger.ts";
 
 export interface WalletPort {
   debitStake(account: AccountId, marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult>;
   refundStake(account: AccountId, marketId: string, betId: string, update: BetUpdate): Promise<MoneyResult>;
-  payout(account: AccountId, marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult>;
+  /** Settle several of one account's bets on one market in one call (see Wallet.settleBets). */
+  settleBets(account: AccountId, marketId: string, items: SettleItem[]): Promise<Settled>;
   recordBet(account: AccountId, update: BetUpdate): Promise<void>;
   /** The other market's bet when the id was taken there first, else null. */
   claimRefused(account: AccountId, marketId: string, betId: string, update: BetUpdate): Promise<Bet | null>;
@@ -21,7 +22,7 @@ export function walletsOf(ns: Env["WALLET"]): WalletPort {
   return {
     debitStake: (a, m, b, amount, u) => wallet(a).debitStake(m, b, amount, u),
     refundStake: (a, m, b, u) => wallet(a).refundStake(m, b, u),
-    payout: (a, m, b, amount, u) => wallet(a).payout(m, b, amount, u),
+    settleBets: (a, m, items) => wallet(a).settleBets(m, items),
     recordBet: async (a, u) => {
       await wallet(a).recordBet(u);
     },

@@ -51,3 +51,22 @@ export function nextBalance(balance: Money, delta: number): Money | null {
 export const stakeKey = (marketId: string, betId: string) => `stake:${marketId}/${betId}`;
 export const refundKey = (marketId: string, betId: string) => `refund:${marketId}/${betId}`;
 export const payoutKey = (marketId: string, betId: string) => `payout:${marketId}/${betId}`;
+
+/** What settlement asks the wallet to do for one bet: credit its return, refund its stake, or only record its outcome. */
+export const SettleKind = { PAYOUT: "payout", REFUND: "refund", RECORD: "record" } as const;
+export type SettleKind = (typeof SettleKind)[keyof typeof SettleKind];
+
+export interface SettleItem {
+  betId: string;
+  kind: SettleKind;
+  /** The credit for a payout; ignored otherwise (a refund returns exactly the stake that was taken). */
+  amount: number;
+  update: BetUpdate;
+}
+
+/** The answer to a batch: which items are done (each once, by its key), and the balance after them all. */
+export interface Settled extends Standing {
+  done: boolean[];
+  /** Whether any item moved money now (false when every move was a replay or a record). */
+  moved: boolean;
+}

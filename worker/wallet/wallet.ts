@@ -8,7 +8,18 @@ import { ErrorCode, type Role } from "../protocol/codes.ts";
 import type { Account, Bet } from "../protocol/schemas.ts";
 import type { Money } from "../protocol/units.ts";
 import { FaultPoints } from "../platform/fault-points.ts";
-import { type BetUpdate, EntryKind, type MoneyResult, nextBalance, payoutKey, refundKey, stakeKey } from "../rules/ledger.ts";
+import {
+  type BetUpdate,
+  EntryKind,
+  type MoneyResult,
+  SettleKind,
+  type SettleItem,
+  type Settled,
+  nextBalance,
+  payoutKey,
+  refundKey,
+  stakeKey,
+} from "../rules/ledger.ts";
 import { type Result, ok, refused } from "../rules/result.ts";
 import { type LedgerEntry, WalletStore } from "./wallet-store.ts";
 
@@ -86,25 +97,51 @@ export class Wallet extends DurableObject<Env> {
   /** Give back exactly the stake that was taken for this bet, once. */
   async refundStake(marketId: string, betId: string, update: BetUpdate): Promise<MoneyResult> {
     await this.faults.hit("wallet:before-commit", "refundStake");
+    const result = this.#store.transact(() => this.#refundIn(marketId, betId, update));
+    await this.faults.hit("wallet:committed");
+    return result;
+  }
+
+  /**
+   * Settle a batch of one market's bets of this account in one transaction:
+   * each a payout, a refund or a record of its outcome, each once by its key,
+   * so a repeated batch moves nothing twice. One call for many bets is what
+   * lets a market of thousands of bets pay out in seconds.
+   */
+  async settleBets(marketId: string, items: SettleItem[]): Promise<Settled> {
+    await this.faults.hit("wallet:before-commit", "settleBets");
     const store = this.#store;
-    const result = store.transact((): MoneyResult => {
-      const stake = store.entry(stakeKey(marketId, betId));
-      if (!stake) {
-        // No stake was ever taken: make sure a late debit for this bet cannot take one now.
-        store.refuse(stakeKey(marketId, betId), "CANCELLED", Date.now());
-        store.upsertBet(update.bet, update.version);
-        return { ok: false, code: "NO_STAKE", message: "no stake was taken for this bet", ...this.#standing() };
-      }
-      return this.#moveIn(refundKey(marketId, betId), EntryKind.REFUND, -stake.amount, update);
+    const result = store.transact((): Settled => {
+      let moved = false;
+      const done = items.map((item) => {
+        if (item.kind === SettleKind.RECORD) {
+          store.upsertBet(item.update.bet, item.update.version);
+          return true;
+        }
+        const r =
+          item.kind === SettleKind.PAYOUT
+            ? this.#moveIn(payoutKey(marketId, item.betId), EntryKind.PAYOUT, item.amount, item.update)
+            : this.#refundIn(marketId, item.betId, item.update);
+        if (r.ok && !r.value.replayed) moved = true;
+        return r.ok;
+      });
+      return { done, moved, ...this.#standing() };
     });
     await this.faults.hit("wallet:committed");
     return result;
   }
 
-  /** Credit a winning bet's return, once. */
-  async payout(marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult> {
-    await this.faults.hit("wallet:before-commit", "payout");
-    return this.#move(payoutKey(marketId, betId), EntryKind.PAYOUT, amount, update);
+  /** The refund's check and write, in the caller's transaction. */
+  #refundIn(marketId: string, betId: string, update: BetUpdate): MoneyResult {
+    const store = this.#store;
+    const stake = store.entry(stakeKey(marketId, betId));
+    if (!stake) {
+      // No stake was ever taken: make sure a late debit for this bet cannot take one now.
+      store.refuse(stakeKey(marketId, betId), "CANCELLED", Date.now());
+      store.upsertBet(update.bet, update.version);
+      return { ok: false, code: "NO_STAKE", message: "no stake was taken for this bet", ...this.#standing() };
+    }
+    return this.#moveIn(refundKey(marketId, betId), EntryKind.REFUND, -stake.amount, update);
   }
 
   /** Keep the account's view of a bet whose change moved no money (a loss, say). */
@@ -134,13 +171,6 @@ export class Wallet extends DurableObject<Env> {
 
   #standing(): { balance: Money; asOf: number } {
     return { balance: this.#balance(), asOf: this.#store.lastEntry() };
-  }
-
-  /** The whole check-and-write is one synchronous transaction; the only await comes after it. */
-  async #move(key: string, kind: EntryKind, delta: number, update: BetUpdate): Promise<MoneyResult> {
-    const result = this.#store.transact(() => this.#moveIn(key, kind, delta, update));
-    await this.faults.hit("wallet:committed");
-    return result;
   }
 
   #moveIn(key: string, kind: EntryKind, delta: number, update: BetUpdate): MoneyResult {
