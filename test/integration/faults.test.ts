@@ -3,7 +3,7 @@
 // the alarm finish the work and prove every cent is where it should be.
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { type FaultPoint, firedFaults } from "../../worker/platform/fault-points.ts";
+import { type FaultPoint, firedFaults, reachedFaults } from "../../worker/platform/fault-points.ts";
 import type { MarketHub } from "../../worker/hub/market-hub.ts";
 import type { Wallet } from "../../worker/wallet/wallet.ts";
 import { adminSession, call, createMarket, mustOpen, punterSession } from "../helpers/api.ts";
@@ -248,5 +248,137 @@ describe("a hub evicted during an in-play delay", () => {
     expect(retry.json).toMatchObject({ id, status: "rejected", reason: "ODDS_CHANGED" });
     await checkMoney([punter.account.id], [market.id]);
     ws.close();
+  });
+});
+
+describe("a wallet call that fails before it commits", () => {
+  /** Make the held bets due now, as the delay ending would. */
+  const endDelay = (marketId: string) =>
+    runInDurableObject(hubStub(marketId), (hub: MarketHub) => {
+      for (const row of hub.store.betsInPhase("held")) hub.store.putBet({ ...row, dueAt: Date.now() - 1 });
+    });
+
+  it("leaves a bet pending when its debit failed before committing, and the alarm takes the stake once and accepts it", async () => {
+    const { market, punter } = await setup();
+    const before = fired("wallet:before-commit");
+    await armWallet(punter.account.id, "wallet:before-commit");
+    const body = { id: betId(), selectionId: "home", stake: 1000, odds: 2.5 };
+    const first = await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body });
+    expect(first.json).toMatchObject({ status: "pending" });
+    expect(fired("wallet:before-commit")).toBe(before + 1);
+    expect(await balance(punter.token)).toBe(100_000);
+    await settleDown(market.id);
+    expect((await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body })).json).toMatchObject({ status: "accepted" });
+    expect(await balance(punter.token)).toBe(99_000);
+    await checkMoney([punter.account.id], [market.id]);
+  });
+
+  it("keeps a refused bet in its refund until a refund call that failed before committing is made again", async () => {
+    const { admin, market, punter } = await setup();
+    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "open", inPlay: true, betDelayMs: 5000 } });
+    const body = { id: betId(), selectionId: "home", stake: 1000, odds: 2.5 };
+    expect((await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body })).json.status).toBe("pending");
+    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "suspended" } });
+    await endDelay(market.id);
+    await armWallet(punter.account.id, "wallet:before-commit");
+    await runDurableObjectAlarm(hubStub(market.id));
+    // The refund never reached the ledger: the bet must still owe it.
+    expect((await betsOf(market.id)).map((b) => [b.status, b.phase])).toEqual([["rejected", "refund"]]);
+    expect(await balance(punter.token)).toBe(99_000);
+    await settleDown(market.id);
+    expect(await balance(punter.token)).toBe(100_000);
+    await checkMoney([punter.account.id], [market.id]);
+  });
+
+  it("keeps a settled bet owed until a payment that failed before committing is made again, then pays it once", async () => {
+    const { admin, market, punter } = await setup();
+    const body = { id: betId(), selectionId: "draw", stake: 1000, odds: 3.2 };
+    expect((await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body })).json.status).toBe("accepted");
+    const before = fired("wallet:before-commit");
+    await armWallet(punter.account.id, "wallet:before-commit");
+    expect((await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { winner: "draw" } })).status).toBe(200);
+    // The first payment pass (started by the settle) fails before the wallet writes anything (bounded wait).
+    for (let i = 0; i < 200 && fired("wallet:before-commit") === before; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(fired("wallet:before-commit")).toBe(before + 1);
+    // The bet is won, and still owed.
+    expect((await betsOf(market.id)).map((b) => [b.status, b.phase])).toEqual([["won", "settle"]]);
+    expect(await balance(punter.token)).toBe(99_000);
+    await settleDown(market.id);
+    expect(await balance(punter.token)).toBe(100_000 - 1000 + 3200);
+    await checkMoney([punter.account.id], [market.id]);
+  });
+});
+
+describe("a refusal whose claim failed", () => {
+  it("answers pending, not rejected, when the claim failed before the wallet committed; the id then accepted on another market stays that market's bet", async () => {
+    const { admin, market, punter } = await setup();
+    const other = await createMarket(admin);
+    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "suspended" } });
+    await armWallet(punter.account.id, "wallet:before-commit");
+    const body = { id: betId(), selectionId: "home", stake: 1000, odds: 2.5 };
+    const answers: string[] = [];
+    const first = await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body });
+    answers.push(first.json.status);
+    // Not a refusal yet: the id is not claimed, so it may still become a bet elsewhere.
+    expect(first.json).toMatchObject({ status: "pending" });
+    const elsewhere = await call("POST", `/api/markets/${other.id}/bets`, { token: punter.token, body });
+    answers.push(elsewhere.json.status);
+    expect(elsewhere.json).toMatchObject({ status: "accepted", bet: { marketId: other.id } });
+    await settleDown(market.id);
+    const again = await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body });
+    answers.push(again.json.status);
+    expect(again.json).toMatchObject({ status: "accepted", bet: { marketId: other.id } });
+    // Never a final refusal followed by anything else: one final outcome for the id.
+    expect(new Set(answers.filter((a) => a !== "pending"))).toEqual(new Set(["accepted"]));
+    expect(await betsOf(market.id)).toEqual([]);
+    expect(await balance(punter.token)).toBe(99_000);
+    await checkMoney([punter.account.id], [market.id, other.id]);
+  });
+
+  it("keeps the refusal final once the alarm has claimed it: the id on another market gets that refusal", async () => {
+    const { admin, market, punter } = await setup();
+    const other = await createMarket(admin);
+    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "suspended" } });
+    await armWallet(punter.account.id, "wallet:before-commit");
+    const body = { id: betId(), selectionId: "home", stake: 1000, odds: 2.5 };
+    expect((await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body })).json).toMatchObject({ status: "pending" });
+    await settleDown(market.id);
+    const elsewhere = await call("POST", `/api/markets/${other.id}/bets`, { token: punter.token, body });
+    expect(elsewhere.json).toMatchObject({ status: "rejected", reason: "MARKET_SUSPENDED", bet: { marketId: market.id } });
+    expect(await balance(punter.token)).toBe(100_000);
+    await checkMoney([punter.account.id], [market.id, other.id]);
+  });
+});
+
+describe("one alarm pass", () => {
+  const calls = (method: string) => reachedFaults.get(`wallet:before-commit/${method}`) ?? 0;
+  const endDelay = (marketId: string) =>
+    runInDurableObject(hubStub(marketId), (hub: MarketHub) => {
+      for (const row of hub.store.betsInPhase("held")) hub.store.putBet({ ...row, dueAt: Date.now() - 1 });
+    });
+
+  it("sends one refundStake for a held bet it refuses, and one recordBet for a held bet it accepts", async () => {
+    const { admin, market, punter } = await setup();
+    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "open", inPlay: true, betDelayMs: 5000 } });
+    const other = await punterSession("other");
+    const refused = { id: betId(), selectionId: "home", stake: 1000, odds: 2.5 };
+    const taken = { id: betId(), selectionId: "away", stake: 1000, odds: 2.9, accept: "any" };
+    expect((await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body: refused })).json.status).toBe("pending");
+    expect((await call("POST", `/api/markets/${market.id}/bets`, { token: other.token, body: taken })).json.status).toBe("pending");
+    // The refused one's price moves; the other takes any price.
+    await call("POST", `/api/markets/${market.id}/odds`, { token: admin, body: { odds: { home: 2.6, away: 3 } } });
+    await endDelay(market.id);
+    const before = { refund: calls("refundStake"), record: calls("recordBet"), claim: calls("claimRefused") };
+    await runDurableObjectAlarm(hubStub(market.id));
+    expect(calls("refundStake") - before.refund).toBe(1);
+    expect(calls("recordBet") - before.record).toBe(1);
+    expect(calls("claimRefused") - before.claim).toBe(0);
+    expect((await betsOf(market.id)).map((b) => [b.id, b.status, b.phase]).sort()).toEqual(
+      [
+        [refused.id, "rejected", "done"],
+        [taken.id, "accepted", "done"],
+      ].sort(),
+    );
+    await checkMoney([punter.account.id, other.account.id], [market.id]);
   });
 });
