@@ -20,11 +20,11 @@ const SELECTIONS = ["home", "draw", "away"] as const;
 const PUNTERS = 3;
 const MARKETS = 2;
 const START = 100_000;
-const POINTS: FaultPoint[] = ["bet:recorded", "bet:debited", "bet:refund-due", "settle:paid", "wallet:committed"];
+const POINTS: FaultPoint[] = ["bet:recorded", "bet:debited", "bet:refund-due", "settle:paid", "wallet:before-commit", "wallet:committed"];
 
 type Accept = "exact" | "better" | "any";
 type Ask = { p: number; m: number; sel: number; stake: number; accept: Accept };
-type Change = "odds-up" | "odds-down" | "suspend" | "settle";
+type Change = "odds-up" | "odds-down" | "suspend" | "blip" | "in-play" | "settle";
 type Op =
   | ({ kind: "bet"; stale: boolean; via: "http" | "socket"; retry: "no" | "same" | "other" } & Ask)
   | ({ kind: "race"; change: Change; via: "http" | "socket" } & Ask)
@@ -58,7 +58,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant("race" as const),
       ...ask,
-      change: fc.constantFrom<Change>("odds-up", "odds-down", "suspend", "suspend", "settle"),
+      change: fc.constantFrom<Change>("odds-up", "odds-down", "suspend", "blip", "in-play", "settle"),
       via,
     }),
   },
@@ -119,7 +119,10 @@ async function bringToRest(marketIds: string[]) {
         // In-play delays are real time; the model makes them due now instead of waiting.
         // A settlement paying in the background (waitUntil) may crash the hub under this call: ask again.
         const busy = await runInDurableObject(hubStub(id), (hub: MarketHub) => {
-          for (const row of hub.store.betsInPhase("held")) hub.store.putBet({ ...row, dueAt: Date.now() - 1 });
+          // Placeholders for a bet on the other market look at the wallet again now too.
+          for (const phase of ["held", "elsewhere"] as const) {
+            for (const row of hub.store.betsInPhase(phase)) hub.store.putBet({ ...row, dueAt: Date.now() - 1 });
+          }
           return hub.store.allBets().filter((b) => b.phase !== "done").length;
         }).catch(() => -1);
         if (busy === 0) return;
@@ -176,7 +179,11 @@ describe("money under random sequences", () => {
           };
           const change = async (m: number, what: Change, sel: number) => {
             const market = ids[m];
-            if (what === "suspend") return call("POST", `/api/markets/${market}/status`, { token: admin, body: { status: "suspended" } });
+            const status = (body: Record<string, unknown>) => call("POST", `/api/markets/${market}/status`, { token: admin, body });
+            if (what === "suspend") return status({ status: "suspended" });
+            // A suspension over at once, and going in play: both material to a bet in flight.
+            if (what === "blip") return status({ status: "suspended" }).then(() => status({ status: "open" }));
+            if (what === "in-play") return status({ status: "open", inPlay: true, betDelayMs: 2000 });
             if (what === "settle") return call("POST", `/api/markets/${market}/settle`, { token: admin, body: { winner: SELECTIONS[sel] } });
             const odds = (await marketOf(m)).selections[sel].odds;
             const next = Math.round((what === "odds-up" ? odds * 1.1 : odds / 1.1) * 100) / 100;
@@ -206,11 +213,12 @@ describe("money under random sequences", () => {
                 }
               }
             }
-            // A bet may vanish only if it moved no money (pending or rejected) and its id is a bet on the other
-            // market, the first outcome: the wallet's answer saying so (DUPLICATE on a debit, or on the claim of
-            // a refusal) was lost to a crash, and the retry from the alarm found it and dropped this copy.
+            // A bet may vanish only if it was never final (pending: moved no money for good, and a refusal is
+            // answered only once its id is claimed) and its id is a bet on the other market, the first outcome:
+            // the wallet's answer saying so was lost to a crash, and the retry from the alarm found it and dropped
+            // this copy. A refusal, once answered, stays: the same id never gets another final outcome.
             const elsewhere = (key: string) => [...now].some((other) => other !== key && other.slice(other.indexOf("/")) === key.slice(key.indexOf("/")));
-            const mayVanish = (key: string, status: string) => (status === "pending" || status === "rejected") && elsewhere(key);
+            const mayVanish = (key: string, status: string) => status === "pending" && elsewhere(key);
             for (const [key, status] of seen) if (!now.has(key) && !mayVanish(key, status)) throw new Error(`bet ${key} was ${status} and is gone`);
             for (const [key, status] of answered) {
               if (!now.has(key) && !mayVanish(key, status)) throw new Error(`bet ${key} was answered ${status} and is gone`);
