@@ -7,6 +7,7 @@
 // (add --publish to write them anyway).
 //
 //   npm run bench [-- --quick] [-- --repeats 3] [-- --subscribers 1000] [-- --budget 2400] [-- --base-port 8820]
+//   npm run bench -- settle [--bets 5000]   (settlement alone: bench/settlement.ts)
 //
 // Exit status: 0 when every run delivered every frame in order and the money
 // was right, 1 otherwise, 2 past the time budget.
@@ -22,6 +23,12 @@ import { type RunRow, aggregate, median, targets } from "./lib/results.ts";
 import { page, targetLines, textTable } from "./lib/report.ts";
 import { type ServerName, runSystem } from "./lib/system-run.ts";
 import { spawnSync } from "node:child_process";
+
+// `npm run bench -- settle [flags]`: the settlement benchmark alone (bench/settlement.ts), not the comparison.
+if (process.argv[2] === "settle") {
+  const { settlementBench } = await import("./settlement.ts");
+  process.exit(await settlementBench(process.argv.slice(3)));
+}
 
 const args = parseArgs(process.argv.slice(2), {
   quick: false,
