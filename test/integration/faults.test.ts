@@ -27,6 +27,11 @@ async function settleDown(marketId: string) {
   }
   throw new Error("the hub did not finish its bets");
 }
+/** Make the held bets due now, as the delay ending would, without waiting it out. */
+const endDelay = (marketId: string) =>
+  runInDurableObject(hubStub(marketId), (hub: MarketHub) => {
+    for (const row of hub.store.betsInPhase("held")) hub.store.putBet({ ...row, dueAt: Date.now() - 1 });
+  });
 const fired = (point: FaultPoint) => firedFaults.get(point) ?? 0;
 const balance = async (token: string) => (await call("GET", "/api/me", { token })).json.account.balance;
 
@@ -194,10 +199,6 @@ describe("a crash in the middle of a void", () => {
 
 describe("a hub evicted during an in-play delay", () => {
   /** Make the held bets due now, as the delay ending would, without waiting it out. */
-  const endDelay = (marketId: string) =>
-    runInDurableObject(hubStub(marketId), (hub: MarketHub) => {
-      for (const row of hub.store.betsInPhase("held")) hub.store.putBet({ ...row, dueAt: Date.now() - 1 });
-    });
 
   /** An in-play market with a 5 s delay and a punter's 10.00 bet on it, answered pending. */
   async function pendingInPlayBet() {
@@ -252,12 +253,6 @@ describe("a hub evicted during an in-play delay", () => {
 });
 
 describe("a wallet call that fails before it commits", () => {
-  /** Make the held bets due now, as the delay ending would. */
-  const endDelay = (marketId: string) =>
-    runInDurableObject(hubStub(marketId), (hub: MarketHub) => {
-      for (const row of hub.store.betsInPhase("held")) hub.store.putBet({ ...row, dueAt: Date.now() - 1 });
-    });
-
   it("leaves a bet pending when its debit failed before committing, and the alarm takes the stake once and accepts it", async () => {
     const { market, punter } = await setup();
     const before = fired("wallet:before-commit");
@@ -308,12 +303,17 @@ describe("a wallet call that fails before it commits", () => {
 });
 
 describe("a refusal whose claim failed", () => {
-  it("answers pending, not rejected, when the claim failed before the wallet committed; the id then accepted on another market stays that market's bet", async () => {
+  /** A suspended market and another, open; the punter's wallet set to fail its next call before committing. */
+  async function refusedWhileClaimFails() {
     const { admin, market, punter } = await setup();
     const other = await createMarket(admin);
     await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "suspended" } });
     await armWallet(punter.account.id, "wallet:before-commit");
-    const body = { id: betId(), selectionId: "home", stake: 1000, odds: 2.5 };
+    return { market, other, punter, body: { id: betId(), selectionId: "home", stake: 1000, odds: 2.5 } };
+  }
+
+  it("answers pending, not rejected, when the claim failed before the wallet committed; the id then accepted on another market stays that market's bet", async () => {
+    const { market, other, punter, body } = await refusedWhileClaimFails();
     const answers: string[] = [];
     const first = await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body });
     answers.push(first.json.status);
@@ -334,11 +334,7 @@ describe("a refusal whose claim failed", () => {
   });
 
   it("keeps the refusal final once the alarm has claimed it: the id on another market gets that refusal", async () => {
-    const { admin, market, punter } = await setup();
-    const other = await createMarket(admin);
-    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "suspended" } });
-    await armWallet(punter.account.id, "wallet:before-commit");
-    const body = { id: betId(), selectionId: "home", stake: 1000, odds: 2.5 };
+    const { market, other, punter, body } = await refusedWhileClaimFails();
     expect((await call("POST", `/api/markets/${market.id}/bets`, { token: punter.token, body })).json).toMatchObject({ status: "pending" });
     await settleDown(market.id);
     const elsewhere = await call("POST", `/api/markets/${other.id}/bets`, { token: punter.token, body });
@@ -350,10 +346,6 @@ describe("a refusal whose claim failed", () => {
 
 describe("one alarm pass", () => {
   const calls = (method: string) => reachedFaults.get(`wallet:before-commit/${method}`) ?? 0;
-  const endDelay = (marketId: string) =>
-    runInDurableObject(hubStub(marketId), (hub: MarketHub) => {
-      for (const row of hub.store.betsInPhase("held")) hub.store.putBet({ ...row, dueAt: Date.now() - 1 });
-    });
 
   it("sends one refundStake for a held bet it refuses, and one recordBet for a held bet it accepts", async () => {
     const { admin, market, punter } = await setup();
