@@ -270,6 +270,20 @@ describe("settlement", () => {
     await checkMoney([punter.account.id], [market.id]);
   });
 
+  it("is checked by a money check that refuses a bet still accepted on a settled market", async () => {
+    const { admin, market, punter } = await setup();
+    const placed = await bet(punter.token, market.id, { stake: 1000 });
+    await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { winner: "away" } });
+    await runDurableObjectAlarm(hubStub(market.id));
+    await checkMoney([punter.account.id], [market.id]);
+    // Put the bet back to accepted, as a settlement that skipped it would have left it: money-wise it still adds up.
+    await runInDurableObject(hubStub(market.id), (hub: MarketHub) => {
+      const row = hub.store.getBet(punter.account.id as AccountId, placed.json.id);
+      hub.store.putBet({ ...row!, status: "accepted", payout: 2500 as Money, settledAt: null });
+    });
+    await expect(checkMoney([punter.account.id], [market.id])).rejects.toThrow(/settled but 1 bet\(s\) are not final/);
+  });
+
   it("refuses changes to a settled market", async () => {
     const { admin, market } = await setup();
     await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { winner: "draw" } });

@@ -17,7 +17,7 @@ export interface StoredEvent {
   frame: string;
 }
 
-const MIGRATIONS = [
+export const MIGRATIONS = [
   `
 CREATE TABLE IF NOT EXISTS market (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (

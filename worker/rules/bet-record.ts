@@ -74,11 +74,6 @@ export function toWireBet(row: BetRow, marketId: string): Bet {
 /** Reasons given before a frame became a bet: the answer names no bet, only its id. */
 const FRAME_REFUSALS: readonly string[] = [RejectReason.INVALID, RejectReason.RATE_LIMITED];
 
-/** What a bet's status is to the punter: a refusal whose id is not claimed yet, and a placeholder, are still pending. */
-export function isFinal(row: BetRow): boolean {
-  return row.phase !== Phase.CLAIM && row.phase !== Phase.ELSEWHERE && row.status !== BetStatus.PENDING;
-}
-
 export function toReply(row: BetRow, marketId: string, currentOdds?: number): BetReplyFrame {
   if (row.phase === Phase.ELSEWHERE) return { type: "bet", id: row.id, status: BetStatus.PENDING };
   if (row.phase === Phase.CLAIM) {
