@@ -5,7 +5,6 @@
 import { ErrorCode, MarketStatus } from "../protocol/codes.ts";
 import type * as wire from "../protocol/schemas.ts";
 import type { AccountId, SelectionId } from "../protocol/units.ts";
-import { log } from "../log.ts";
 import { AlarmClock } from "../platform/alarm-clock.ts";
 import { FaultPoints } from "../platform/fault-points.ts";
 import { type SocketHandlers, SocketObject } from "../platform/socket-object.ts";
@@ -97,16 +96,10 @@ export class MarketHub extends SocketObject {
     if (!m) return noMarket();
     const ts = Date.now();
     const winner = "winner" in outcome ? (outcome.winner as SelectionId) : null;
-    // The settled event and every bet's outcome land in one transaction; payment follows.
-    const answer = this.#change(book.applySettle(m, outcome, ts), by, false, () => this.#settlement.mark(winner, ts));
-    if (answer.ok) {
-      // Start paying now rather than at the next alarm. `ctx.waitUntil` has no effect in a Durable
-      // Object, so nothing extends this object's life for the pass: it runs only as long as the
-      // runtime keeps the object (open calls, sockets). The alarm, armed by #schedule in the commit,
-      // is the guarantee: it finishes whatever this pass does not.
-      this.#settlement.pay().catch((err) => log.error("hub.settle.pay", err, { market: m.id }));
-    }
-    return answer;
+    // The settled event and every bet's outcome land in one transaction. Payment follows from the
+    // alarm, which the commit arms for now, not from this call: a pass started here would keep
+    // writing while this answer waits behind the output gate, holding it back for the whole pass.
+    return this.#change(book.applySettle(m, outcome, ts), by, false, () => this.#settlement.mark(winner, ts));
   }
 
   /** The feed's heartbeat, for markets with a watchdog. */
