@@ -38,7 +38,8 @@ class FinalFrames extends Map<string, (reply: BetReplyFrame, at: number) => void
 export async function settlementBench(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { bets: 5000, punters: 50, inflight: 8, perSocketRate: 18, stake: 100, port: 9010, targetMs: 5000, budget: 300 });
   const guard = guardRun(args.budget, say);
-  const platform = await startServer({ port: args.port, label: "settlement" });
+  // Many punters open their sessions from this one address: lift the per-address session budget for the run.
+  const platform = await startServer({ port: args.port, label: "settlement", env: { RATE_SESSIONS_PER_10S: "100000" } });
   guard.watch(platform);
   say(`server up at ${platform.url}; ${describeSource(platform.source)}`);
   let seated: Awaited<ReturnType<typeof seatPunters>> | null = null;
@@ -68,7 +69,9 @@ export async function settlementBench(argv: string[]): Promise<number> {
     const count = () => frames.reduce((n, f) => n + f.seen.length, 0);
     while (count() < accepted && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const finals = count();
-    const lastMs = finals === 0 ? NaN : Math.max(...frames.flatMap((f) => f.seen.map((s) => s.at))) - t0;
+    const times = frames.flatMap((f) => f.seen.map((s) => s.at - t0));
+    const lastMs = finals === 0 ? NaN : Math.max(...times);
+    const firstMs = finals === 0 ? NaN : Math.min(...times);
     const cpu = platform.sample().cpuSeconds - cpu0;
 
     const balances = await inBatches(punters, 10, (p) => p.api.me());
@@ -79,8 +82,8 @@ export async function settlementBench(argv: string[]): Promise<number> {
     console.log("");
     console.log(
       table(
-        ["bets", "punters", "settle answered ms", "all final ms", "final frames", "server CPU s", "money"],
-        [[accepted, punters.length, ms(answeredMs), ms(lastMs), finals, cpu.toFixed(2), wrong.length === 0 ? "pass" : "FAIL"]],
+        ["bets", "punters", "settle answered ms", "first final ms", "all final ms", "final frames", "server CPU s", "money"],
+        [[accepted, punters.length, ms(answeredMs), ms(firstMs), ms(lastMs), finals, cpu.toFixed(2), wrong.length === 0 ? "pass" : "FAIL"]],
       ),
     );
     console.log("");
@@ -90,7 +93,7 @@ export async function settlementBench(argv: string[]): Promise<number> {
     if (wrong.length > 0) failures.push(`balances wrong for ${wrong.length} punters, first: ${JSON.stringify(wrong[0])}`);
     if (!(lastMs <= args.targetMs)) failures.push(`the last bet was final after ${ms(lastMs)} ms, over the ${args.targetMs} ms target`);
     const file = join(OUT_DIR, "settlement.json");
-    const result = { benchmark: "settlement", at: new Date().toISOString(), config: args, source: platform.source, accepted, answeredMs, allFinalMs: lastMs, finals, serverCpuSeconds: cpu, wrong: wrong.slice(0, 10), serverErrorLines: platform.errorLines().slice(0, 20), failures };
+    const result = { benchmark: "settlement", at: new Date().toISOString(), config: args, source: platform.source, accepted, answeredMs, firstFinalMs: firstMs, allFinalMs: lastMs, finals, serverCpuSeconds: cpu, wrong: wrong.slice(0, 10), serverErrorLines: platform.errorLines().slice(0, 20), failures };
     writeFileSync(file, JSON.stringify(result, null, 2) + "\n");
     say(`results in ${file}`);
     if (failures.length > 0) {
