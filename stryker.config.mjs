@@ -1,0 +1,20 @@
+// Mutation testing of the money rules (worker/rules/: quotes, ledger,
+// settlement, exposure, bet records, the market book) against their plain-Node
+// unit tests. `npm run test:mutation`; the report lands in test-results/mutation/.
+// The score and what survives, with why, are in docs/security.md.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate: ["worker/rules/**/*.ts"],
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.mutation.config.ts", related: false },
+  coverageAnalysis: "perTest",
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: "test-results/mutation/index.html" },
+  jsonReporter: { fileName: "test-results/mutation/mutation.json" },
+  tempDirName: ".stryker-tmp",
+  concurrency: 2,
+  timeoutMS: 10_000,
+  // Any surviving mutant in the money rules fails the run.
+  thresholds: { high: 100, low: 95, break: null },
+  cleanTempDir: "always",
+};
