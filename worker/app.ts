@@ -6,6 +6,7 @@ import { MissingSecret, configOf } from "./config.ts";
 import type { AppEnv } from "./http/context.ts";
 import { AppError, ErrorCode, errorBody } from "./errors.ts";
 import { log, setLogLevel } from "./log.ts";
+import { frontGate } from "./http/client-address.ts";
 import { bookRoutes } from "./http/routes/book.ts";
 import { marketRoutes } from "./http/routes/markets.ts";
 import { openApiDocument } from "./http/openapi.ts";
@@ -36,6 +37,7 @@ export function buildApp() {
     log.info("http", { requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started });
   });
 
+  app.use("/api/*", frontGate);
   app.get("/api/health", (c) => c.json({ ok: true }));
   app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
   app.route("/api", sessionRoutes);

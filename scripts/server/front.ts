@@ -21,6 +21,12 @@ export interface FrontOptions {
   host: string;
   /** workerd's entry (loopback) behind the front. */
   upstreamPort: number;
+  /**
+   * A secret the Worker shares with this front (its FRONT_KEY variable): sent
+   * on every forwarded request, so a request straight to workerd's loopback
+   * entry, which could claim any CF-Connecting-IP, is refused there.
+   */
+  frontKey: string;
   /** Concurrent connections one address may hold; more are closed at once. */
   maxConnectionsPerAddress: number;
   /** Time for a request's headers, and for the whole request with its body. */
@@ -38,7 +44,9 @@ export const FRONT_DEFAULTS = {
 } satisfies Partial<FrontOptions>;
 
 /** Headers a client could use to claim an address or steer the local runtime. */
-const CLIENT_ADDRESS_HEADER = /^(cf-connecting-ip|cf-ipcountry|cf-ray|cf-visitor|true-client-ip|x-real-ip|x-forwarded-[a-z-]+|forwarded|mf-[a-z0-9-]+)$/;
+const CLIENT_ADDRESS_HEADER = /^(cf-connecting-ip|cf-ipcountry|cf-ray|cf-visitor|true-client-ip|x-real-ip|x-forwarded-[a-z-]+|forwarded|mf-[a-z0-9-]+|x-edgebook-front)$/;
+/** The header that carries the front's key to the Worker (worker/http/client-address.ts). */
+export const FRONT_KEY_HEADER = "x-edgebook-front";
 /** Hop-by-hop headers: they describe one connection and never cross the front. */
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "http2-settings"]);
 
@@ -47,14 +55,15 @@ export function peerAddress(socket: net.Socket): string {
   return a.startsWith("::ffff:") ? a.slice(7) : a;
 }
 
-/** The request's headers as the Worker gets them: no client address headers, no hop-by-hop ones, the peer's address. */
-function forwardedHeaders(req: http.IncomingMessage): http.OutgoingHttpHeaders {
+/** The request's headers as the Worker gets them: no client address headers, no hop-by-hop ones, the peer's address and the front's key. */
+function forwardedHeaders(req: http.IncomingMessage, frontKey: string): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || HOP_BY_HOP.has(name) || CLIENT_ADDRESS_HEADER.test(name)) continue;
     out[name] = value;
   }
   out["cf-connecting-ip"] = peerAddress(req.socket);
+  out[FRONT_KEY_HEADER] = frontKey;
   return out;
 }
 
@@ -129,7 +138,7 @@ export function startFront(opts: FrontOptions): Promise<Front> {
   });
 
   server.on("request", (req, res) => {
-    const upstream = http.request({ host: "127.0.0.1", port: opts.upstreamPort, method: req.method, path: req.url, headers: forwardedHeaders(req), agent });
+    const upstream = http.request({ host: "127.0.0.1", port: opts.upstreamPort, method: req.method, path: req.url, headers: forwardedHeaders(req, opts.frontKey), agent });
     upstream.on("response", (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, responseHeaders(answer.rawHeaders));
       answer.pipe(res);
@@ -166,7 +175,7 @@ export function startFront(opts: FrontOptions): Promise<Front> {
     }
     // Nothing the client sends is read until the Worker has switched protocols.
     socket.pause();
-    const headers = forwardedHeaders(req);
+    const headers = forwardedHeaders(req, opts.frontKey);
     headers.connection = "Upgrade";
     headers.upgrade = "websocket";
     const upstream = http.request({ host: "127.0.0.1", port: opts.upstreamPort, method: "GET", path: req.url, headers, agent: false });

@@ -10,6 +10,7 @@
 //   group (SIGTERM, then SIGKILL when it does not end).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
+import { randomBytes } from "node:crypto";
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
@@ -204,6 +205,9 @@ export async function launch(opts: LaunchOptions): Promise<RunningServer> {
   // However this process ends, the lock goes with it (a kill -9 leaves a stale lock, taken over at the next start).
   process.once("exit", unlock);
   const buildDir = mkdtempSync(join(tmpdir(), "edgebook-build-"));
+  // New at every start and known only to this process and the Worker: workerd's
+  // entry on loopback refuses any /api request that did not come through the front.
+  const frontKey = randomBytes(32).toString("base64url");
   let mf: Miniflare | null = null;
   let front: Front | null = null;
   const cleanup = async () => {
@@ -240,7 +244,7 @@ export async function launch(opts: LaunchOptions): Promise<RunningServer> {
             modules: true,
             scriptPath,
             modulesRoot: buildDir,
-            bindings: { ...(workerOptions.bindings as Record<string, string>), ...opts.vars },
+            bindings: { ...(workerOptions.bindings as Record<string, string>), ...opts.vars, FRONT_KEY: frontKey },
           },
         ],
       }),
@@ -251,6 +255,7 @@ export async function launch(opts: LaunchOptions): Promise<RunningServer> {
       port: opts.port,
       host: "127.0.0.1",
       upstreamPort: Number(entry.port),
+      frontKey,
       maxConnectionsPerAddress: opts.maxConnectionsPerAddress ?? FRONT_DEFAULTS.maxConnectionsPerAddress,
     });
   } catch (err) {

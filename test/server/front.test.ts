@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type SpawnedServer, spawnServer } from "../../scripts/server/launch.ts";
-import { exchange, request, sessionStatus, sleep, statuses, upgradeRequest } from "./helpers.ts";
+import { exchange, groupMembers, listeningPorts, request, sessionStatus, sleep, statuses, upgradeRequest } from "./helpers.ts";
 
 const PORT = Number(process.env.SERVER_TEST_PORT ?? 8850);
 const ADMIN_KEY = "front-test-admin";
@@ -59,6 +59,24 @@ describe("the client address", () => {
 
     // Another peer address has its own count.
     assert.equal(await sessionStatus(PORT, "127.0.0.2"), 201);
+  });
+});
+
+describe("workerd's own entry on loopback", () => {
+  it("refuses every API request that did not come through the front, forged address or not, and serves through the front", async () => {
+    const runtime = groupMembers(server.pid).filter((m) => /workerd/.test(m.comm));
+    assert.ok(runtime.length > 0, "workerd runs in the server's group");
+    const entryPorts = runtime.flatMap((m) => listeningPorts(m.pid)).filter((p) => p !== PORT);
+    assert.ok(entryPorts.length > 0, "workerd listens on a loopback entry port");
+    for (const port of entryPorts) {
+      const forged = { "CF-Connecting-IP": "10.9.0.1" };
+      assert.equal(await sessionStatus(port, "127.0.0.3", forged), 403, `a session straight to workerd's port ${port}`);
+      assert.equal(await sessionStatus(port, "127.0.0.3", { ...forged, "X-Edgebook-Front": "guessed" }), 403, `a guessed front key on port ${port}`);
+      const { text } = await exchange(port, upgradeRequest("/api/markets/front-market/ws", port, { Origin: ORIGIN, Connection: "Upgrade", ...forged }), { waitMs: 3_000 });
+      assert.equal(statuses(text)[0], 403, `a socket upgrade straight to workerd's port ${port}:\n${text}`);
+    }
+    // The front's own key header, sent by a client, is dropped and replaced.
+    assert.equal(await sessionStatus(PORT, "127.0.0.4", { "X-Edgebook-Front": "guessed" }), 201);
   });
 });
 
