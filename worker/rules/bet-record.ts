@@ -71,16 +71,16 @@ export function toWireBet(row: BetRow, marketId: string): Bet {
   return bet;
 }
 
-/** Reasons given before a frame became a bet: the answer names no bet, only its id. */
-const FRAME_REFUSALS: readonly string[] = [RejectReason.INVALID, RejectReason.RATE_LIMITED];
-
 export function toReply(row: BetRow, marketId: string, currentOdds?: number): BetReplyFrame {
   if (row.phase === Phase.ELSEWHERE) return { type: "bet", id: row.id, status: BetStatus.PENDING };
   if (row.phase === Phase.CLAIM) {
     const bet = toWireBet({ ...row, status: BetStatus.PENDING, reason: null, dueAt: null }, marketId);
     return { type: "bet", id: row.id, status: BetStatus.PENDING, bet };
   }
-  if (row.reason !== null && FRAME_REFUSALS.includes(row.reason)) return { type: "bet", id: row.id, status: row.status, reason: row.reason };
+  // Refused before the frame became a bet: the answer names no bet, only its id.
+  if (row.reason === RejectReason.INVALID || row.reason === RejectReason.RATE_LIMITED) {
+    return { type: "bet", id: row.id, status: row.status, reason: row.reason };
+  }
   const reply: BetReplyFrame = { type: "bet", id: row.id, status: row.status, bet: toWireBet(row, marketId) };
   if (row.reason !== null) reply.reason = row.reason;
   if (currentOdds !== undefined) reply.odds = currentOdds;

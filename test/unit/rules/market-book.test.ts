@@ -408,6 +408,23 @@ describe("requoting a bet after the wallet call or the in-play delay", () => {
     });
   });
 
+  it("raises the interruption count by exactly one for each material change, and not for others", () => {
+    const m = market();
+    expect(m.interruptions).toBe(0);
+    const suspended = changed(applyStatus(m, { status: "suspended" }, 100)).market;
+    expect(suspended.interruptions).toBe(1);
+    const reason = changed(applyStatus(suspended, { status: "suspended", reason: "VAR check" }, 150)).market;
+    expect(reason.interruptions).toBe(1);
+    const reopened = changed(applyStatus(reason, { status: "open" }, 200)).market;
+    expect(reopened.interruptions).toBe(1);
+    const moved = changed(applyOdds(reopened, { home: 2.6 }, 250)).market;
+    expect(moved.interruptions).toBe(1);
+    const inPlay = changed(applyStatus(moved, { status: "open", inPlay: true, betDelayMs: 2_000 }, 300)).market;
+    expect(inPlay.interruptions).toBe(2);
+    expect(changed(applySettle(inPlay, { winner: "home" }, 400)).market.interruptions).toBe(3);
+    expect(changed(applySettle(inPlay, { void: true }, 400)).market.interruptions).toBe(3);
+  });
+
   it("counts an interruption in the same millisecond as the bet, and a suspend-then-reopen at any time", () => {
     const suspended = changed(applyStatus(live, { status: "suspended" }, 1_000)).market;
     const reopened = changed(applyStatus(suspended, { status: "open" }, 1_000)).market;
