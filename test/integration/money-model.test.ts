@@ -117,7 +117,7 @@ async function bringToRest(marketIds: string[]) {
     marketIds.map(async (id) => {
       for (let i = 0; i < 8; i++) {
         // In-play delays are real time; the model makes them due now instead of waiting.
-        // A settlement paying in the background (waitUntil) may crash the hub under this call: ask again.
+        // A settlement paying from the alarm may crash the hub (an armed fault) under this call: ask again.
         const busy = await runInDurableObject(hubStub(id), (hub: MarketHub) => {
           // Placeholders for a bet on the other market look at the wallet again now too.
           for (const phase of ["held", "elsewhere"] as const) {
