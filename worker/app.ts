@@ -2,6 +2,7 @@
 // routes, and the one onError that turns every failure into the contract's
 // error shape. No stack or internal detail ever leaves.
 import { Hono } from "hono";
+import * as v from "valibot";
 import { MissingSecret, configOf } from "./config.ts";
 import type { AppEnv } from "./http/context.ts";
 import { AppError, ErrorCode, errorBody } from "./errors.ts";
@@ -10,8 +11,13 @@ import { frontGate } from "./http/client-address.ts";
 import { bookRoutes } from "./http/routes/book.ts";
 import { marketRoutes } from "./http/routes/markets.ts";
 import { openApiDocument } from "./http/openapi.ts";
+import { type RouteSpec, route } from "./http/route.ts";
+import { sameOrigin } from "./http/same-origin.ts";
 import { sessionRoutes } from "./http/routes/session.ts";
 import { socketRoutes } from "./http/routes/socket.ts";
+
+const Health = { summary: "Liveness", answer: { status: 200, description: "Alive", schema: v.object({ ok: v.boolean() }) } } satisfies RouteSpec;
+const OpenApi = { summary: "This document", answer: { status: 200, description: "OpenAPI 3 document" } } satisfies RouteSpec;
 
 export function buildApp() {
   const app = new Hono<AppEnv>();
@@ -38,8 +44,10 @@ export function buildApp() {
   });
 
   app.use("/api/*", frontGate);
-  app.get("/api/health", (c) => c.json({ ok: true }));
-  app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
+  app.use("/api/*", sameOrigin);
+  app.get("/api/health", route(Health), (c) => c.json({ ok: true }));
+  let document: Record<string, unknown> | undefined;
+  app.get("/api/openapi.json", route(OpenApi), (c) => c.json((document ??= openApiDocument(app))));
   app.route("/api", sessionRoutes);
   app.route("/api/markets", socketRoutes);
   app.route("/api/markets", marketRoutes);

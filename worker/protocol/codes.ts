@@ -8,6 +8,8 @@ export const ErrorCode = {
   MARKET_EXISTS: "MARKET_EXISTS",
   ALREADY_SETTLED: "ALREADY_SETTLED",
   TOO_LARGE: "TOO_LARGE",
+  /** Addition: a body sent as anything but JSON (415). */
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   RATE_LIMITED: "RATE_LIMITED",
   INTERNAL: "INTERNAL",
 } as const;
