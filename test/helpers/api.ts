@@ -4,6 +4,7 @@
 import { exports } from "cloudflare:workers";
 import type { BookServerFrame } from "../../worker/protocol/book.ts";
 import type { Account, Market, ServerFrame } from "../../worker/protocol/schemas.ts";
+import { selections } from "./wire-market.ts";
 
 /** Frames of the market socket and of the book socket. */
 type AnyFrame = ServerFrame | BookServerFrame;
@@ -71,11 +72,7 @@ export async function createMarket(admin: string, overrides: Record<string, unkn
       id,
       name: "Match odds",
       event: "Reds v Blues",
-      selections: [
-        { id: "home", name: "Reds", odds: 2.5 },
-        { id: "draw", name: "Draw", odds: 3.2 },
-        { id: "away", name: "Blues", odds: 2.9 },
-      ],
+      selections: selections(["home", "Reds", 2.5], ["draw", "Draw", 3.2], ["away", "Blues", 2.9]),
       ...overrides,
     },
   });

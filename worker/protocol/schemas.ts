@@ -174,18 +174,19 @@ export const ErrorBodySchema = v.object({
 
 // ---- Server to client frames ----
 
+/** What every frame that changes the market carries: its seq, and when. */
+const changeFields = { seq: v.number(), ts: v.number() };
+
 export const SnapshotFrame = v.object({ type: v.literal("snapshot"), seq: v.number(), epoch: v.string(), market: MarketSchema });
 export const OddsFrame = v.object({
   type: v.literal("odds"),
-  seq: v.number(),
-  ts: v.number(),
+  ...changeFields,
   odds: v.record(v.string(), v.number()),
   con: v.optional(v.boolean()),
 });
 export const StatusFrame = v.object({
   type: v.literal("status"),
-  seq: v.number(),
-  ts: v.number(),
+  ...changeFields,
   status: v.picklist(values(MarketStatus)),
   inPlay: v.boolean(),
   betDelayMs: v.number(),
@@ -193,8 +194,7 @@ export const StatusFrame = v.object({
 });
 export const SettledFrame = v.object({
   type: v.literal("settled"),
-  seq: v.number(),
-  ts: v.number(),
+  ...changeFields,
   winner: v.optional(v.string()),
   void: v.optional(v.literal(true)),
 });
