@@ -3,7 +3,7 @@
 // error shape. No stack or internal detail ever leaves.
 import { Hono } from "hono";
 import * as v from "valibot";
-import { MissingSecret, configOf } from "./config.ts";
+import { MissingSecret, WeakSecret, configOf, weakSecrets } from "./config.ts";
 import type { AppEnv } from "./http/context.ts";
 import { AppError, ErrorCode, errorBody } from "./errors.ts";
 import { log, setLogLevel } from "./log.ts";
@@ -29,6 +29,8 @@ export function buildApp() {
     const config = configOf(c.env);
     c.set("config", config);
     setLogLevel(config.logLevel);
+    const weak = weakSecrets(c.env, new URL(c.req.url).hostname);
+    if (weak) throw new WeakSecret(weak);
     await next();
     // A 101 response carries the socket and cannot take new headers.
     if (c.res.status !== 101) {
@@ -56,6 +58,10 @@ export function buildApp() {
   app.notFound((c) => c.json(errorBody(ErrorCode.NOT_FOUND, "no such route"), 404));
   app.onError((err, c) => {
     if (err instanceof AppError) return c.json(errorBody(err.code, err.message), err.status);
+    if (err instanceof WeakSecret) {
+      log.error("config", err, { requestId: c.get("requestId") });
+      return c.json(errorBody(ErrorCode.INTERNAL, "the server refuses to run with weak secrets; its log says which"), 500);
+    }
     if (err instanceof MissingSecret) {
       log.error("config", err, { requestId: c.get("requestId") });
       return c.json(errorBody(ErrorCode.INTERNAL, "the server is not configured for sessions"), 500);

@@ -9,7 +9,7 @@ import { selections } from "./wire-market.ts";
 /** Frames of the market socket and of the book socket. */
 type AnyFrame = ServerFrame | BookServerFrame;
 
-export const ADMIN_KEY = "test-admin-key";
+export const ADMIN_KEY = "test-admin-key-of-thirty-two-chars";
 export const BASE = "http://edgebook.test";
 
 /**

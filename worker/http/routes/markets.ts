@@ -12,17 +12,12 @@ import * as s from "../../protocol/schemas.ts";
 import { parseListQuery } from "../../rules/market-list.ts";
 import type { AppEnv } from "../context.ts";
 import { type RouteSpec, route, valid } from "../route.ts";
-import { catalog, hub, marketExists, rememberMarket } from "../stubs.ts";
+import { catalog, existingHub, hub, rememberMarket, spend } from "../stubs.ts";
 import { unwrap } from "../unwrap.ts";
 
 const id = { id: s.IdSchema };
 const seqAnswer = { status: 200, description: "The market's seq", schema: v.object({ seq: v.pipe(v.number(), v.integer()) }) } as const;
 const MarketAnswer = v.object({ market: s.MarketSchema });
-
-async function existing(env: Env, marketId: string) {
-  if (!(await marketExists(env, marketId))) fail(ErrorCode.NOT_FOUND, "no such market");
-  return hub(env, marketId);
-}
 
 const List = {
   summary: "Markets with their current odds and status, oldest first, one page at a time; without status, markets settled or voided over an hour ago are left out",
@@ -96,41 +91,43 @@ export const marketRoutes = new Hono<AppEnv>()
     return c.json({ market }, 201);
   })
   .get("/:id", route(One), async (c) => {
-    const market = unwrap(await (await existing(c.env, c.req.param("id"))).getMarket());
+    const market = unwrap(await (await existingHub(c, c.req.param("id"))).getMarket());
     return c.json({ market });
   })
   .post("/:id/odds", route(Odds), async (c) => {
-    const stub = await existing(c.env, c.req.param("id"));
+    const stub = await existingHub(c, c.req.param("id"));
     return c.json(unwrap(await stub.pushOdds(valid(c, Odds).body.odds, c.get("session").sub)));
   })
   .post("/:id/status", route(Status), async (c) => {
-    const stub = await existing(c.env, c.req.param("id"));
+    const stub = await existingHub(c, c.req.param("id"));
     return c.json(unwrap(await stub.setStatus(valid(c, Status).body, c.get("session").sub)));
   })
   .post("/:id/settle", route(Settle), async (c) => {
-    const stub = await existing(c.env, c.req.param("id"));
+    const stub = await existingHub(c, c.req.param("id"));
     return c.json(unwrap(await stub.settle(valid(c, Settle).body, c.get("session").sub)));
   })
   .post("/:id/feed/heartbeat", route(Heartbeat), async (c) => {
-    const stub = await existing(c.env, c.req.param("id"));
+    const stub = await existingHub(c, c.req.param("id"));
     return c.json(unwrap(await stub.feedHeartbeat()));
   })
   .post("/:id/bets", route(Bet), async (c) => {
-    const stub = await existing(c.env, c.req.param("id"));
+    // Refused before the hub sees it: nothing is stored, so the same id sent later gets its one real outcome.
+    await spend(c, c.get("session").sub, "bet", c.get("config").betsPer10s, "too many bets for this account; try again shortly");
+    const stub = await existingHub(c, c.req.param("id"));
     return c.json(await stub.placeBet(c.get("session").sub, valid(c, Bet).body));
   })
   .get("/:id/exposure", route(Exposure), async (c) => {
-    const stub = await existing(c.env, c.req.param("id"));
+    const stub = await existingHub(c, c.req.param("id"));
     return c.json({ exposure: unwrap(await stub.exposure()) });
   })
   .get("/:id/history", route(History), async (c) => {
     const { limit } = valid(c, History).query;
-    const stub = await existing(c.env, c.req.param("id"));
+    const stub = await existingHub(c, c.req.param("id"));
     return c.json({ history: unwrap(await stub.oddsHistory(limit)) });
   })
   .get("/:id/events", route(Events), async (c) => {
     const { after, limit } = valid(c, Events).query;
-    const stub = await existing(c.env, c.req.param("id"));
+    const stub = await existingHub(c, c.req.param("id"));
     const events = unwrap<s.MarketEvent[]>(await stub.events(after, limit + 1));
     const page = events.slice(0, limit);
     const next = events.length > limit ? page[page.length - 1].seq : undefined;

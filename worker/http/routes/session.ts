@@ -3,15 +3,15 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { signingSecret } from "../../config.ts";
-import { ErrorCode, fail } from "../../errors.ts";
 import { Role } from "../../protocol/codes.ts";
 import { AccountSchema, BetSchema, SessionBody } from "../../protocol/schemas.ts";
 import type { AccountId } from "../../protocol/units.ts";
+import { checkAdminKey } from "../admin-key.ts";
 import { clientAddress } from "../client-address.ts";
 import type { AppEnv } from "../context.ts";
 import { type RouteSpec, route, valid } from "../route.ts";
-import { allow, wallet } from "../stubs.ts";
-import { SESSION_TTL_MS, nowSeconds, sameSecret, sign } from "../tokens.ts";
+import { spend, wallet } from "../stubs.ts";
+import { SESSION_TTL_MS, nowSeconds, sign } from "../tokens.ts";
 import { unwrap } from "../unwrap.ts";
 
 export const STARTING_BALANCE = 100_000;
@@ -34,9 +34,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     "/session",
     async (c, next) => {
       // Counted before the body is read: a flood of junk bodies spends the budget too.
-      if (!(await allow(c.env, clientAddress(c.req.raw), "session", c.get("config").sessionsPer10s))) {
-        fail(ErrorCode.RATE_LIMITED, "too many sessions from this address; try again shortly");
-      }
+      await spend(c, clientAddress(c.req.raw), "session", c.get("config").sessionsPer10s, "too many sessions from this address; try again shortly");
       await next();
     },
     route(Open),
@@ -45,9 +43,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       const { body } = valid(c, Open);
       let role: Role = Role.PUNTER;
       if (body.adminKey !== undefined) {
-        if (config.adminKey === null || !(await sameSecret(body.adminKey, config.adminKey))) {
-          fail(ErrorCode.UNAUTHENTICATED, "wrong admin key");
-        }
+        await checkAdminKey(c, body.adminKey);
         role = Role.ADMIN;
       }
       const id = `acc-${crypto.randomUUID()}` as AccountId;

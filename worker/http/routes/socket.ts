@@ -14,7 +14,7 @@ import type { AppEnv } from "../context.ts";
 import { type RouteSpec, route } from "../route.ts";
 import { bearer } from "../session.ts";
 import { admitSocketOpen } from "../socket-door.ts";
-import { hub, marketExists } from "../stubs.ts";
+import { existingHub, spend } from "../stubs.ts";
 import { TICKET_TTL_MS, nowSeconds, sign, verify } from "../tokens.ts";
 
 const Ticket = {
@@ -35,8 +35,9 @@ const Socket = {
 export const socketRoutes = new Hono<AppEnv>()
   .post("/:id/ticket", route(Ticket), async (c) => {
     const id = c.req.param("id");
-    if (!(await marketExists(c.env, id))) fail(ErrorCode.NOT_FOUND, "no such market");
     const s = c.get("session");
+    await spend(c, s.sub, "ticket", c.get("config").ticketsPer10s, "too many tickets for this account; try again shortly");
+    await existingHub(c, id);
     const ticket = await sign(
       { typ: "ticket", sub: s.sub, role: s.role, mkt: id, jti: crypto.randomUUID(), iat: nowSeconds(), exp: nowSeconds() + TICKET_TTL_MS / 1000 },
       signingSecret(c.get("config")),
@@ -49,7 +50,7 @@ export const socketRoutes = new Hono<AppEnv>()
     const req = c.req.raw;
     const url = new URL(req.url);
     const id = c.req.param("id");
-    if (!(await marketExists(c.env, id))) fail(ErrorCode.NOT_FOUND, "no such market");
+    const stub = await existingHub(c, id);
 
     const headers = new Headers({
       Upgrade: "websocket",
@@ -80,5 +81,5 @@ export const socketRoutes = new Hono<AppEnv>()
       const value = url.searchParams.get(key);
       if (value !== null) inner.searchParams.set(key, value.slice(0, 64));
     }
-    return hub(c.env, id).fetch(new Request(inner, { headers }));
+    return stub.fetch(new Request(inner, { headers }));
   });
