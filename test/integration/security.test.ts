@@ -149,6 +149,22 @@ describe("frames", () => {
     expect((await ws.closedWith()).code).toBe(1009);
   });
 
+  it("closes a socket whose text frame is not valid UTF-8 with 1007, and keeps the market's other sockets", async () => {
+    const admin = await adminSession();
+    const market = await createMarket(admin);
+    const ws = await mustOpen(market.id);
+    const bystander = await mustOpen(market.id);
+    await ws.next("snapshot");
+    await bystander.next("snapshot");
+    // A lone surrogate cannot be encoded as UTF-8: the runtime sends it as the bytes of U+FFFD,
+    // which is exactly what it hands over when a client's bytes are broken.
+    ws.send('{"type":"bet","id":"\uD800abcdefg"}');
+    expect((await ws.closedWith()).code).toBe(1007);
+    bystander.send("not json");
+    expect(await bystander.next("error")).toMatchObject({ code: "INVALID", message: "frame is not JSON" });
+    bystander.close();
+  });
+
   it("answers a flood with RATE_LIMITED, closes it with 1008, and keeps other sockets' odds on time", async () => {
     const admin = await adminSession();
     const market = await createMarket(admin);

@@ -24,6 +24,7 @@ describe("the frame decoder", () => {
           expect(out.kind === "too-big").toBe(bytes > 4096);
           if (out.kind === "binary") expect(typeof input).not.toBe("string");
           if (out.kind === "ping") expect(input).toBe("ping");
+          if (out.kind === "bad-utf8") expect(typeof input === "string" && input.includes("\uFFFD")).toBe(true);
           if (out.kind === "frame") {
             expect(out.frame.type).toBe("bet");
             for (const key of Object.keys(out.frame)) expect(fields.has(key)).toBe(true);
@@ -62,5 +63,13 @@ describe("the frame decoder", () => {
     expect(decodeFrame("{".repeat(5000))).toEqual({ kind: "too-big" });
     expect(decodeFrame(new Uint8Array(4097).buffer)).toEqual({ kind: "too-big" });
     expect(decodeFrame(new Uint8Array(10).buffer)).toEqual({ kind: "binary" });
+  });
+
+  it("tells a text frame whose bytes were not UTF-8 (decoded as U+FFFD) from one that is not JSON", () => {
+    const broken = new TextDecoder().decode(new Uint8Array([0x7b, 0x22, 0x74, 0xff, 0xfe, 0x22, 0x7d]));
+    expect(decodeFrame(broken)).toEqual({ kind: "bad-utf8" });
+    expect(decodeFrame(JSON.stringify({ ...bet, id: "abc\uFFFDdefg" }))).toEqual({ kind: "bad-utf8" });
+    expect(decodeFrame("not json at all")).toEqual({ kind: "not-json" });
+    expect(decodeFrame(JSON.stringify({ ...bet, selectionId: "hôme€" }))).toMatchObject({ kind: "invalid" });
   });
 });

@@ -13,6 +13,10 @@ export function screenFrame(room: SocketRoom, ws: WebSocket, message: string | A
     room.close(ws, CloseCode.TOO_BIG, "frame over 4 KiB");
     return null;
   }
+  if (decoded.kind === "bad-utf8") {
+    room.close(ws, CloseCode.INVALID_DATA, "text frames must be valid UTF-8");
+    return null;
+  }
   if (decoded.kind === "ping") {
     // Normally the auto-response answers without waking the object; a ping that reaches it is answered the same.
     room.send(ws, "pong");

@@ -47,6 +47,7 @@ export type AcceptPolicy = (typeof AcceptPolicy)[keyof typeof AcceptPolicy];
 export const CloseCode = {
   NORMAL: 1000,
   GOING_AWAY: 1001,
+  INVALID_DATA: 1007,
   POLICY: 1008,
   TOO_BIG: 1009,
   INTERNAL: 1011,

@@ -10,6 +10,8 @@ export type Decoded =
   | { kind: "too-big" }
   | { kind: "binary" }
   | { kind: "ping" }
+  /** A text frame whose bytes were not valid UTF-8 (the runtime hands them over as U+FFFD). */
+  | { kind: "bad-utf8" }
   | { kind: "not-json" }
   | { kind: "invalid"; message: string; betId: string | null }
   | { kind: "frame"; frame: ClientFrame };
@@ -27,6 +29,10 @@ export function decodeFrame(message: string | ArrayBuffer): Decoded {
   if (tooBig(message)) return { kind: "too-big" };
   if (typeof message !== "string") return { kind: "binary" };
   if (message === "ping") return { kind: "ping" };
+  // The runtime decodes a text frame's invalid UTF-8 into U+FFFD. No client
+  // frame has a field where U+FFFD could belong, so its presence means the
+  // bytes were broken: RFC 6455 closes such a socket with 1007.
+  if (message.includes("\uFFFD")) return { kind: "bad-utf8" };
   let json: unknown;
   try {
     json = JSON.parse(message);

@@ -132,6 +132,7 @@ export function applyStatus(m: MarketState, body: StatusBody, ts: number): Chang
     return { market: m, frame: null };
   }
   const seq = m.seq + 1;
+  // Stryker disable next-line ConditionalExpression: open to open changes nothing unless in play or the delay changes, material anyway.
   const leftOpen = m.status === MarketStatus.OPEN && body.status !== MarketStatus.OPEN;
   // Going in play or changing the delay is material to a bet waiting out its delay too.
   const material = leftOpen || inPlay !== m.inPlay || betDelayMs !== m.betDelayMs;

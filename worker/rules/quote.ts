@@ -24,6 +24,7 @@ export function quoteBet(m: MarketState, ask: BetAsk): Quote {
   const current = selection.odds;
   const takes =
     ask.accept === AcceptPolicy.ANY ||
+    // Stryker disable next-line EqualityOperator: `>` is equivalent here, equal odds pass the last clause.
     (ask.accept === AcceptPolicy.BETTER && current >= ask.odds) ||
     current === ask.odds;
   if (!takes) return { ok: false, reason: RejectReason.ODDS_CHANGED, odds: current };

@@ -15,8 +15,25 @@ describe("the ledger's rules", () => {
     expect(nextBalance(Number.MAX_SAFE_INTEGER as Money, 1)).toBeNull();
   });
 
+  it("lets a balance reach exactly zero, and not one cent below", () => {
+    expect(nextBalance(500 as Money, -500)).toBe(0);
+    expect(nextBalance(500 as Money, -501)).toBeNull();
+    expect(nextBalance(0 as Money, 0)).toBe(0);
+  });
+
   it("names each money move of a bet by its own key, one per market and bet", () => {
     const keys = [stakeKey("m1", "b1"), refundKey("m1", "b1"), payoutKey("m1", "b1"), stakeKey("m2", "b1")];
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("never lets two different money moves share a key: every kind, market and bet id gives its own", () => {
+    const id = fc.stringMatching(/^[a-z0-9-]{1,12}$/);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(id, id), { minLength: 2, maxLength: 6, selector: ([m, b]) => `${m}|${b}` }), (pairs) => {
+        const keys = pairs.flatMap(([m, b]) => [stakeKey(m, b), refundKey(m, b), payoutKey(m, b)]);
+        expect(new Set(keys).size).toBe(keys.length);
+        for (const key of keys) expect(typeof key === "string" && key.length > 0).toBe(true);
+      }),
+    );
   });
 });

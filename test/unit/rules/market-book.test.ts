@@ -437,3 +437,24 @@ describe("the book's exposure", () => {
     });
   });
 });
+
+describe("what counts as a status change", () => {
+  it("sends a frame for a new reason alone, and none for a repeat of the same status", () => {
+    const suspended = changed(applyStatus(market(), { status: "suspended", reason: "VAR check" }, 1_000));
+    const again = changed(applyStatus(suspended.market, { status: "suspended", reason: "VAR check" }, 1_100));
+    expect(again.frame).toBeNull();
+    expect(again.market.seq).toBe(suspended.market.seq);
+    const renamed = changed(applyStatus(suspended.market, { status: "suspended", reason: "Goal review" }, 1_200));
+    expect(renamed.frame).toMatchObject({ type: "status", status: "suspended", reason: "Goal review", seq: suspended.market.seq + 1 });
+  });
+});
+
+describe("refusals say what is wrong", () => {
+  it("names the limits that clash and the state a finished market is in", () => {
+    expect(createMarket(body({ minStake: 600, maxStake: 500 }), "ep1")).toEqual({ code: "INVALID", message: "minStake must not exceed maxStake" });
+    const settled = marketIn("settled");
+    expect(applyOdds(settled, { home: 2.5 }, 2)).toEqual({ code: "ALREADY_SETTLED", message: "market is settled" });
+    expect(applyStatus(marketIn("voided"), { status: "open" }, 2)).toEqual({ code: "ALREADY_SETTLED", message: "market is voided" });
+    expect(applySettle(settled, { void: true }, 2)).toEqual({ code: "ALREADY_SETTLED", message: "market is already settled" });
+  });
+});
