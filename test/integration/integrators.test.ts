@@ -121,6 +121,20 @@ describe("the trader's exposure", () => {
   });
 });
 
+describe("the account's bets", () => {
+  it("lists a bet the market refused before any money moved, and not a request refused with an HTTP error", async () => {
+    const admin = await adminSession();
+    const market = await createMarket(admin);
+    const { token } = await punterSession();
+    const refused = await call("POST", `/api/markets/${market.id}/bets`, { token, body: { id: "listed-refusal", selectionId: "home", stake: 100, odds: 9.5 } });
+    expect(refused.json).toMatchObject({ status: "rejected", reason: "ODDS_CHANGED" });
+    expect((await call("POST", `/api/markets/${market.id}/bets`, { token, body: { id: "never-a-bet", selectionId: "home", stake: 100, odds: 2.555 } })).status).toBe(400);
+    const ids = (await call("GET", "/api/me/bets", { token })).json.bets.map((b: { id: string }) => b.id);
+    expect(ids).toContain("listed-refusal");
+    expect(ids).not.toContain("never-a-bet");
+  });
+});
+
 describe("the Worker's logs", () => {
   it("writes one JSON line per request with its request id, and never a token, ticket or key", async () => {
     const admin = await adminSession();
