@@ -2,6 +2,9 @@
 // serves and the spec its route middleware enforces (route.ts), with schemas
 // converted by @valibot/to-json-schema. Paths, parameters, request bodies and
 // statuses come from what validates requests, so the two cannot drift.
+// (hono-openapi was weighed: its validators would replace body reading that
+// caps chunked bodies, decodes strict UTF-8 and answers 413/415 in the
+// contract's shape, and it emits OpenAPI 3.1; a spec per route is smaller.)
 import { toJsonSchema } from "@valibot/to-json-schema";
 import type { Hono } from "hono";
 import type * as v from "valibot";
