@@ -80,6 +80,14 @@ export async function createMarket(admin: string, overrides: Record<string, unkn
   return r.json.market;
 }
 
+/** A fresh market and a punter to bet on it, with the admin who made it. */
+export async function marketAndPunter(overrides: Record<string, unknown> = {}): Promise<{ admin: string; market: Market; token: string }> {
+  const admin = await adminSession();
+  const market = await createMarket(admin, overrides);
+  const { token } = await punterSession();
+  return { admin, market, token };
+}
+
 /** A client socket that queues every frame it receives and can wait for the next ones. */
 export class TestSocket {
   readonly frames: (AnyFrame | string)[] = [];

@@ -5,7 +5,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { buildApp } from "../../worker/app.ts";
-import { ADMIN_KEY, BASE, adminSession, call, createMarket, punterSession, randomAddress, uniqueId } from "../helpers/api.ts";
+import { ADMIN_KEY, BASE, adminSession, call, createMarket, marketAndPunter, punterSession, randomAddress, uniqueId } from "../helpers/api.ts";
 
 const session = (headers: Record<string, string>, body: unknown = { name: "x" }) => call("POST", "/api/session", { body, headers });
 
@@ -60,9 +60,7 @@ describe("tokens", () => {
 
 describe("validation", () => {
   it("refuses odds with more than two decimals, in a bet and in a new market", async () => {
-    const admin = await adminSession();
-    const market = await createMarket(admin);
-    const { token } = await punterSession();
+    const { admin, market, token } = await marketAndPunter();
     const bet = await call("POST", `/api/markets/${market.id}/bets`, { token, body: { id: "bet-decimals-1", selectionId: "home", stake: 100, odds: 2.5000000001 } });
     expect(bet.status).toBe(400);
     expect(bet.json.error).toEqual({ code: "INVALID", message: "odds must have at most two decimals" });
@@ -102,9 +100,7 @@ describe("caps", () => {
   });
 
   it("caps HTTP bets per account with 429 and stores nothing for a bet it refused so", async () => {
-    const admin = await adminSession();
-    const market = await createMarket(admin, { minStake: 1 });
-    const { token } = await punterSession();
+    const { market, token } = await marketAndPunter({ minStake: 1 });
     const answers: number[] = [];
     for (let i = 0; i < 101; i++) {
       const r = await call("POST", `/api/markets/${market.id}/bets`, { token, body: { id: `capped-bet-${i}`, selectionId: "home", stake: 1, odds: 2.5 } });
@@ -120,9 +116,7 @@ describe("caps", () => {
   });
 
   it("caps socket tickets per account with 429", async () => {
-    const admin = await adminSession();
-    const market = await createMarket(admin);
-    const { token } = await punterSession();
+    const { market, token } = await marketAndPunter();
     const statuses: number[] = [];
     for (let i = 0; i < 61; i++) statuses.push((await call("POST", `/api/markets/${market.id}/ticket`, { token })).status);
     expect(statuses.slice(0, 60).every((s) => s === 201)).toBe(true);

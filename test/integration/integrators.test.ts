@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from "vitest";
 import { buildApp } from "../../worker/app.ts";
 import { openApiDocument } from "../../worker/http/openapi.ts";
 import { route } from "../../worker/http/route.ts";
-import { ADMIN_KEY, adminSession, call, createMarket, openSocket, punterSession } from "../helpers/api.ts";
+import { ADMIN_KEY, adminSession, call, createMarket, marketAndPunter, openSocket, punterSession } from "../helpers/api.ts";
 
 describe("the OpenAPI document", () => {
   it("describes every route the app serves, and nothing it does not", async () => {
@@ -123,9 +123,7 @@ describe("the trader's exposure", () => {
 
 describe("the account's bets", () => {
   it("lists a bet the market refused before any money moved, and not a request refused with an HTTP error", async () => {
-    const admin = await adminSession();
-    const market = await createMarket(admin);
-    const { token } = await punterSession();
+    const { market, token } = await marketAndPunter();
     const refused = await call("POST", `/api/markets/${market.id}/bets`, { token, body: { id: "listed-refusal", selectionId: "home", stake: 100, odds: 9.5 } });
     expect(refused.json).toMatchObject({ status: "rejected", reason: "ODDS_CHANGED" });
     expect((await call("POST", `/api/markets/${market.id}/bets`, { token, body: { id: "never-a-bet", selectionId: "home", stake: 100, odds: 2.555 } })).status).toBe(400);
