@@ -21,6 +21,8 @@ function say(line: string) {
 }
 
 const secrets = localSecrets();
+/** The named variables the environment sets; the Worker's defaults apply to the rest. */
+const pick = (names: string[]) => Object.fromEntries(names.flatMap((n) => (env[n] ? [[n, env[n] as string]] : [])));
 /** Worker variables and secrets: the environment's when set, else local defaults. */
 const vars: Record<string, string> = {
   ADMIN_KEY: env.ADMIN_KEY || secrets.adminKey,
@@ -30,6 +32,7 @@ const vars: Record<string, string> = {
   RATE_SESSIONS_PER_10S: env.RATE_SESSIONS_PER_10S || "60",
   MAX_SOCKETS_PER_ACCOUNT: env.MAX_SOCKETS_PER_ACCOUNT || "8",
   LOG_LEVEL: env.LOG_LEVEL || "info",
+  ...pick(["RATE_BETS_PER_10S", "RATE_TICKETS_PER_10S", "RATE_LOOKUPS_PER_10S", "ADMIN_FAILURES_PER_15M"]),
   ...(env.RELAY_AFTER ? { RELAY_AFTER: env.RELAY_AFTER } : {}),
 };
 
