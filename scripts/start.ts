@@ -75,9 +75,7 @@ try {
     vars,
     inspectorPort: env.EDGEBOOK_INSPECT === "1" ? Number(env.INSPECTOR_PORT ?? port + 1000) : undefined,
     maxConnectionsPerAddress: env.MAX_CONNECTIONS_PER_ADDRESS ? Number(env.MAX_CONNECTIONS_PER_ADDRESS) : undefined,
-    log: (line) => {
-      if (!quiet(line)) process.stdout.write(`${line}\n`);
-    },
+    keep: (line) => !quiet(line),
   });
   // Miniflare's own signal handlers exit at once, without waiting for workerd: the stop above does it in order.
   for (const sig of SIGNALS) for (const l of process.listeners(sig)) if (l !== onSignal) process.off(sig, l);

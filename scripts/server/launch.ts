@@ -33,8 +33,10 @@ export interface LaunchOptions {
   /** Open workerd's inspector on this port (127.0.0.1); none when absent. */
   inspectorPort?: number;
   maxConnectionsPerAddress?: number;
-  /** Every line the runtime prints (the Worker's console included); already rate-bounded. */
+  /** Every line the runtime prints (the Worker's console included) that `keep` keeps, rate-bounded. */
   log?: (line: string) => void;
+  /** Which lines to show at all: applied before the rate bound, so hidden lines never use up its budget. */
+  keep?: (line: string) => boolean;
 }
 
 export interface RunningServer {
@@ -200,7 +202,9 @@ function childPids(name: RegExp): number[] {
 export async function launch(opts: LaunchOptions): Promise<RunningServer> {
   const config = resolve(ROOT, opts.config ?? "wrangler.toml");
   const stateDir = resolve(ROOT, opts.stateDir ?? ".wrangler/state");
-  const log = boundedLog(opts.log ?? ((line) => process.stdout.write(`${line}\n`)));
+  const bounded = boundedLog(opts.log ?? ((line) => process.stdout.write(`${line}\n`)));
+  const keep = opts.keep;
+  const log = keep ? (line: string) => void (keep(line) && bounded(line)) : bounded;
   const unlock = lockState(stateDir, opts.port);
   // However this process ends, the lock goes with it (a kill -9 leaves a stale lock, taken over at the next start).
   process.once("exit", unlock);
