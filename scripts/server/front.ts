@@ -76,6 +76,9 @@ function forwardedHeaders(req: http.IncomingMessage, frontKey: string): http.Out
     if (value === undefined || HOP_BY_HOP.has(name) || CLIENT_ADDRESS_HEADER.test(name)) continue;
     out[name] = value;
   }
+  // An Origin header that is present but empty names no origin: it reaches the Worker as the opaque
+  // origin "null" (refused like any origin not allowed) rather than vanishing on the way.
+  if (req.headers.origin === "") out.origin = "null";
   out["cf-connecting-ip"] = peerAddress(req.socket);
   out[FRONT_KEY_HEADER] = frontKey;
   return out;

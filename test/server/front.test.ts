@@ -120,6 +120,8 @@ describe("origin checks", () => {
     assert.equal(await status(`https://127.0.0.1:${PORT}`), 403);
     assert.equal(await status(`HTTP://127.0.0.1:${PORT}`), 403);
     assert.equal(await status(`http://127.0.0.1:${PORT}`.toUpperCase()), 403);
+    // Present but empty is present: it names no allowed origin.
+    assert.equal(await status(""), 403);
     assert.equal(await status(ORIGIN), 101);
   });
 });
