@@ -64,7 +64,8 @@ function alive(pid: number): boolean {
  * exclusively. A lock whose pid is gone is stale and taken over.
  */
 export function lockState(stateDir: string, port: number): () => void {
-  mkdirSync(stateDir, { recursive: true });
+  // Balances and sessions live here: readable by this user only.
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const file = join(stateDir, LOCK_FILE);
   const mine = JSON.stringify({ pid: process.pid, port });
   for (let attempt = 0; attempt < 3; attempt++) {
