@@ -23,7 +23,7 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { ADMIN_KEY: "test-admin-key", SESSION_SECRET: "test-session-secret", RELAY_AFTER: "20", BOOK_RELAY_SIZE: "3" },
+              bindings: { ADMIN_KEY: "test-admin-key-of-thirty-two-chars", SESSION_SECRET: "test-session-secret-of-thirty-two-chars", RELAY_AFTER: "20", BOOK_RELAY_SIZE: "3" },
             },
           }),
         ],

@@ -93,7 +93,7 @@ async function main(): Promise<number> {
         step = round;
         void Promise.all(
           slice.map((id) => {
-            const odds = 2 + ((round % 400) + 1) / 100;
+            const odds = (200 + (round % 400) + 1) / 100;
             sentAt.set(`${id}:${odds}`, performance.now());
             return admin.pushOdds(id, { home: odds }).then(
               () => pushes++,

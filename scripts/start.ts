@@ -21,6 +21,8 @@ function say(line: string) {
 }
 
 const secrets = localSecrets();
+/** The named variables the environment sets; the Worker's defaults apply to the rest. */
+const pick = (names: string[]) => Object.fromEntries(names.flatMap((n) => (env[n] ? [[n, env[n] as string]] : [])));
 /** Worker variables and secrets: the environment's when set, else local defaults. */
 const vars: Record<string, string> = {
   ADMIN_KEY: env.ADMIN_KEY || secrets.adminKey,
@@ -30,6 +32,7 @@ const vars: Record<string, string> = {
   RATE_SESSIONS_PER_10S: env.RATE_SESSIONS_PER_10S || "60",
   MAX_SOCKETS_PER_ACCOUNT: env.MAX_SOCKETS_PER_ACCOUNT || "8",
   LOG_LEVEL: env.LOG_LEVEL || "info",
+  ...pick(["RATE_BETS_PER_10S", "RATE_TICKETS_PER_10S", "RATE_LOOKUPS_PER_10S", "ADMIN_FAILURES_PER_15M"]),
   ...(env.RELAY_AFTER ? { RELAY_AFTER: env.RELAY_AFTER } : {}),
 };
 
@@ -72,9 +75,7 @@ try {
     vars,
     inspectorPort: env.EDGEBOOK_INSPECT === "1" ? Number(env.INSPECTOR_PORT ?? port + 1000) : undefined,
     maxConnectionsPerAddress: env.MAX_CONNECTIONS_PER_ADDRESS ? Number(env.MAX_CONNECTIONS_PER_ADDRESS) : undefined,
-    log: (line) => {
-      if (!quiet(line)) process.stdout.write(`${line}\n`);
-    },
+    keep: (line) => !quiet(line),
   });
   // Miniflare's own signal handlers exit at once, without waiting for workerd: the stop above does it in order.
   for (const sig of SIGNALS) for (const l of process.listeners(sig)) if (l !== onSignal) process.off(sig, l);

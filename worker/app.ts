@@ -2,7 +2,8 @@
 // routes, and the one onError that turns every failure into the contract's
 // error shape. No stack or internal detail ever leaves.
 import { Hono } from "hono";
-import { MissingSecret, configOf } from "./config.ts";
+import * as v from "valibot";
+import { MissingSecret, WeakSecret, configOf, weakSecrets } from "./config.ts";
 import type { AppEnv } from "./http/context.ts";
 import { AppError, ErrorCode, errorBody } from "./errors.ts";
 import { log, setLogLevel } from "./log.ts";
@@ -10,8 +11,13 @@ import { frontGate } from "./http/client-address.ts";
 import { bookRoutes } from "./http/routes/book.ts";
 import { marketRoutes } from "./http/routes/markets.ts";
 import { openApiDocument } from "./http/openapi.ts";
+import { type RouteSpec, route } from "./http/route.ts";
+import { sameOrigin } from "./http/same-origin.ts";
 import { sessionRoutes } from "./http/routes/session.ts";
 import { socketRoutes } from "./http/routes/socket.ts";
+
+const Health = { summary: "Liveness", answer: { status: 200, description: "Alive", schema: v.object({ ok: v.boolean() }) } } satisfies RouteSpec;
+const OpenApi = { summary: "This document", answer: { status: 200, description: "OpenAPI 3 document" } } satisfies RouteSpec;
 
 export function buildApp() {
   const app = new Hono<AppEnv>();
@@ -23,6 +29,8 @@ export function buildApp() {
     const config = configOf(c.env);
     c.set("config", config);
     setLogLevel(config.logLevel);
+    const weak = weakSecrets(c.env, new URL(c.req.url).hostname);
+    if (weak) throw new WeakSecret(weak);
     await next();
     // A 101 response carries the socket and cannot take new headers.
     if (c.res.status !== 101) {
@@ -38,8 +46,10 @@ export function buildApp() {
   });
 
   app.use("/api/*", frontGate);
-  app.get("/api/health", (c) => c.json({ ok: true }));
-  app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
+  app.use("/api/*", sameOrigin);
+  app.get("/api/health", route(Health), (c) => c.json({ ok: true }));
+  let document: Record<string, unknown> | undefined;
+  app.get("/api/openapi.json", route(OpenApi), (c) => c.json((document ??= openApiDocument(app))));
   app.route("/api", sessionRoutes);
   app.route("/api/markets", socketRoutes);
   app.route("/api/markets", marketRoutes);
@@ -48,6 +58,10 @@ export function buildApp() {
   app.notFound((c) => c.json(errorBody(ErrorCode.NOT_FOUND, "no such route"), 404));
   app.onError((err, c) => {
     if (err instanceof AppError) return c.json(errorBody(err.code, err.message), err.status);
+    if (err instanceof WeakSecret) {
+      log.error("config", err, { requestId: c.get("requestId") });
+      return c.json(errorBody(ErrorCode.INTERNAL, "the server refuses to run with weak secrets; its log says which"), 500);
+    }
     if (err instanceof MissingSecret) {
       log.error("config", err, { requestId: c.get("requestId") });
       return c.json(errorBody(ErrorCode.INTERNAL, "the server is not configured for sessions"), 500);

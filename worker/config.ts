@@ -13,6 +13,14 @@ export interface Config {
   allowedOrigins: string[];
   socketsPer10s: number;
   sessionsPer10s: number;
+  /** HTTP bets per account per 10 s. */
+  betsPer10s: number;
+  /** Socket tickets per account per 10 s. */
+  ticketsPer10s: number;
+  /** Lookups of market ids this isolate has not seen, per address per 10 s. */
+  lookupsPer10s: number;
+  /** Wrong admin keys per address per 15 minutes before the address is locked out. */
+  adminFailuresPer15m: number;
   maxSocketsPerAccount: number;
   /** Sockets one hub holds before new viewers are placed on relays. */
   relayAfter: number;
@@ -45,6 +53,10 @@ export function configOf(env: Env): Config {
       .filter(Boolean),
     socketsPer10s: positive(vars.RATE_SOCKETS_PER_10S, 300),
     sessionsPer10s: positive(vars.RATE_SESSIONS_PER_10S, 60),
+    betsPer10s: positive(vars.RATE_BETS_PER_10S, 100),
+    ticketsPer10s: positive(vars.RATE_TICKETS_PER_10S, 60),
+    lookupsPer10s: positive(vars.RATE_LOOKUPS_PER_10S, 120),
+    adminFailuresPer15m: positive(vars.ADMIN_FAILURES_PER_15M, 5),
     maxSocketsPerAccount: positive(vars.MAX_SOCKETS_PER_ACCOUNT, 8),
     relayAfter: positive(vars.RELAY_AFTER, 5000),
     // 2,000 markets moving once a second over 16 shards: about 125 calls a second into each.
@@ -53,6 +65,26 @@ export function configOf(env: Env): Config {
     logLevel: vars.LOG_LEVEL === "warn" || vars.LOG_LEVEL === "error" ? vars.LOG_LEVEL : "info",
   };
 }
+
+/** Outside local development, secrets this short are refused (a 32-character random key is about 190 bits). */
+export const PRODUCTION_SECRET_LENGTH = 32;
+
+/**
+ * What is wrong with the secrets for a server reached at `hostname`, or null.
+ * Only a server on a loopback address (`npm start`, tests of the local server)
+ * may run with the shorter local secrets; anything else is production.
+ */
+export function weakSecrets(env: Env, hostname: string): string | null {
+  if (/^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(hostname)) return null;
+  const vars = env as unknown as Record<string, string | undefined>;
+  for (const name of ["ADMIN_KEY", "SESSION_SECRET"]) {
+    const value = vars[name];
+    if (value && value.length < PRODUCTION_SECRET_LENGTH) return `${name} is shorter than ${PRODUCTION_SECRET_LENGTH} characters; set a longer one with \`wrangler secret put ${name}\``;
+  }
+  return null;
+}
+
+export class WeakSecret extends Error {}
 
 /** The signing secret, or a 500 that says the server is not configured (logged, never detailed to clients). */
 export function signingSecret(config: Config): string {

@@ -13,6 +13,12 @@
 // - Timeouts for headers, for the whole request with its body, and for an
 //   upgrade's answer; an upstream request is aborted when its client goes.
 // - A cap on concurrent connections per client address.
+// - Bodies framed explicitly to the Worker: a body on GET, HEAD, DELETE or
+//   OPTIONS is refused, and a chunked body is forwarded chunked, so no byte of
+//   a body can ever be read upstream as the start of another request.
+// - Pipelined requests forwarded one at a time per connection (at most
+//   MAX_PIPELINED waiting), and a connection whose client stops reading is
+//   closed after `stallTimeoutMs`: a slow reader holds one upstream request.
 import http from "node:http";
 import type net from "node:net";
 
@@ -34,6 +40,8 @@ export interface FrontOptions {
   requestTimeoutMs: number;
   /** Time the Worker has to answer a socket upgrade. */
   upgradeTimeoutMs: number;
+  /** A plain HTTP connection on which no byte moves either way for this long is closed. */
+  stallTimeoutMs: number;
 }
 
 export const FRONT_DEFAULTS = {
@@ -41,7 +49,13 @@ export const FRONT_DEFAULTS = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 15_000,
   upgradeTimeoutMs: 10_000,
+  stallTimeoutMs: 20_000,
 } satisfies Partial<FrontOptions>;
+
+/** Requests one connection may have waiting behind the one being answered. */
+export const MAX_PIPELINED = 8;
+/** Methods whose requests never carry a body in this API. */
+const BODYLESS = new Set(["GET", "HEAD", "DELETE", "OPTIONS"]);
 
 /** Headers a client could use to claim an address or steer the local runtime. */
 const CLIENT_ADDRESS_HEADER = /^(cf-connecting-ip|cf-ipcountry|cf-ray|cf-visitor|true-client-ip|x-real-ip|x-forwarded-[a-z-]+|forwarded|mf-[a-z0-9-]+|x-edgebook-front)$/;
@@ -62,6 +76,9 @@ function forwardedHeaders(req: http.IncomingMessage, frontKey: string): http.Out
     if (value === undefined || HOP_BY_HOP.has(name) || CLIENT_ADDRESS_HEADER.test(name)) continue;
     out[name] = value;
   }
+  // An Origin header that is present but empty names no origin: it reaches the Worker as the opaque
+  // origin "null" (refused like any origin not allowed) rather than vanishing on the way.
+  if (req.headers.origin === "") out.origin = "null";
   out["cf-connecting-ip"] = peerAddress(req.socket);
   out[FRONT_KEY_HEADER] = frontKey;
   return out;
@@ -137,8 +154,47 @@ export function startFront(opts: FrontOptions): Promise<Front> {
     });
   });
 
+  // Idle plain connections and clients that stop reading their answers: closed (upgraded sockets opt out below).
+  server.setTimeout(opts.stallTimeoutMs);
+
+  /** Per connection: the answer in progress, and how many requests wait behind it. */
+  const lines = new WeakMap<net.Socket, { turn: Promise<void>; waiting: number }>();
   server.on("request", (req, res) => {
-    const upstream = http.request({ host: "127.0.0.1", port: opts.upstreamPort, method: req.method, path: req.url, headers: forwardedHeaders(req, opts.frontKey), agent });
+    const line = lines.get(req.socket) ?? { turn: Promise.resolve(), waiting: 0 };
+    lines.set(req.socket, line);
+    if (line.waiting >= MAX_PIPELINED) {
+      req.socket.destroy();
+      return;
+    }
+    line.waiting++;
+    line.turn = line.turn.then(
+      () =>
+        new Promise<void>((done) => {
+          line.waiting--;
+          res.once("close", () => done());
+          if (req.socket.destroyed) {
+            done();
+            return;
+          }
+          forward(req, res);
+        }),
+    );
+  });
+
+  function forward(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const headers = forwardedHeaders(req, opts.frontKey);
+    const chunked = req.headers["transfer-encoding"] !== undefined;
+    const length = req.headers["content-length"];
+    if (BODYLESS.has(req.method ?? "") && (chunked || (length !== undefined && length !== "0"))) {
+      res.writeHead(400, { "content-type": "application/json", connection: "close" });
+      res.end(JSON.stringify({ error: { code: "INVALID", message: `a ${req.method} request has no body` } }));
+      // Whatever the client sent as a body is never read as a request.
+      res.once("finish", () => req.socket.destroySoon());
+      return;
+    }
+    // Node's parser has already refused Content-Length with Transfer-Encoding; a chunked body goes on chunked.
+    if (chunked) headers["transfer-encoding"] = "chunked";
+    const upstream = http.request({ host: "127.0.0.1", port: opts.upstreamPort, method: req.method, path: req.url, headers, agent });
     upstream.on("response", (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, responseHeaders(answer.rawHeaders));
       answer.pipe(res);
@@ -163,7 +219,7 @@ export function startFront(opts: FrontOptions): Promise<Front> {
       if (!res.writableFinished) upstream.destroy();
     });
     req.pipe(upstream);
-  });
+  }
 
   server.on("upgrade", (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
     upgraded.add(socket);
@@ -189,6 +245,8 @@ export function startFront(opts: FrontOptions): Promise<Front> {
 
     upstream.on("upgrade", (answer, upSocket, upHead) => {
       clearTimeout(timer);
+      // A WebSocket may be quiet for long; the hub closes silent ones itself.
+      socket.setTimeout(0);
       socket.off("close", clientGone);
       if (socket.destroyed) {
         upSocket.destroy();

@@ -33,8 +33,10 @@ export interface LaunchOptions {
   /** Open workerd's inspector on this port (127.0.0.1); none when absent. */
   inspectorPort?: number;
   maxConnectionsPerAddress?: number;
-  /** Every line the runtime prints (the Worker's console included); already rate-bounded. */
+  /** Every line the runtime prints (the Worker's console included) that `keep` keeps, rate-bounded. */
   log?: (line: string) => void;
+  /** Which lines to show at all: applied before the rate bound, so hidden lines never use up its budget. */
+  keep?: (line: string) => boolean;
 }
 
 export interface RunningServer {
@@ -62,7 +64,8 @@ function alive(pid: number): boolean {
  * exclusively. A lock whose pid is gone is stale and taken over.
  */
 export function lockState(stateDir: string, port: number): () => void {
-  mkdirSync(stateDir, { recursive: true });
+  // Balances and sessions live here: readable by this user only.
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const file = join(stateDir, LOCK_FILE);
   const mine = JSON.stringify({ pid: process.pid, port });
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -200,7 +203,9 @@ function childPids(name: RegExp): number[] {
 export async function launch(opts: LaunchOptions): Promise<RunningServer> {
   const config = resolve(ROOT, opts.config ?? "wrangler.toml");
   const stateDir = resolve(ROOT, opts.stateDir ?? ".wrangler/state");
-  const log = boundedLog(opts.log ?? ((line) => process.stdout.write(`${line}\n`)));
+  const bounded = boundedLog(opts.log ?? ((line) => process.stdout.write(`${line}\n`)));
+  const keep = opts.keep;
+  const log = keep ? (line: string) => void (keep(line) && bounded(line)) : bounded;
   const unlock = lockState(stateDir, opts.port);
   // However this process ends, the lock goes with it (a kill -9 leaves a stale lock, taken over at the next start).
   process.once("exit", unlock);

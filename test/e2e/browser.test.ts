@@ -526,7 +526,7 @@ describe("the web app", () => {
 
   it("shows the trader a market's audit trail: who did what and when, a page at a time", async () => {
     await newMarket("e2e-audit");
-    for (let i = 1; i <= 11; i++) await api("POST", "/api/markets/e2e-audit/odds", { odds: { home: 2.5 + i / 50 } }, admin);
+    for (let i = 1; i <= 11; i++) await api("POST", "/api/markets/e2e-audit/odds", { odds: { home: (250 + 2 * i) / 100 } }, admin);
     const trader = await browser();
     await loginTrader(trader);
     const audit = trader.getByTestId("admin-audit-e2e-audit");

@@ -4,11 +4,12 @@
 import { exports } from "cloudflare:workers";
 import type { BookServerFrame } from "../../worker/protocol/book.ts";
 import type { Account, Market, ServerFrame } from "../../worker/protocol/schemas.ts";
+import { selections } from "./wire-market.ts";
 
 /** Frames of the market socket and of the book socket. */
 type AnyFrame = ServerFrame | BookServerFrame;
 
-export const ADMIN_KEY = "test-admin-key";
+export const ADMIN_KEY = "test-admin-key-of-thirty-two-chars";
 export const BASE = "http://edgebook.test";
 
 /**
@@ -71,16 +72,20 @@ export async function createMarket(admin: string, overrides: Record<string, unkn
       id,
       name: "Match odds",
       event: "Reds v Blues",
-      selections: [
-        { id: "home", name: "Reds", odds: 2.5 },
-        { id: "draw", name: "Draw", odds: 3.2 },
-        { id: "away", name: "Blues", odds: 2.9 },
-      ],
+      selections: selections(["home", "Reds", 2.5], ["draw", "Draw", 3.2], ["away", "Blues", 2.9]),
       ...overrides,
     },
   });
   if (r.status !== 201) throw new Error(`create market failed: ${r.status} ${JSON.stringify(r.json)}`);
   return r.json.market;
+}
+
+/** A fresh market and a punter to bet on it, with the admin who made it. */
+export async function marketAndPunter(overrides: Record<string, unknown> = {}): Promise<{ admin: string; market: Market; token: string }> {
+  const admin = await adminSession();
+  const market = await createMarket(admin, overrides);
+  const { token } = await punterSession();
+  return { admin, market, token };
 }
 
 /** A client socket that queues every frame it receives and can wait for the next ones. */

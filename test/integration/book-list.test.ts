@@ -49,7 +49,7 @@ describe("summaries", () => {
     const started = Date.now();
     let last = 0;
     for (let i = 1; i <= 30; i++) {
-      last = 2 + i / 100;
+      last = (200 + i) / 100;
       await call("POST", `/api/markets/${market.id}/odds`, { token: admin, body: { odds: { home: last } } });
     }
     const pushedMs = Date.now() - started;

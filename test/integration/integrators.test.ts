@@ -1,8 +1,12 @@
 // What integrators and operators rely on: the OpenAPI document covers every
 // route, the audit trail pages through every change with who made it.
+import { Hono } from "hono";
+import * as v from "valibot";
 import { describe, expect, it, vi } from "vitest";
 import { buildApp } from "../../worker/app.ts";
-import { ADMIN_KEY, adminSession, call, createMarket, openSocket, punterSession } from "../helpers/api.ts";
+import { openApiDocument } from "../../worker/http/openapi.ts";
+import { route } from "../../worker/http/route.ts";
+import { ADMIN_KEY, adminSession, call, createMarket, marketAndPunter, openSocket, punterSession } from "../helpers/api.ts";
 
 describe("the OpenAPI document", () => {
   it("describes every route the app serves, and nothing it does not", async () => {
@@ -27,6 +31,39 @@ describe("the OpenAPI document", () => {
     expect(create.additionalProperties).toBe(false);
     const bet = doc.paths["/api/markets/{id}/bets"].post.requestBody.content["application/json"].schema;
     expect(bet.properties.accept.enum).toEqual(["exact", "better", "any"]);
+  });
+
+  it("lists with each route the statuses it really answers: 401 without a session, 415 for a body that is not JSON, 404 for a junk id", async () => {
+    const doc = (await call("GET", "/api/openapi.json")).json;
+    const routes = buildApp().routes.filter((r) => r.method !== "ALL");
+    expect(routes.length).toBeGreaterThan(15);
+    for (const r of routes) {
+      const op = doc.paths[r.path.replace(/:(\w+)/g, "{$1}")][r.method.toLowerCase()];
+      const listed = Object.keys(op.responses).map(Number);
+      expect(listed.some((s) => s < 300), `${r.method} ${r.path} lists its answer`).toBe(true);
+      const path = r.path.replace(":id", "NO_SUCH_ID");
+      const bare = await call(r.method, path, { headers: path.endsWith("/ws") ? { upgrade: "websocket" } : {} });
+      expect(listed, `${r.method} ${r.path} answers ${bare.status} bare: ${JSON.stringify(bare.json)}`).toContain(bare.status);
+      if (op.security) expect(bare.status === 401 || bare.status === 404, `${r.method} ${r.path} needs a session`).toBe(true);
+      if (r.method === "POST") {
+        const text = await call(r.method, r.path.replace(":id", "m-1"), { headers: { "content-type": "text/plain" }, body: undefined });
+        expect(listed).toContain(415);
+        expect(text.status === 415 || text.status === 401, `${r.method} ${r.path}: text/plain answered ${text.status}`).toBe(true);
+      }
+    }
+  });
+
+  it("follows a change of a route's schema: the document is built from what validates", async () => {
+    const docFor = (body: v.GenericSchema) => {
+      const app = new Hono().post("/x/:id", route({ summary: "x", params: { id: v.string() }, body, answer: { status: 200, description: "ok" } }), (c) => c.json({}));
+      return openApiDocument(app) as any;
+    };
+    const before = docFor(v.strictObject({ a: v.string() })).paths["/x/{id}"].post;
+    const after = docFor(v.strictObject({ a: v.string(), b: v.pipe(v.number(), v.maxValue(9)) })).paths["/x/{id}"].post;
+    expect(Object.keys(before.requestBody.content["application/json"].schema.properties)).toEqual(["a"]);
+    expect(after.requestBody.content["application/json"].schema.properties.b).toEqual({ type: "number", maximum: 9 });
+    expect(Object.keys(after.responses).map(Number)).toEqual([200, 400, 403, 404, 413, 415]);
+    expect(after.parameters).toEqual([{ name: "id", in: "path", required: true, schema: { type: "string" } }]);
   });
 });
 
@@ -81,6 +118,18 @@ describe("the trader's exposure", () => {
       ],
     });
     expect((await call("GET", `/api/markets/${market.id}/exposure`, { token: a.token })).status).toBe(403);
+  });
+});
+
+describe("the account's bets", () => {
+  it("lists a bet the market refused before any money moved, and not a request refused with an HTTP error", async () => {
+    const { market, token } = await marketAndPunter();
+    const refused = await call("POST", `/api/markets/${market.id}/bets`, { token, body: { id: "listed-refusal", selectionId: "home", stake: 100, odds: 9.5 } });
+    expect(refused.json).toMatchObject({ status: "rejected", reason: "ODDS_CHANGED" });
+    expect((await call("POST", `/api/markets/${market.id}/bets`, { token, body: { id: "never-a-bet", selectionId: "home", stake: 100, odds: 2.555 } })).status).toBe(400);
+    const ids = (await call("GET", "/api/me/bets", { token })).json.bets.map((b: { id: string }) => b.id);
+    expect(ids).toContain("listed-refusal");
+    expect(ids).not.toContain("never-a-bet");
   });
 });
 

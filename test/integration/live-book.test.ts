@@ -1,7 +1,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { adminSession, call, createMarket, mustOpen, punterSession, uniqueId } from "../helpers/api.ts";
+import { ADMIN_KEY, adminSession, call, createMarket, mustOpen, punterSession, uniqueId } from "../helpers/api.ts";
 
 const hubOf = (id: string) => env.MARKET_HUB.get(env.MARKET_HUB.idFromName(id));
 
@@ -179,7 +179,7 @@ describe("admin authorisation", () => {
     const wrong = await call("POST", "/api/session", { body: { name: "x", adminKey: "nope" } });
     expect(wrong.status).toBe(401);
     expect(wrong.json.error.code).toBe("UNAUTHENTICATED");
-    const right = await call("POST", "/api/session", { body: { name: "x", adminKey: "test-admin-key" } });
+    const right = await call("POST", "/api/session", { body: { name: "x", adminKey: ADMIN_KEY } });
     expect(right.status).toBe(201);
     expect(right.json.account.role).toBe("admin");
   });

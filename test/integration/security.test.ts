@@ -7,7 +7,7 @@ import { TICKET_TTL_MS, sign } from "../../worker/http/tokens.ts";
 import { BASE, adminSession, call, createMarket, mustOpen, openSocket, punterSession, uniqueId } from "../helpers/api.ts";
 import { hubStub } from "../helpers/money.ts";
 
-const SECRET = "test-session-secret";
+const SECRET = "test-session-secret-of-thirty-two-chars";
 const b64 = (o: unknown) => btoa(JSON.stringify(o)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
 async function ticketFor(token: string, marketId: string): Promise<string> {

@@ -112,7 +112,7 @@ it(`keeps ${BOOK_SOCKETS} book sockets current with ${MARKETS} moving markets`, 
   // Odds move on every market, round after round, while the sockets watch.
   for (let round = 1; round <= ROUNDS; round++) {
     await inBatches(ids, 25, (id, i) =>
-      request("POST", `/api/markets/${id}/odds`, { odds: { home: 2 + ((round + i) % 50) / 100, away: 3 + round / 100 } }, admin),
+      request("POST", `/api/markets/${id}/odds`, { odds: { home: (200 + ((round + i) % 50)) / 100, away: (300 + round) / 100 } }, admin),
     );
   }
   // Then the status of some changes, and some are settled.

@@ -80,7 +80,7 @@ it(`delivers every change in order to ${SOCKETS} sockets across the hub and its 
   await until(() => seqs.every((s) => s.length === 1), "every snapshot", 60_000);
 
   for (let n = 1; n <= UPDATES; n++) {
-    await post("/api/markets/load-market/odds", { odds: { home: n % 2 === 0 ? 2 : 2.02, away: 3 + n / 100 } }, admin);
+    await post("/api/markets/load-market/odds", { odds: { home: n % 2 === 0 ? 2 : 2.02, away: (300 + n) / 100 } }, admin);
     await new Promise((r) => setTimeout(r, 50));
   }
   await until(() => seqs.every((s) => s.length === UPDATES + 1), "every update on every socket", 60_000);

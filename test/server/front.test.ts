@@ -62,6 +62,39 @@ describe("the client address", () => {
   });
 });
 
+describe("request bodies and pipelining", () => {
+  it("refuses a body on a GET, so nothing in it is ever read upstream as another request, and forwards a chunked POST intact", async () => {
+    const smuggled = `POST /api/session HTTP/1.1\r\nHost: x\r\nCF-Connecting-IP: 6.6.6.6\r\nContent-Type: application/json\r\nContent-Length: 19\r\n\r\n{"name":"smuggled"}`;
+    const chunk = `${Buffer.byteLength(smuggled).toString(16)}\r\n${smuggled}\r\n0\r\n\r\n`;
+    const head = `GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:${PORT}\r\nTransfer-Encoding: chunked\r\n\r\n`;
+    const { text, closedByServer } = await exchange(PORT, head + chunk, { localAddress: "127.0.0.6", waitMs: 5_000 });
+    assert.deepEqual(statuses(text), [400], text);
+    assert.equal(closedByServer, true);
+    // Half a request left in a GET's body must not join the next request on a pooled upstream connection either.
+    const half = `POST /api/session HTTP/1.1\r\nCF-Connecting-IP: 6.6.6.7\r\nX-Foo: `;
+    const left = await exchange(PORT, `${head}${Buffer.byteLength(half).toString(16)}\r\n${half}\r\n`, { localAddress: "127.0.0.6", waitMs: 1_000 });
+    assert.deepEqual(statuses(left.text), [400], left.text);
+    const next = await exchange(PORT, request("GET", "/api/health", PORT, { Connection: "close" }), { localAddress: "127.0.0.6" });
+    assert.deepEqual(statuses(next.text), [200], next.text);
+    assert.match(next.text, /\{"ok":true\}/);
+
+    const body = JSON.stringify({ name: "chunked" });
+    const post = `POST /api/session HTTP/1.1\r\nHost: 127.0.0.1:${PORT}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+    const posted = await exchange(PORT, post, { localAddress: "127.0.0.7" });
+    assert.deepEqual(statuses(posted.text), [201], posted.text);
+  });
+
+  it("answers pipelined requests in order, one at a time, and closes a connection that piles up more than 8", async () => {
+    const three = [0, 1, 2].map(() => request("GET", "/api/health", PORT, {})).join("");
+    const { text } = await exchange(PORT, three, { localAddress: "127.0.0.8", waitMs: 2_000 });
+    assert.deepEqual(statuses(text), [200, 200, 200], text);
+    const many = Array.from({ length: 30 }, () => request("GET", "/api/health", PORT, {})).join("");
+    const flood = await exchange(PORT, many, { localAddress: "127.0.0.8", waitMs: 5_000 });
+    assert.equal(flood.closedByServer, true);
+    assert.ok(statuses(flood.text).length < 30, `all 30 pipelined requests were answered`);
+  });
+});
+
 describe("workerd's own entry on loopback", () => {
   it("refuses every API request that did not come through the front, forged address or not, and serves through the front", async () => {
     const runtime = groupMembers(server.pid).filter((m) => /workerd/.test(m.comm));
@@ -87,6 +120,8 @@ describe("origin checks", () => {
     assert.equal(await status(`https://127.0.0.1:${PORT}`), 403);
     assert.equal(await status(`HTTP://127.0.0.1:${PORT}`), 403);
     assert.equal(await status(`http://127.0.0.1:${PORT}`.toUpperCase()), 403);
+    // Present but empty is present: it names no allowed origin.
+    assert.equal(await status(""), 403);
     assert.equal(await status(ORIGIN), 101);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { MissingSecret, configOf, signingSecret } from "../../worker/config.ts";
+import { MissingSecret, configOf, signingSecret, weakSecrets } from "../../worker/config.ts";
 import { log, setLogLevel } from "../../worker/log.ts";
 
 const envOf = (vars: Record<string, string>) => vars as unknown as Env;
@@ -22,6 +22,16 @@ describe("configuration", () => {
     expect(config.sessionsPer10s).toBe(60);
     expect(config.relayAfter).toBe(100);
     expect(signingSecret(config)).toBe("a-long-secret");
+  });
+
+  it("refuses secrets under 32 characters outside a loopback host", () => {
+    const long = "x".repeat(32);
+    const short = "x".repeat(31);
+    expect(weakSecrets(envOf({ ADMIN_KEY: long, SESSION_SECRET: long }), "book.example")).toBeNull();
+    expect(weakSecrets(envOf({ ADMIN_KEY: short, SESSION_SECRET: long }), "book.example")).toMatch(/^ADMIN_KEY is shorter than 32/);
+    expect(weakSecrets(envOf({ ADMIN_KEY: long, SESSION_SECRET: short }), "book.example")).toMatch(/^SESSION_SECRET is shorter than 32/);
+    for (const host of ["127.0.0.1", "localhost", "[::1]"]) expect(weakSecrets(envOf({ ADMIN_KEY: short, SESSION_SECRET: short }), host)).toBeNull();
+    expect(weakSecrets(envOf({ ADMIN_KEY: short }), "127.0.0.1.book.example")).not.toBeNull();
   });
 
   it("takes LOG_LEVEL info, warn or error, falls back to info, and writes nothing below it", () => {

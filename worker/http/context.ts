@@ -4,5 +4,6 @@ import type { Config } from "../config.ts";
 
 export type AppEnv = {
   Bindings: Env;
-  Variables: { config: Config; requestId: string; session: SessionClaims };
+  /** `valid`: what the route middleware checked (read it with `valid(c, spec)`). */
+  Variables: { config: Config; requestId: string; session: SessionClaims; valid: unknown };
 };

@@ -1,15 +1,19 @@
-// Session middleware: a Bearer token that verifies sets `session`; routes
-// that need a role say so. Admin power comes only from a session opened with
-// ADMIN_KEY; the role is inside the signed token, so no client can claim it.
-import type { Context, MiddlewareHandler } from "hono";
+// Sessions on HTTP: a Bearer token that verifies is the caller's session;
+// a route says who may call it. Admin power comes only from a session opened
+// with ADMIN_KEY; the role is inside the signed token, so no client can claim it.
+import type { Context } from "hono";
 import { ErrorCode, fail } from "../errors.ts";
 import { signingSecret } from "../config.ts";
 import type { AppEnv } from "./context.ts";
 import { Role } from "../protocol/codes.ts";
 import { type SessionClaims, verify } from "./tokens.ts";
 
+/** Who may call a route: any session, or only an admin's or a punter's. */
+export type Who = "session" | "admin" | "punter";
+
+/** The token of an `Authorization: Bearer` header; the scheme is case-blind (RFC 7235, RFC 6750). */
 export function bearer(header: string | undefined): string | null {
-  const m = header?.match(/^Bearer ([A-Za-z0-9._-]{1,2048})$/);
+  const m = header?.match(/^bearer ([A-Za-z0-9._-]{1,2048})$/i);
   return m ? m[1] : null;
 }
 
@@ -19,18 +23,10 @@ export async function sessionOf(c: Context<AppEnv>): Promise<SessionClaims | nul
   return verify(token, "session", signingSecret(c.get("config")));
 }
 
-export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const session = await sessionOf(c);
-    if (!session) return fail(ErrorCode.UNAUTHENTICATED, "a valid session token is required");
-    if (roles.length > 0 && !roles.includes(session.role)) {
-      return fail(ErrorCode.FORBIDDEN, `this needs ${roles.map((r) => (r === Role.ADMIN ? "an admin" : "a punter")).join(" or ")} session`);
-    }
-    c.set("session", session);
-    await next();
-  };
+export async function requireSession(c: Context<AppEnv>, who: Who): Promise<SessionClaims> {
+  const session = await sessionOf(c);
+  if (!session) return fail(ErrorCode.UNAUTHENTICATED, "a valid session token is required");
+  if (who === "admin" && session.role !== Role.ADMIN) fail(ErrorCode.FORBIDDEN, "this needs an admin session");
+  if (who === "punter" && session.role !== Role.PUNTER) fail(ErrorCode.FORBIDDEN, "this needs a punter session");
+  return session;
 }
-
-export const anySession = requireRole();
-export const adminOnly = requireRole(Role.ADMIN);
-export const punterOnly = requireRole(Role.PUNTER);

@@ -1,6 +1,10 @@
 // How the Worker reaches its objects: stubs by name, and the catalogue with
 // a per-isolate cache of ids known to exist (markets are never deleted, so a
 // hit never goes stale).
+import type { Context } from "hono";
+import { ErrorCode, fail } from "../errors.ts";
+import { clientAddress } from "./client-address.ts";
+import type { AppEnv } from "./context.ts";
 import { isId } from "../protocol/units.ts";
 
 const known = new Set<string>();
@@ -9,20 +13,41 @@ export const catalog = (env: Env) => env.CATALOG.getByName("catalog");
 export const hub = (env: Env, marketId: string) => env.MARKET_HUB.getByName(marketId);
 export const wallet = (env: Env, account: string) => env.WALLET.getByName(account);
 
-/** Does this market exist? Checks the id's shape first, so junk never reaches an object. */
-export async function marketExists(env: Env, id: string): Promise<boolean> {
+/**
+ * Does this market exist? Checks the id's shape first, so junk never reaches
+ * an object; an id this isolate has not seen yet spends one of the address's
+ * lookups, so a stream of made-up ids reaches the catalogue only at that rate.
+ */
+export async function marketExists(env: Env, id: string, address: string, lookupsPer10s: number): Promise<boolean> {
   if (!isId(id)) return false;
   if (known.has(id)) return true;
+  if (!(await allow(env, address, "lookup", lookupsPer10s))) fail(ErrorCode.RATE_LIMITED, "too many lookups of unknown markets from this address");
   const found = await catalog(env).has(id);
   if (found) known.add(id);
   return found;
+}
+
+/** The hub of a market that exists, or the contract's 404. */
+export async function existingHub(c: Context<AppEnv>, id: string) {
+  if (!(await marketExists(c.env, id, clientAddress(c.req.raw), c.get("config").lookupsPer10s))) fail(ErrorCode.NOT_FOUND, "no such market");
+  return hub(c.env, id);
 }
 
 export function rememberMarket(id: string): void {
   known.add(id);
 }
 
-/** Count one request from `address` in `bucket`; false when it is over `limit` per `windowMs`. */
-export function allow(env: Env, address: string, bucket: string, limit: number, windowMs = 10_000): Promise<boolean> {
-  return env.LIMITER.getByName(address).hit(bucket, limit, windowMs);
+/** Count one request from `key` (an address or an account) in `bucket`; false when it is over `limit` per `windowMs`. */
+export function allow(env: Env, key: string, bucket: string, limit: number, windowMs = 10_000): Promise<boolean> {
+  return env.LIMITER.getByName(key).hit(bucket, limit, windowMs);
+}
+
+/** Spend one of `key`'s `bucket` (per 10 s), or answer 429 with `message`. */
+export async function spend(c: Context<AppEnv>, key: string, bucket: string, limit: number, message: string): Promise<void> {
+  if (!(await allow(c.env, key, bucket, limit))) fail(ErrorCode.RATE_LIMITED, message);
+}
+
+/** Is `key`'s `bucket` full? Counts nothing. */
+export function full(env: Env, key: string, bucket: string, limit: number, windowMs: number): Promise<boolean> {
+  return env.LIMITER.getByName(key).full(bucket, limit, windowMs);
 }

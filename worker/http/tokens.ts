@@ -42,7 +42,7 @@ export function sign(claims: Claims, secret: string): Promise<string> {
 
 /** The claims of a genuine, unexpired token of the wanted type; null for anything else. */
 export async function verify<T extends Claims["typ"]>(token: string, typ: T, secret: string): Promise<Extract<Claims, { typ: T }> | null> {
-  if (token.length > 2048) return null;
+  if (token.length > 2048 || !token.split(".").every(canonical)) return null;
   let claims: Record<string, unknown>;
   try {
     claims = await verifyJwt(token, secret, "HS256");
@@ -52,6 +52,21 @@ export async function verify<T extends Claims["typ"]>(token: string, typ: T, sec
   if (claims.typ !== typ || typeof claims.exp !== "number") return null;
   if (claims.role !== Role.ADMIN && claims.role !== Role.PUNTER) return null;
   return claims as unknown as Extract<Claims, { typ: T }>;
+}
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/**
+ * One spelling per token: base64url's last character may carry bits that
+ * decoding drops (a 32-byte signature ends in a character whose two low bits
+ * are unused), so several strings decode to the same bytes. Only the one
+ * whose unused bits are zero (RFC 4648, section 3.5) is taken.
+ */
+function canonical(segment: string): boolean {
+  const unused = [0, -1, 0b1111, 0b11][segment.length % 4];
+  if (unused === -1) return false;
+  const last = ALPHABET.indexOf(segment.at(-1) ?? "A");
+  return last >= 0 && (last & unused) === 0;
 }
 
 /** Compare secrets without leaking where they differ: digests of equal length, compared in constant time. */

@@ -15,7 +15,20 @@ export class Limiter extends DurableObject<Env> {
 
   /** Count one request in `bucket`; false when it would exceed `limit` per `windowMs`. */
   hit(bucket: string, limit: number, windowMs: number): boolean {
+    if (this.full(bucket, limit, windowMs)) return false;
+    this.#windows.get(bucket)!.count++;
+    return true;
+  }
+
+  /** Is `bucket` at its `limit`? Counts nothing: for a lockout that only failures fill. */
+  full(bucket: string, limit: number, windowMs: number): boolean {
     const now = Date.now();
+    const w = this.#roll(bucket, windowMs, now);
+    const weight = 1 - (now - w.start) / windowMs;
+    return w.count + w.previous * weight >= limit;
+  }
+
+  #roll(bucket: string, windowMs: number, now: number): Window {
     let w = this.#windows.get(bucket);
     if (!w) {
       w = { start: now, count: 0, previous: 0 };
@@ -27,9 +40,6 @@ export class Limiter extends DurableObject<Env> {
       w.start = elapsed >= 2 * windowMs ? now : w.start + windowMs;
       w.count = 0;
     }
-    const weight = 1 - (now - w.start) / windowMs;
-    if (w.count + w.previous * weight >= limit) return false;
-    w.count++;
-    return true;
+    return w;
   }
 }

@@ -1,50 +1,43 @@
 // Every code the contract names, as const objects with derived unions.
 
-export const ErrorCode = {
-  INVALID: "INVALID",
-  UNAUTHENTICATED: "UNAUTHENTICATED",
-  FORBIDDEN: "FORBIDDEN",
-  NOT_FOUND: "NOT_FOUND",
-  MARKET_EXISTS: "MARKET_EXISTS",
-  ALREADY_SETTLED: "ALREADY_SETTLED",
-  TOO_LARGE: "TOO_LARGE",
-  RATE_LIMITED: "RATE_LIMITED",
-  INTERNAL: "INTERNAL",
-} as const;
+/** `{A: "A", B: "B"}` from its names: a code whose value is its own name. */
+function named<const K extends string>(...names: K[]): { readonly [P in K]: P } {
+  return Object.fromEntries(names.map((n) => [n, n])) as { [P in K]: P };
+}
+
+export const ErrorCode = named(
+  "INVALID",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "MARKET_EXISTS",
+  "ALREADY_SETTLED",
+  "TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE", // addition: a body that is not JSON (415)
+  "RATE_LIMITED",
+  "INTERNAL",
+);
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-export const MarketStatus = {
-  OPEN: "open",
-  SUSPENDED: "suspended",
-  CLOSED: "closed",
-  SETTLED: "settled",
-  VOIDED: "voided",
-} as const;
+export const MarketStatus = { OPEN: "open", SUSPENDED: "suspended", CLOSED: "closed", SETTLED: "settled", VOIDED: "voided" } as const;
 export type MarketStatus = (typeof MarketStatus)[keyof typeof MarketStatus];
 
-export const BetStatus = {
-  PENDING: "pending",
-  ACCEPTED: "accepted",
-  REJECTED: "rejected",
-  WON: "won",
-  LOST: "lost",
-  VOID: "void",
-} as const;
+export const BetStatus = { PENDING: "pending", ACCEPTED: "accepted", REJECTED: "rejected", WON: "won", LOST: "lost", VOID: "void" } as const;
 export type BetStatus = (typeof BetStatus)[keyof typeof BetStatus];
 
-export const RejectReason = {
-  UNAUTHENTICATED: "UNAUTHENTICATED",
-  INVALID: "INVALID",
-  UNKNOWN_SELECTION: "UNKNOWN_SELECTION",
-  MARKET_SUSPENDED: "MARKET_SUSPENDED",
-  MARKET_CLOSED: "MARKET_CLOSED",
-  ODDS_CHANGED: "ODDS_CHANGED",
-  STAKE_TOO_LOW: "STAKE_TOO_LOW",
-  STAKE_TOO_HIGH: "STAKE_TOO_HIGH",
-  PAYOUT_TOO_HIGH: "PAYOUT_TOO_HIGH",
-  INSUFFICIENT_FUNDS: "INSUFFICIENT_FUNDS",
-  RATE_LIMITED: "RATE_LIMITED",
-} as const;
+export const RejectReason = named(
+  "UNAUTHENTICATED",
+  "INVALID",
+  "UNKNOWN_SELECTION",
+  "MARKET_SUSPENDED",
+  "MARKET_CLOSED",
+  "ODDS_CHANGED",
+  "STAKE_TOO_LOW",
+  "STAKE_TOO_HIGH",
+  "PAYOUT_TOO_HIGH",
+  "INSUFFICIENT_FUNDS",
+  "RATE_LIMITED",
+);
 export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
 
 export const AcceptPolicy = { EXACT: "exact", BETTER: "better", ANY: "any" } as const;

@@ -3,6 +3,7 @@
 // declared twice. Validation only: conversion to internal units happens after.
 import * as v from "valibot";
 import { AcceptPolicy, BetStatus, MarketStatus, RejectReason, Role } from "./codes.ts";
+import { issueText } from "./issue-text.ts";
 import { BET_ID_PATTERN, ID_PATTERN, oddsFromDecimal } from "./units.ts";
 
 const values = <T extends Record<string, string>>(o: T) =>
@@ -20,7 +21,13 @@ export const OddsSchema = v.pipe(
   v.number(),
   v.minValue(1.01),
   v.maxValue(1000),
-  v.check((n) => oddsFromDecimal(n) !== null, "odds take at most two decimals"),
+  // A whole number of hundredths, exactly: 2.0000000001 is within any rounding
+  // tolerance of 2 but is not odds of two decimals. h / 100 is the double
+  // nearest the decimal h/100, which is what JSON.parse gives for it.
+  v.check((n) => {
+    const h = oddsFromDecimal(n);
+    return h !== null && h / 100 === n;
+  }, "must have at most two decimals"),
   v.description("Decimal odds, 1.01 to 1000, at most two decimals"),
 );
 export const MoneySchema = v.pipe(
@@ -174,18 +181,19 @@ export const ErrorBodySchema = v.object({
 
 // ---- Server to client frames ----
 
+/** What every frame that changes the market carries: its seq, and when. */
+const changeFields = { seq: v.number(), ts: v.number() };
+
 export const SnapshotFrame = v.object({ type: v.literal("snapshot"), seq: v.number(), epoch: v.string(), market: MarketSchema });
 export const OddsFrame = v.object({
   type: v.literal("odds"),
-  seq: v.number(),
-  ts: v.number(),
+  ...changeFields,
   odds: v.record(v.string(), v.number()),
   con: v.optional(v.boolean()),
 });
 export const StatusFrame = v.object({
   type: v.literal("status"),
-  seq: v.number(),
-  ts: v.number(),
+  ...changeFields,
   status: v.picklist(values(MarketStatus)),
   inPlay: v.boolean(),
   betDelayMs: v.number(),
@@ -193,8 +201,7 @@ export const StatusFrame = v.object({
 });
 export const SettledFrame = v.object({
   type: v.literal("settled"),
-  seq: v.number(),
-  ts: v.number(),
+  ...changeFields,
   winner: v.optional(v.string()),
   void: v.optional(v.literal(true)),
 });
@@ -257,7 +264,5 @@ export function parse<S extends v.GenericSchema>(
 ): { ok: true; value: v.InferOutput<S> } | { ok: false; message: string } {
   const result = v.safeParse(schema, input);
   if (result.success) return { ok: true, value: result.output };
-  const issue = result.issues[0];
-  const path = issue.path?.map((p) => String(p.key)).join(".");
-  return { ok: false, message: path ? `${path}: ${issue.message}` : issue.message };
+  return { ok: false, message: issueText(result.issues[0]) };
 }

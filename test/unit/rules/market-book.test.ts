@@ -15,18 +15,10 @@ import { type BetAsk, quoteBet, requote } from "../../../worker/rules/quote.ts";
 import { AcceptPolicy, MarketStatus, RejectReason } from "../../../worker/protocol/codes.ts";
 import type { CreateMarketBody } from "../../../worker/protocol/schemas.ts";
 import { type Money, type Odds, oddsFromDecimal, payoutOf } from "../../../worker/protocol/units.ts";
+import { NEW_MARKET, selections } from "../../helpers/wire-market.ts";
 
-const body = (extra: Partial<CreateMarketBody> = {}): CreateMarketBody => ({
-  id: "m1",
-  name: "Match odds",
-  event: "Arsenal v Spurs",
-  selections: [
-    { id: "home", name: "Arsenal", odds: 2.3 },
-    { id: "draw", name: "Draw", odds: 3.4 },
-    { id: "away", name: "Spurs", odds: 3.1 },
-  ],
-  ...extra,
-});
+const ARSENAL_SPURS = selections(["home", "Arsenal", 2.3], ["draw", "Draw", 3.4], ["away", "Spurs", 3.1]);
+const body = (extra: Partial<CreateMarketBody> = {}): CreateMarketBody => ({ id: "m1", name: "Match odds", event: "Arsenal v Spurs", selections: ARSENAL_SPURS, ...extra });
 
 function market(extra: Partial<CreateMarketBody> = {}): MarketState {
   const made = createMarket(body(extra), "ep1");
@@ -61,12 +53,7 @@ describe("creating a market", () => {
       id: "m1",
       name: "Match odds",
       event: "Arsenal v Spurs",
-      status: "open",
-      inPlay: false,
-      betDelayMs: 0,
-      minStake: 100,
-      maxStake: 100_000,
-      maxPayout: 10_000_000,
+      ...NEW_MARKET,
       seq: 0,
       epoch: "ep1",
       interruptedAt: 0,
@@ -105,17 +92,8 @@ describe("the wire form of a market", () => {
       id: "m1",
       name: "Match odds",
       event: "Arsenal v Spurs",
-      status: "open",
-      inPlay: false,
-      betDelayMs: 0,
-      minStake: 100,
-      maxStake: 100_000,
-      maxPayout: 10_000_000,
-      selections: [
-        { id: "home", name: "Arsenal", odds: 2.3 },
-        { id: "draw", name: "Draw", odds: 3.4 },
-        { id: "away", name: "Spurs", odds: 3.1 },
-      ],
+      ...NEW_MARKET,
+      selections: ARSENAL_SPURS,
       seq: 0,
       epoch: "ep1",
     });

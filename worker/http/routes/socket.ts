@@ -3,34 +3,54 @@
 // match), the market id (shape, then catalogue), the address's budget of
 // opens, and the credentials (a single-use ticket or a Bearer token).
 import { Hono } from "hono";
+import * as v from "valibot";
 import { signingSecret } from "../../config.ts";
 import { ErrorCode, fail } from "../../errors.ts";
 import { HubHeader } from "../../platform/object-headers.ts";
 import { Role } from "../../protocol/codes.ts";
+import { MarketSocketQuery } from "../../protocol/queries.ts";
+import { IdSchema } from "../../protocol/schemas.ts";
 import type { AppEnv } from "../context.ts";
-import { anySession, bearer } from "../session.ts";
+import { type RouteSpec, route } from "../route.ts";
+import { bearer } from "../session.ts";
 import { admitSocketOpen } from "../socket-door.ts";
-import { hub, marketExists } from "../stubs.ts";
+import { existingHub, spend } from "../stubs.ts";
 import { TICKET_TTL_MS, nowSeconds, sign, verify } from "../tokens.ts";
 
+const Ticket = {
+  summary: "A single-use ticket for this market's socket, valid 60 s",
+  who: "session",
+  params: { id: IdSchema },
+  answer: { status: 201, description: "Ticket", schema: v.object({ ticket: v.string() }) },
+  refusals: [429],
+} satisfies RouteSpec;
+const Socket = {
+  summary: "The market socket (WebSocket upgrade); frames in docs/protocol.md",
+  params: { id: IdSchema },
+  query: MarketSocketQuery,
+  answer: { status: 101, description: "Switching protocols" },
+  refusals: [401, 403, 429],
+} satisfies RouteSpec;
+
 export const socketRoutes = new Hono<AppEnv>()
-  .post("/:id/ticket", anySession, async (c) => {
+  .post("/:id/ticket", route(Ticket), async (c) => {
     const id = c.req.param("id");
-    if (!(await marketExists(c.env, id))) fail(ErrorCode.NOT_FOUND, "no such market");
     const s = c.get("session");
+    await spend(c, s.sub, "ticket", c.get("config").ticketsPer10s, "too many tickets for this account; try again shortly");
+    await existingHub(c, id);
     const ticket = await sign(
       { typ: "ticket", sub: s.sub, role: s.role, mkt: id, jti: crypto.randomUUID(), iat: nowSeconds(), exp: nowSeconds() + TICKET_TTL_MS / 1000 },
       signingSecret(c.get("config")),
     );
     return c.json({ ticket }, 201);
   })
-  .get("/:id/ws", async (c) => {
+  .get("/:id/ws", route(Socket), async (c) => {
     await admitSocketOpen(c);
     const config = c.get("config");
     const req = c.req.raw;
     const url = new URL(req.url);
     const id = c.req.param("id");
-    if (!(await marketExists(c.env, id))) fail(ErrorCode.NOT_FOUND, "no such market");
+    const stub = await existingHub(c, id);
 
     const headers = new Headers({
       Upgrade: "websocket",
@@ -61,5 +81,5 @@ export const socketRoutes = new Hono<AppEnv>()
       const value = url.searchParams.get(key);
       if (value !== null) inner.searchParams.set(key, value.slice(0, 64));
     }
-    return hub(c.env, id).fetch(new Request(inner, { headers }));
+    return stub.fetch(new Request(inner, { headers }));
   });
