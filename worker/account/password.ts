@@ -34,7 +34,20 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const salt = unb64(parts[2]);
   const expected = unb64(parts[3]);
   const actual = await derive(password, salt, iterations);
-  return expected.byteLength === actual.byteLength && crypto.subtle.timingSafeEqual(actual, expected);
+  return sameBytes(actual, expected);
+}
+
+/**
+ * Equal bytes, compared without a branch on their contents, so the time taken
+ * does not tell how many leading bytes matched. Written out rather than
+ * workerd's `crypto.subtle.timingSafeEqual` so this module runs in Node too
+ * (bench/login-cost.ts); the lengths are not secret (always 32 bytes).
+ */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  let diff = 0;
+  for (let i = 0; i < a.byteLength; i++) diff |= a[i] ^ b[i];
+  return diff === 0;
 }
 
 /** Does this stored hash use weaker parameters than today's? (For a rehash at the next login.) */
@@ -49,7 +62,7 @@ export function needsRehash(stored: string): boolean {
  */
 export const DUMMY_HASH = `${SCHEME}$${ITERATIONS}$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`;
 
-async function derive(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
+async function derive(password: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<Uint8Array> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(passwordText(password)), "PBKDF2", false, ["deriveBits"]);
   const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, key, HASH_BITS);
   return new Uint8Array(bits);
@@ -57,7 +70,7 @@ async function derive(password: string, salt: Uint8Array, iterations: number): P
 
 const b64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes)).replace(/=+$/, "");
 
-function unb64(text: string): Uint8Array {
+function unb64(text: string): Uint8Array<ArrayBuffer> {
   try {
     const padded = text + "=".repeat((4 - (text.length % 4)) % 4);
     return Uint8Array.from(atob(padded), (ch) => ch.charCodeAt(0));
