@@ -1,6 +1,7 @@
 // What a password login costs: a registered account's login against a guest
-// session on the same server (`npm start`'s launcher, fresh storage), and the
-// PBKDF2 step alone in this Node process. Within one address's login budget
+// session on the same server (`npm start`'s launcher, fresh storage), the
+// PBKDF2 step alone in this Node process, and what the revocation check adds
+// to a request with a registered token. Within one address's login budget
 // (20 password attempts per 15 min), so the limits never answer for it.
 //
 //   npx node bench/login-cost.ts [--port 9050]
@@ -14,12 +15,19 @@ const args = parseArgs(process.argv.slice(2), { port: 9050 });
 const ROUNDS = 6;
 const say = (line: string) => process.stdout.write(`[login-cost] ${line}\n`);
 
+let lastToken = "";
+
+/** One POST (or, without a body, a GET with `lastToken`), timed to its answer's headers. */
 async function timed(url: string, path: string, body: unknown, want: number): Promise<number> {
   const t = performance.now();
-  const res = await fetch(url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res =
+    body === null
+      ? await fetch(url + path, { headers: { authorization: `Bearer ${lastToken}` } })
+      : await fetch(url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   const ms = performance.now() - t;
-  await res.arrayBuffer();
+  const text = await res.text();
   if (res.status !== want) throw new Error(`${path} answered ${res.status}, expected ${want}`);
+  if (res.status === 201) lastToken = JSON.parse(text).token;
   return ms;
 }
 
@@ -38,9 +46,13 @@ try {
   const right: number[] = [];
   const unknown: number[] = [];
   const fresh: number[] = [];
+  const meGuest: number[] = [];
+  const meRegistered: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     guest.push(await timed(server.url, "/api/session", { name: "guest" }, 201));
+    meGuest.push(await timed(server.url, "/api/me", null, 200));
     right.push(await timed(server.url, "/api/session", { name: "bench-user", password }, 201));
+    meRegistered.push(await timed(server.url, "/api/me", null, 200));
     // The same unknown name each time (its object warm, like the account's), and a new one (an object started for it).
     unknown.push(await timed(server.url, "/api/session", { name: "nobody", password }, 401));
     fresh.push(await timed(server.url, "/api/session", { name: `nobody-${i}`, password }, 401));
@@ -51,6 +63,8 @@ try {
   say(`password login, right password: median ${f(right)}`);
   say(`password login, unknown name (dummy hash), its object warm: median ${f(unknown)}`);
   say(`password login, a new unknown name each time (object started): median ${f(fresh)}`);
+  say(`GET /api/me, guest token (signature only): median ${f(meGuest)}`);
+  say(`GET /api/me, registered token (signature and the revocation check): median ${f(meRegistered)}`);
   say(`medians of ${ROUNDS} sequential requests each, wall time on 127.0.0.1`);
 } finally {
   await server.stop();
