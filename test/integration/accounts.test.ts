@@ -5,7 +5,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Account } from "../../worker/account/account.ts";
 import { accountKey } from "../../worker/account/account-name.ts";
+import { ITERATIONS, hashPassword } from "../../worker/account/password.ts";
 import { LoginLimit } from "../../worker/http/account-sessions.ts";
 import { adminSession, call, createMarket, openSocket, punterSession, uniqueId } from "../helpers/api.ts";
 
@@ -124,6 +126,18 @@ describe("the stored password", () => {
     expect(ha.split("$")[3]).not.toBe(hb.split("$")[3]);
   });
 
+  it("is rehashed at today's iteration count when the account logs in with a hash made with fewer", async () => {
+    const { name } = await registered();
+    const stub = env.ACCOUNT.getByName(await accountKey(name));
+    const weaker = await hashPassword(PASSWORD, 1000);
+    await runInDurableObject(stub, (_obj, state) => void state.storage.sql.exec("UPDATE account SET password_hash = ?", weaker));
+    expect((await login(name, PASSWORD)).status).toBe(201);
+    const now = await storedHash(name);
+    expect(now.split("$")[1]).toBe(String(ITERATIONS));
+    expect(now).not.toBe(weaker);
+    expect((await login(name, PASSWORD)).status).toBe(201);
+  });
+
   describe("in answers and logs", () => {
     afterEach(() => vi.restoreAllMocks());
 
@@ -179,6 +193,19 @@ describe("logout", () => {
     expect((await call("POST", "/api/session/logout", { token })).status).toBe(204);
     expect((await call("GET", "/api/me", { token })).status).toBe(401);
     expect((await call("GET", "/api/me", { token: other })).status).toBe(200);
+  });
+
+  it("keeps a revoked session id only until its token would have expired", async () => {
+    const { name, token } = await registered();
+    expect((await call("POST", "/api/session/logout", { token })).status).toBe(204);
+    const stub = env.ACCOUNT.getByName(await accountKey(name));
+    const ids = await runInDurableObject(stub, async (obj: Account, state) => {
+      state.storage.sql.exec("INSERT INTO revoked (jti, expires_at) VALUES ('long-gone', ?)", Date.now() - 1);
+      obj.revoke("already-expired", Date.now() - 1);
+      obj.revoke("still-good", Date.now() + 60_000);
+      return state.storage.sql.exec("SELECT jti FROM revoked ORDER BY jti").toArray().map((r) => r.jti);
+    });
+    expect(ids).toEqual(["still-good", claimsOf(token).jti].sort());
   });
 
   it("needs a session", async () => {
