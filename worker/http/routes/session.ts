@@ -1,3 +1,6 @@
+// Sessions and the account behind them: open a session (a guest, a registered
+// account by password, or an admin with ADMIN_KEY), register an account, log
+// out, read the account and its bets.
 import { Hono, type MiddlewareHandler } from "hono";
 import * as v from "valibot";
 import { ErrorCode, fail } from "../../errors.ts";
@@ -64,8 +67,8 @@ export const sessionRoutes = new Hono<AppEnv>()
   })
   .post("/session/logout", route(Logout), async (c) => {
     const s = c.get("session");
-    // A guest's token carries no session id: nothing to look up per request,
-    // so nothing to revoke (docs/security.md, "Logout"); the client drops it.
+    // A guest's token carries no session id: it is never looked up per request,
+    // so there is nothing to revoke (docs/security.md, "Left open"); the client drops it.
     if (s.acct !== undefined && s.jti !== undefined) await accountObject(c.env, s.acct).revoke(s.jti, s.exp * 1000);
     return c.body(null, 204);
   })

@@ -72,7 +72,7 @@ export const socketRoutes = new Hono<AppEnv>()
     if (ticket !== null) {
       const claims = await verify(ticket, "ticket", signingSecret(config));
       if (!claims || claims.mkt !== id) fail(ErrorCode.UNAUTHENTICATED, "ticket is invalid, expired or for another market");
-      if (!(await stillLive(c.env, claims.acct, claims.sid))) fail(ErrorCode.UNAUTHENTICATED, "ticket is invalid, expired or for another market");
+      if (!(await stillLive(c.env, claims.acct, claims.sid))) fail(ErrorCode.UNAUTHENTICATED, "ticket was taken with a session that has logged out");
       headers.set(HubHeader.ACCOUNT, claims.sub);
       headers.set(HubHeader.CAN_BET, claims.role === Role.PUNTER ? "1" : "0");
       headers.set(HubHeader.TICKET, claims.jti);
@@ -80,7 +80,7 @@ export const socketRoutes = new Hono<AppEnv>()
       headers.set(HubHeader.TICKET_EXPIRES, String(claims.exp * 1000));
     } else if (token !== null) {
       const claims = await liveSession(c.env, token, signingSecret(config));
-      if (!claims) fail(ErrorCode.UNAUTHENTICATED, "session token is invalid or expired");
+      if (!claims) fail(ErrorCode.UNAUTHENTICATED, "session token is invalid, expired or logged out");
       headers.set(HubHeader.ACCOUNT, claims.sub);
       headers.set(HubHeader.CAN_BET, claims.role === Role.PUNTER ? "1" : "0");
     } else if (req.headers.has("authorization")) {
