@@ -1,7 +1,9 @@
 // The trader's actions on the book: create, price, suspend, take in play,
-// settle. Each answers with an error sentence or null; the book itself is
-// updated by the market's socket, like every other viewer's. Views that poll
-// (the exposure) hear when an action on their market has finished.
+// settle. Each answers with an error sentence or null. The book socket keeps
+// every market's row current; a status change the server confirmed (with its
+// seq) shows at once, before its summary arrives. One status change per market
+// at a time: a key pressed again meanwhile is ignored rather than sent twice.
+// Views that poll (the exposure) hear when an action on their market has finished.
 import { signal } from "@preact/signals";
 import { MarketStatus } from "../../worker/protocol/codes.ts";
 import type { CreateMarketBody, Market, StatusBody } from "../../worker/protocol/schemas.ts";
@@ -19,6 +21,8 @@ export class Trader {
   readonly selectedId = signal<string | null>(null);
   /** The selection the arrow keys step, within the selected market. */
   readonly selectedSelection = signal<string | null>(null);
+  /** Markets with a status change or settlement in flight. */
+  readonly busy = signal<ReadonlySet<string>>(new Set());
   readonly #ladders = new Map<string, PriceLadder>();
   readonly #session: Session;
   readonly #lobby: Lobby;
@@ -53,7 +57,14 @@ export class Trader {
   }
 
   setStatus(marketId: string, body: StatusBody): Promise<Outcome> {
-    return this.#run((api) => api.setStatus(marketId, body), marketId);
+    return this.#once(marketId, () =>
+      this.#run(async (api) => {
+        const seq = await api.setStatus(marketId, body);
+        const live = this.#lobby.get(marketId);
+        const m = live?.market.peek();
+        if (live && m) live.applySummary({ id: m.id, name: m.name, event: m.event, status: body.status, inPlay: body.inPlay ?? m.inPlay, selections: m.selections.map((s) => ({ ...s, odds: live.price(s.id).odds.peek() })), seq });
+      }, marketId),
+    );
   }
 
   /** Suspend an open market, reopen a suspended or closed one. */
@@ -69,7 +80,20 @@ export class Trader {
   }
 
   settle(marketId: string, body: Settlement): Promise<Outcome> {
-    return this.#run((api) => api.settle(marketId, body), marketId);
+    return this.#once(marketId, () => this.#run((api) => api.settle(marketId, body), marketId));
+  }
+
+  /** Run a status change unless one is already in flight on this market. */
+  async #once(marketId: string, action: () => Promise<Outcome>): Promise<Outcome> {
+    if (this.busy.peek().has(marketId)) return null;
+    this.busy.value = new Set([...this.busy.peek(), marketId]);
+    try {
+      return await action();
+    } finally {
+      const next = new Set(this.busy.peek());
+      next.delete(marketId);
+      this.busy.value = next;
+    }
   }
 
   /** Calls `listener` each time an action on `marketId` has finished, failed ones too; returns the unsubscribe. */
