@@ -680,7 +680,7 @@ describe("the whole book, live", () => {
 
     await page.getByTestId("event-search").fill(eventOf(BOOK - 1).toUpperCase());
     await page.waitForFunction(() => document.querySelectorAll('[data-testid^="market-card-"]').length === 20, null, { timeout: 2000 });
-    assert.equal(await page.locator("section.event h2").allInnerTexts().then((t) => t.join("|")), eventOf(BOOK - 1));
+    assert.equal(await page.locator("section.event h2").allTextContents().then((t) => t.join("|")), eventOf(BOOK - 1));
     await page.getByTestId("event-search").fill("no such event anywhere");
     await page.getByTestId("event-search-empty").waitFor();
     assert.equal(sockets.urls.length, 1, "searching opens no socket");
