@@ -123,12 +123,8 @@ export class BookSubscription {
   }
 
   #receive(data: unknown): void {
-    const read = readFrame(BookServerFrame, data);
-    if (!read.ok) {
-      this.#events.emit("invalid", { data: read.data, message: read.message });
-      return;
-    }
-    const frame = read.frame;
+    const frame = readFrame(BookServerFrame, data, (e) => this.#events.emit("invalid", e));
+    if (frame === null) return;
     switch (frame.type) {
       case "book":
         this.#rebuild(frame.markets);

@@ -149,12 +149,8 @@ export class MarketSubscription {
   }
 
   #receive(data: unknown): void {
-    const read = readFrame(ServerFrame, data);
-    if (!read.ok) {
-      this.#events.emit("invalid", { data: read.data, message: read.message });
-      return;
-    }
-    const frame = read.frame;
+    const frame = readFrame(ServerFrame, data, (e) => this.#events.emit("invalid", e));
+    if (frame === null) return;
     switch (frame.type) {
       case "snapshot":
         this.#market = frame.market;

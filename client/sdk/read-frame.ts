@@ -3,17 +3,24 @@
 import type * as v from "valibot";
 import { parse } from "../../worker/protocol/schemas.ts";
 
-export type ReadFrame<T> = { ok: true; frame: T } | { ok: false; data: string; message: string };
+/** What a dropped frame is reported with: its start, and why. */
+export type InvalidFrame = { data: string; message: string };
 
-export function readFrame<S extends v.GenericSchema>(schema: S, data: unknown): ReadFrame<v.InferOutput<S>> {
-  if (typeof data !== "string") return { ok: false, data: "(binary)", message: "frames are UTF-8 JSON text" };
+/** The frame, or null after telling `invalid` why it was dropped. */
+export function readFrame<S extends v.GenericSchema>(schema: S, data: unknown, invalid: (e: InvalidFrame) => void): v.InferOutput<S> | null {
+  if (typeof data !== "string") {
+    invalid({ data: "(binary)", message: "frames are UTF-8 JSON text" });
+    return null;
+  }
   let json: unknown;
   try {
     json = JSON.parse(data);
   } catch {
-    return { ok: false, data: data.slice(0, 200), message: "frame is not JSON" };
+    invalid({ data: data.slice(0, 200), message: "frame is not JSON" });
+    return null;
   }
   const parsed = parse(schema, json);
-  if (!parsed.ok) return { ok: false, data: data.slice(0, 200), message: parsed.message };
-  return { ok: true, frame: parsed.value };
+  if (parsed.ok) return parsed.value;
+  invalid({ data: data.slice(0, 200), message: parsed.message });
+  return null;
 }
