@@ -13,7 +13,7 @@ import WebSocket from "ws";
 import { EdgebookApi } from "../client/sdk/api.ts";
 import { parseArgs } from "./lib/args.ts";
 import { inBatches } from "./lib/in-batches.ts";
-import { describeSource, guardRun, startServer } from "./lib/server.ts";
+import { describeSource, guardRun, isFrontProcess, isWorkerProcess, startServer } from "./lib/server.ts";
 import { ms, summarize } from "./lib/stats.ts";
 
 const args = parseArgs(process.argv.slice(2), {
@@ -127,7 +127,8 @@ async function main(): Promise<number> {
     // The measured window starts now: counts and samples from before are dropped.
     await bookStats(true);
     samples.length = 0;
-    const cpu0 = platform.sample().cpuSeconds;
+    const first = platform.sample();
+    const cpu0 = first.cpuSeconds;
     const pushes0 = pushes;
     const skipped0 = skipped;
     const frames0 = frames;
@@ -135,7 +136,13 @@ async function main(): Promise<number> {
     await sleep(args.seconds * 1000);
     const elapsed = (performance.now() - t0) / 1000;
     const changes = pushes - pushes0;
-    const cpu = platform.sample().cpuSeconds - cpu0;
+    const last = platform.sample();
+    const cpu = last.cpuSeconds - cpu0;
+    // Where the CPU went: workerd runs every object on one thread here, the start script's Node the front.
+    const share = (test: (cmd: string) => boolean) => {
+      const sum = (g: typeof last) => g.processes.filter((p) => test(p.cmd)).reduce((n, p) => n + p.cpuSeconds, 0);
+      return (sum(last) - sum(first)) / elapsed;
+    };
     const stats = await bookStats(false);
     running = false;
     await feed;
@@ -145,7 +152,7 @@ async function main(): Promise<number> {
     say(`change-to-screen on the book socket (${lat.count} samples on ${args.measured} sockets): p50 ${ms(lat.p50)} ms, p99 ${ms(lat.p99)} ms, max ${ms(lat.max)} ms`);
     for (const [why, n] of errors) say(`push failed ${n}x: ${why}`);
     if (stats?.book) say(`busiest second: book ${stats.book.peak} calls, busiest shard ${peak(stats.shards)}, busiest relay ${peak(stats.relays)} (${stats.relays.length} relays)`);
-    say(`server CPU: ${((cpu / Math.max(1, changes)) * 1e6).toFixed(0)} µs per market change (${cpu.toFixed(1)} CPU s over the window)`);
+    say(`server CPU: ${((cpu / Math.max(1, changes)) * 1e6).toFixed(0)} µs per market change (${cpu.toFixed(1)} CPU s over the window; workerd ${share(isWorkerProcess).toFixed(2)} of a core, front ${share(isFrontProcess).toFixed(2)})`);
     return failures > 0 ? 1 : 0;
   } finally {
     for (const ws of sockets) ws.terminate();

@@ -54,6 +54,14 @@ export function AdminConsole() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target) || document.querySelector("dialog[open]")) return;
+      // On a row (not in a price), the arrows move along the grid; selection follows focus.
+      if ((e.key === "ArrowUp" || e.key === "ArrowDown") && e.target instanceof HTMLElement && e.target.classList.contains("tg-row")) {
+        const rows = [...(e.target.closest("tbody")?.querySelectorAll<HTMLElement>(".tg-row") ?? [])];
+        const next = rows[rows.indexOf(e.target) + (e.key === "ArrowUp" ? -1 : 1)];
+        e.preventDefault();
+        next?.focus();
+        return;
+      }
       const live = trader.selectedId.value ? lobby.get(trader.selectedId.value) : undefined;
       if (!live || isFinished(live.market.peek())) return;
       const market = live.market.peek();
@@ -131,7 +139,7 @@ export function AdminConsole() {
       </h1>
       <p class="shortcut-help" data-testid="admin-shortcuts">
         Keys, on the selected market (click its row or Tab into it): <kbd>↑</kbd> <kbd>↓</kbd> one tick up or down on the
-        focused price, <kbd>S</kbd> suspend or reopen, <kbd>I</kbd> in play on or off.
+        focused price (on a row: the market above or below), <kbd>S</kbd> suspend or reopen, <kbd>I</kbd> in play on or off.
       </p>
       <CreateMarketForm />
       <h2 class="section-title">Markets</h2>

@@ -726,7 +726,11 @@ describe("the whole book, live", () => {
     await row.waitFor();
     const statusIs = (want: string) =>
       trader.waitForFunction(([id, w]) => document.querySelector(`[data-testid="admin-market-${id}"]`)?.getAttribute("data-status") === w, [last, want] as const, { timeout: 1000 });
-    await row.focus();
+    // The arrows move along the grid from the row above; S then acts on the 200th.
+    await trader.getByTestId(`admin-market-${ids[BOOK - 2]}`).focus();
+    await trader.keyboard.press("ArrowDown");
+    await trader.waitForFunction((id) => document.activeElement?.getAttribute("data-testid") === `admin-market-${id}`, last, { timeout: 2000 });
+    await trader.getByTestId(`admin-detail-${last}`).waitFor();
     await trader.keyboard.press("s");
     await statusIs("suspended");
     assert.equal((await api("GET", `/api/markets/${last}`)).market.status, "suspended");
