@@ -42,7 +42,7 @@ function isTyping(target: EventTarget | null): boolean {
 export function AdminConsole() {
   const { session, lobby, trader } = useApp();
   const errors = useSignal<Record<string, string>>({});
-  const eventFilter = useSignal("");
+  const eventFilter = lobby.eventFilter;
   const statusFilter = useSignal<StatusFilter>("active");
   const report = (id: string, error: string | null) => {
     const next = { ...errors.value };

@@ -44,8 +44,8 @@ export function MarketList() {
           Could not load markets: {lobby.error.value}
         </p>
       )}
-      {all.length === 0 && !lobby.error.value && <p class="muted">No markets yet.</p>}
-      {all.length > 0 && markets.length === 0 && (
+      {all.length === 0 && filter.trim() === "" && !lobby.error.value && <p class="muted">No markets yet.</p>}
+      {markets.length === 0 && filter.trim() !== "" && (
         <p class="muted" data-testid="event-search-empty">
           No event matches “{filter.trim()}”.
         </p>

@@ -16,6 +16,10 @@ const PAGE = 500;
 const MAX_OWN_SOCKETS = 2;
 /** Unknown markets in a book frame past this many are fetched with the list rather than one by one. */
 const FETCH_ONE_BY_ONE = 3;
+/** A search settles this long before the book socket moves to its view. */
+const SEARCH_SETTLE_MS = 300;
+/** The server's longest event text in a view. */
+const MAX_EVENT_CHARS = 120;
 
 const RANK: Record<UiConnection, number> = { idle: 0, live: 0, connecting: 1, reconnecting: 2, stale: 3, closed: 0 };
 
@@ -37,7 +41,11 @@ export class Lobby {
   readonly error = signal<string | null>(null);
   /** The book socket's state. */
   readonly book = signal<UiConnection>("idle");
-  /** The punter's filter: event names containing this text, case-blind. */
+  /**
+   * The search by event, for the lobby and the trader's grid: it filters what
+   * is shown at once and, settled, moves the book socket to that event's view,
+   * so a book past the 500 markets of one view is searchable whole.
+   */
   readonly eventFilter = signal("");
   readonly shown = computed(() => {
     const text = this.eventFilter.value.trim().toLowerCase();
@@ -53,6 +61,8 @@ export class Lobby {
   readonly #WebSocket: WebSocketConstructor | undefined;
   readonly #byId = new Map<string, LiveMarket>();
   #sub: BookSubscription | null = null;
+  /** The event the book socket's view is by ("" for every open market). */
+  #viewText = "";
   /** The book's view, once its first frame came; the HTTP list's order until then. */
   #order: string[] | null = null;
 
@@ -65,12 +75,22 @@ export class Lobby {
       const api = session.api.value;
       for (const m of this.#open.peek()) m.connect(api, this.#hooks);
     });
+    let settle: ReturnType<typeof setTimeout> | null = null;
+    effect(() => {
+      const text = this.eventFilter.value.trim().slice(0, MAX_EVENT_CHARS);
+      if (settle !== null) clearTimeout(settle);
+      settle = setTimeout(() => {
+        if (text === this.#viewText) return;
+        this.#viewText = text;
+        this.#sub?.setView(text === "" ? {} : { event: text });
+      }, SEARCH_SETTLE_MS);
+    });
   }
 
   /** Open the book socket (once) and load the list. */
   async start(): Promise<void> {
     if (!this.#sub) {
-      const sub = new BookSubscription(location.origin, {}, { WebSocket: this.#WebSocket });
+      const sub = new BookSubscription(location.origin, this.#viewText === "" ? {} : { event: this.#viewText }, { WebSocket: this.#WebSocket });
       this.#sub = sub;
       this.book.value = sub.state;
       sub.on("state", (state) => (this.book.value = state));
