@@ -138,7 +138,7 @@ async function main(): Promise<number> {
     const changes = pushes - pushes0;
     const last = platform.sample();
     const cpu = last.cpuSeconds - cpu0;
-    // Where the CPU went: workerd runs every object on one thread here, the start script's Node the front.
+    // Where the CPU went: workerd runs every object here, the start script's Node the front.
     const share = (test: (cmd: string) => boolean) => {
       const sum = (g: typeof last) => g.processes.filter((p) => test(p.cmd)).reduce((n, p) => n + p.cpuSeconds, 0);
       return (sum(last) - sum(first)) / elapsed;
