@@ -754,6 +754,18 @@ describe("the whole book, live", () => {
     await trader.getByTestId(`admin-suspend-${last}`).click();
     await statusIs("open");
     assert.equal((await api("GET", `/api/markets/${last}`)).market.status, "open");
+    // Two fast presses: suspend, then reopen (the second acts on the market as the first left it), not two suspends.
+    const before = (await api("GET", `/api/markets/${last}`)).market.seq;
+    await trader.keyboard.press("s");
+    await trader.keyboard.press("s");
+    const deadline = Date.now() + 5000;
+    let after = (await api("GET", `/api/markets/${last}`)).market;
+    while (after.seq < before + 2 && Date.now() < deadline) {
+      await trader.waitForTimeout(100);
+      after = (await api("GET", `/api/markets/${last}`)).market;
+    }
+    assert.deepEqual([after.seq, after.status], [before + 2, "open"]);
+    await statusIs("open");
     // A push made elsewhere reaches the 200th row from the book socket.
     await api("POST", `/api/markets/${last}/odds`, { odds: { away: 3.3 } }, admin);
     await waitForText(trader, `admin-row-odds-${last}-away`, "3.30", { timeout: 1000 });
