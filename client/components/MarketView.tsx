@@ -25,7 +25,7 @@ export function MarketView({ id }: { id: string }) {
     let left = false;
     lobby.open(id).then(
       (m) => {
-        if (left) return lobby.leave(id);
+        if (left) return;
         live.value = m;
         missing.value = m === null;
       },

@@ -60,6 +60,8 @@ export class Lobby {
   readonly #hooks: MarketHooks;
   readonly #WebSocket: WebSocketConstructor | undefined;
   readonly #byId = new Map<string, LiveMarket>();
+  /** Pages holding each market's own socket. */
+  readonly #holds = new Map<string, number>();
   #sub: BookSubscription | null = null;
   /** The event the book socket's view is by ("" for every open market). */
   #viewText = "";
@@ -140,22 +142,33 @@ export class Lobby {
     }
   }
 
-  /** A market page opens: that market's own socket, for its detail, bets and balance. */
+  /**
+   * A page that needs a market's own socket (its detail, bets and balance)
+   * holds it from `open` to `leave`; the socket closes when no page holds it.
+   */
   async open(id: string): Promise<LiveMarket | null> {
+    this.#holds.set(id, (this.#holds.get(id) ?? 0) + 1);
     const live = await this.ensure(id);
-    if (!live || live.connected) return live;
+    // Left while the market was loading: nothing to open.
+    if (!live || live.connected || !this.#holds.get(id)) return live;
     const open = this.#open.peek();
-    // Never more than three sockets in a tab: the oldest market page's socket goes first.
-    for (const old of open.slice(0, Math.max(0, open.length - MAX_OWN_SOCKETS + 1))) this.leave(old.id);
+    // Never more than three sockets in a tab: the oldest market socket goes first.
+    for (const old of open.slice(0, Math.max(0, open.length - MAX_OWN_SOCKETS + 1))) this.#close(old);
     live.connect(this.#session.api.peek(), this.#hooks);
     this.#open.value = [...this.#open.peek(), live];
     return live;
   }
 
-  /** The page is left: its market's socket closes; the book keeps the market current. */
+  /** The page is left: its market's socket closes once no page holds it; the book keeps the market current. */
   leave(id: string): void {
+    const holds = (this.#holds.get(id) ?? 0) - 1;
+    if (holds > 0) return void this.#holds.set(id, holds);
+    this.#holds.delete(id);
     const live = this.#byId.get(id);
-    if (!live?.connected) return;
+    if (live?.connected) this.#close(live);
+  }
+
+  #close(live: LiveMarket): void {
     live.disconnect();
     this.#open.value = this.#open.peek().filter((m) => m !== live);
   }
