@@ -19,6 +19,7 @@ import { EdgebookApi } from "./api.ts";
 import type { ApiError } from "./api-error.ts";
 import { Emitter, type Listener } from "./emitter.ts";
 import { applyChange, checkSeq } from "./market-state.ts";
+import { readFrame } from "./read-frame.ts";
 import { type ConnectionOptions, type ConnectionState, SocketConnection } from "./socket-connection.ts";
 
 export interface MarketSubscriptionEvents {
@@ -148,23 +149,8 @@ export class MarketSubscription {
   }
 
   #receive(data: unknown): void {
-    if (typeof data !== "string") {
-      this.#events.emit("invalid", { data: "(binary)", message: "frames are UTF-8 JSON text" });
-      return;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(data);
-    } catch {
-      this.#events.emit("invalid", { data: data.slice(0, 200), message: "frame is not JSON" });
-      return;
-    }
-    const parsed = parse(ServerFrame, json);
-    if (!parsed.ok) {
-      this.#events.emit("invalid", { data: data.slice(0, 200), message: parsed.message });
-      return;
-    }
-    const frame = parsed.value;
+    const frame = readFrame(ServerFrame, data, (e) => this.#events.emit("invalid", e));
+    if (frame === null) return;
     switch (frame.type) {
       case "snapshot":
         this.#market = frame.market;
