@@ -10,6 +10,7 @@ import { useApp } from "../models/app-model.ts";
 import type { LiveMarket } from "../models/live-market.ts";
 import { CreateMarketForm } from "./CreateMarketForm.tsx";
 import { LoginForm } from "./LoginForm.tsx";
+import { TableHead } from "./TableHead.tsx";
 import { TraderMarket } from "./TraderMarket.tsx";
 import { TraderRow } from "./TraderRow.tsx";
 
@@ -107,14 +108,7 @@ export function AdminConsole() {
   const grid = (list: LiveMarket[], label: string) => (
     <div class="tg-wrap">
       <table class="tg" aria-label={label}>
-        <thead>
-          <tr>
-            <th scope="col">Market</th>
-            <th scope="col">Status</th>
-            <th scope="col">Prices</th>
-            <th scope="col">Action</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Market", "Status", "Prices", "Action"]} />
         <tbody>
           {list.map((m) => (
             <Fragment key={m.id}>

@@ -7,6 +7,7 @@ import type { BookServerFrame as BookFrameType, Summary } from "../../worker/pro
 import { Emitter, type Listener } from "./emitter.ts";
 import { readFrame } from "./read-frame.ts";
 import { type ConnectionOptions, type ConnectionState, SocketConnection } from "./socket-connection.ts";
+import { SocketSubscription } from "./socket-subscription.ts";
 
 /** Which markets the socket carries: one event's (name contains the text, case-blind), exactly these ids, or (empty) every market not yet finished. */
 export type BookView = { event: string } | { ids: readonly string[] } | Record<string, never>;
@@ -51,19 +52,20 @@ export function viewQuery(view: BookView): URLSearchParams {
   return query;
 }
 
-export class BookSubscription {
+export class BookSubscription extends SocketSubscription {
   readonly #base: string;
   readonly #events = new Emitter<BookSubscriptionEvents>();
-  readonly #conn: SocketConnection;
+  protected readonly conn: SocketConnection;
   #query: URLSearchParams;
   /** The view's markets, in the server's order (oldest first, added at the end). */
   #markets = new Map<string, Summary>();
   #ready = false;
 
   constructor(baseUrl: string, view: BookView = {}, options: BookSubscriptionOptions = {}) {
+    super();
     this.#base = baseUrl.replace(/\/+$/, "");
     this.#query = viewQuery(view);
-    this.#conn = new SocketConnection(
+    this.conn = new SocketConnection(
       {
         url: async () => this.#socketUrl(),
         message: (data) => this.#receive(data),
@@ -76,9 +78,6 @@ export class BookSubscription {
     );
   }
 
-  get state(): ConnectionState {
-    return this.#conn.state;
-  }
   /** Has a `book` frame arrived yet? */
   get ready(): boolean {
     return this.#ready;
@@ -98,22 +97,11 @@ export class BookSubscription {
   /** Watch another view: the socket is replaced and its first `book` frame rebuilds what is held. */
   setView(view: BookView): void {
     this.#query = viewQuery(view);
-    this.#conn.reconnect();
+    this.conn.reconnect();
   }
 
-  /** Is the socket still alive? Reconnects at once when it is down, probes it otherwise. */
-  checkLiveness(): void {
-    this.#conn.checkLiveness();
-  }
 
-  /** Drop the socket and connect again now; the fresh `book` frame rebuilds the view. */
-  reconnect(): void {
-    this.#conn.reconnect();
-  }
 
-  close(): void {
-    this.#conn.close();
-  }
 
   #socketUrl(): string {
     const url = new URL(`${this.#base}/api/book/ws`);

@@ -7,6 +7,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BookSubscription, type BookView } from "../../client/sdk/book-socket.ts";
 import type { Summary } from "../../worker/protocol/book.ts";
+import { ADMIN_KEY } from "../helpers/secrets.ts";
 
 const BASE = "http://edgebook.test";
 let unique = 0;
@@ -20,7 +21,7 @@ async function call(method: string, path: string, opts: { token?: string; body?:
   return { status: res.status, json: await res.json() };
 }
 
-const adminSession = async (): Promise<string> => (await call("POST", "/api/session", { body: { name: "trader", adminKey: "test-admin-key" } })).json.token;
+const adminSession = async (): Promise<string> => (await call("POST", "/api/session", { body: { name: "trader", adminKey: ADMIN_KEY } })).json.token;
 
 async function createMarket(token: string, { event }: { event: string }): Promise<Summary> {
   const selections = [
