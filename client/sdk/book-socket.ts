@@ -68,7 +68,10 @@ export class BookSubscription extends SocketSubscription {
     this.conn = new SocketConnection(
       {
         url: async () => this.#socketUrl(),
-        message: (data) => this.#receive(data),
+        message: (data) => {
+          const frame = readFrame(BookServerFrame, data, (e) => this.#events.emit("invalid", e));
+          if (frame !== null) this.#apply(frame);
+        },
         state: (state) => this.#events.emit("state", state),
         stale: () => this.#events.emit("resync", { reason: "stale" }),
         // No credentials and no ticket: nothing the server refuses for good reaches here.
@@ -110,9 +113,8 @@ export class BookSubscription extends SocketSubscription {
     return url.toString();
   }
 
-  #receive(data: unknown): void {
-    const frame = readFrame(BookServerFrame, data, (e) => this.#events.emit("invalid", e));
-    if (frame === null) return;
+  /** One frame of the stream, checked against its schema. */
+  #apply(frame: BookFrameType): void {
     switch (frame.type) {
       case "book":
         this.#rebuild(frame.markets);

@@ -78,7 +78,10 @@ export class MarketSubscription extends SocketSubscription {
     this.conn = new SocketConnection(
       {
         url: (failedOpens) => this.#socketUrl(failedOpens),
-        message: (data) => this.#receive(data),
+        message: (data) => {
+          const frame = readFrame(ServerFrame, data, (e) => this.#events.emit("invalid", e));
+          if (frame !== null) this.#apply(frame);
+        },
         state: (state) => this.#events.emit("state", state),
         stale: () => this.#events.emit("resync", { reason: "stale", lastSeq: this.#seq }),
         failure: (err) => this.#events.emit("failure", err),
@@ -136,9 +139,8 @@ export class MarketSubscription extends SocketSubscription {
     return url.toString();
   }
 
-  #receive(data: unknown): void {
-    const frame = readFrame(ServerFrame, data, (e) => this.#events.emit("invalid", e));
-    if (frame === null) return;
+  /** One frame of the stream, checked against its schema. */
+  #apply(frame: ServerFrame): void {
     switch (frame.type) {
       case "snapshot":
         this.#market = frame.market;
