@@ -15,6 +15,8 @@ const SENTENCES: Record<RejectReason, string> = {
   PAYOUT_TOO_HIGH: "The potential return is above this market's maximum payout. Try a smaller stake.",
   INSUFFICIENT_FUNDS: "Your balance is too low for this stake.",
   RATE_LIMITED: "Too many bets in a short time. Wait a moment and try again.",
+  LIMIT_REACHED: "This bet would pass one of your limits (stake per bet or losses per day).",
+  SELF_EXCLUDED: "Your account is self-excluded: no bets until the exclusion ends.",
 };
 
 export function reasonText(reason: RejectReason | undefined): string {

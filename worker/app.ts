@@ -10,6 +10,7 @@ import { log, setLogLevel } from "./log.ts";
 import { frontGate } from "./http/client-address.ts";
 import { bookRoutes } from "./http/routes/book.ts";
 import { marketRoutes } from "./http/routes/markets.ts";
+import { meRoutes } from "./http/routes/me.ts";
 import { openApiDocument } from "./http/openapi.ts";
 import { type RouteSpec, route } from "./http/route.ts";
 import { sameOrigin } from "./http/same-origin.ts";
@@ -51,6 +52,7 @@ export function buildApp() {
   let document: Record<string, unknown> | undefined;
   app.get("/api/openapi.json", route(OpenApi), (c) => c.json((document ??= openApiDocument(app))));
   app.route("/api", sessionRoutes);
+  app.route("/api/me", meRoutes);
   app.route("/api/markets", socketRoutes);
   app.route("/api/markets", marketRoutes);
   app.route("/api/book", bookRoutes);

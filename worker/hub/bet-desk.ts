@@ -197,7 +197,7 @@ export class BetDesk {
     };
     // Not busy here means nobody is awaiting it: a crash, an eviction or a failed call cut it off.
     for (const row of store.betsInPhase(Phase.DEBIT)) add(row, (r) => this.#debit(r, true));
-    for (const row of store.betsInPhase(Phase.HELD)) if ((row.dueAt ?? 0) <= now) add(row, (r) => this.#decide(r, true));
+    for (const row of store.betsInPhase(Phase.HELD)) if ((row.dueAt ?? 0) <= now) add(row, (r) => this.#decideHeld(r));
     for (const row of store.betsInPhase(Phase.REFUND)) add(row, (r) => this.#refund(r));
     for (const row of store.betsInPhase(Phase.CLAIM)) add(row, (r) => this.#claim(r, true));
     for (const row of store.betsInPhase(Phase.ELSEWHERE)) if ((row.dueAt ?? 0) <= now) add(row, (r) => this.#lookElsewhere(r));
@@ -227,10 +227,7 @@ export class BetDesk {
       first = await this.#d.wallets.claimRefused(row.account, this.#marketId, row.id, { bet: toWireBet(row, this.#marketId), version: row.version });
     } catch {
       // Unknown whether the wallet recorded it: not final yet. The alarm claims again shortly.
-      const latest = store.getBet(row.account, row.id);
-      if (latest?.phase === Phase.CLAIM) store.putBet({ ...latest, dueAt: this.#d.now() + ELSEWHERE_RETRY_MS });
-      this.#d.schedule();
-      return toReply(latest ?? row, this.#marketId);
+      return this.#askAgainSoon(row, Phase.CLAIM);
     }
     const latest = store.getBet(row.account, row.id);
     if (!latest || (latest.phase !== Phase.CLAIM && latest.phase !== Phase.DONE)) return toReply(latest ?? row, this.#marketId);
@@ -244,6 +241,14 @@ export class BetDesk {
     }
     if (late && latest.phase === Phase.CLAIM) this.#d.notify(row.account, reply);
     return reply;
+  }
+
+  /** The wallet did not answer: a bet still in `phase` is looked at again by the alarm shortly. */
+  #askAgainSoon(row: BetRow, phase: Phase): BetReplyFrame {
+    const latest = this.#d.store.getBet(row.account, row.id);
+    if (latest?.phase === phase) this.#d.store.putBet({ ...latest, dueAt: this.#d.now() + ELSEWHERE_RETRY_MS });
+    this.#d.schedule();
+    return toReply(latest ?? row, this.#marketId);
   }
 
   /**
@@ -316,7 +321,9 @@ export class BetDesk {
       return reply;
     }
     if (!result.ok) {
-      return this.#finish({ ...now, status: BetStatus.REJECTED, reason: RejectReason.INSUFFICIENT_FUNDS, phase: Phase.DONE }, late);
+      // The wallet's own refusal (funds, the account's limits, its self-exclusion) is the bet's reason.
+      const reason = result.code === "NO_STAKE" ? RejectReason.INSUFFICIENT_FUNDS : result.code;
+      return this.#finish({ ...now, status: BetStatus.REJECTED, reason, phase: Phase.DONE }, late);
     }
     this.#d.notify(row.account, { type: "balance", balance: result.value.balance, asOf: result.value.asOf });
     if (now.dueAt !== null) {
@@ -326,6 +333,28 @@ export class BetDesk {
       return toReply(held, this.#marketId);
     }
     return this.#decide(now, late);
+  }
+
+  /**
+   * A bet whose in-play delay is over: the account may have excluded itself
+   * while it waited, so the wallet is asked first; an excluded account's bet
+   * is refused SELF_EXCLUDED and its stake refunded (once, by its key, like
+   * any refusal after the debit). Unanswered, the bet stays held and the
+   * alarm asks again shortly.
+   */
+  async #decideHeld(row: BetRow): Promise<BetReplyFrame> {
+    const { store } = this.#d;
+    let excluded: boolean;
+    try {
+      excluded = await this.#d.wallets.excluded(row.account);
+    } catch {
+      return this.#askAgainSoon(row, Phase.HELD);
+    }
+    // The input gate let other events in during the call: decide on the bet as it is now.
+    const latest = store.getBet(row.account, row.id);
+    if (latest?.phase !== Phase.HELD) return toReply(latest ?? row, this.#marketId);
+    if (!excluded) return this.#decide(latest, true);
+    return this.#refuseTaken(latest, RejectReason.SELF_EXCLUDED, true);
   }
 
   /**
@@ -341,10 +370,14 @@ export class BetDesk {
     if (quote.ok) {
       return this.#finish({ ...row, status: BetStatus.ACCEPTED, odds: quote.odds, payout: quote.payout, phase: Phase.DONE }, late);
     }
-    const rejected: BetRow = { ...row, status: BetStatus.REJECTED, reason: quote.reason, phase: Phase.REFUND, version: row.version + 1 };
+    return this.#refuseTaken(row, quote.reason, late, quote.odds);
+  }
+
+  /** Refuse a bet whose stake was taken: kept as rejected and owed its refund, then refunded. */
+  async #refuseTaken(row: BetRow, reason: RejectReason, late: boolean, current?: Odds): Promise<BetReplyFrame> {
+    const rejected: BetRow = { ...row, status: BetStatus.REJECTED, reason, phase: Phase.REFUND, version: row.version + 1 };
     this.#d.store.putBet(rejected);
-    const current = quote.odds === undefined ? undefined : oddsToDecimal(quote.odds);
-    const reply = toReply(rejected, market.id, current);
+    const reply = toReply(rejected, this.#marketId, current === undefined ? undefined : oddsToDecimal(current));
     if (late) this.#d.notify(row.account, reply);
     await this.#d.checkpoint("bet:refund-due");
     await this.#refund(rejected);

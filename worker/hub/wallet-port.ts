@@ -14,6 +14,8 @@ export interface WalletPort {
   claimRefused(account: AccountId, marketId: string, betId: string, update: BetUpdate): Promise<Bet | null>;
   /** The account's bet with this id, on whichever market holds it, as the wallet last heard of it. */
   betById(account: AccountId, betId: string): Promise<Bet | null>;
+  /** Is the account self-excluded now? Asked at the end of a bet's in-play delay. */
+  excluded(account: AccountId): Promise<boolean>;
 }
 
 /** The production port: one wallet object per account, addressed by its id. */
@@ -32,5 +34,6 @@ export function walletsOf(ns: Env["WALLET"]): WalletPort {
       return answer.value.first as Bet | null;
     },
     betById: async (a, b) => (await wallet(a).betById(b)) as Bet | null,
+    excluded: (a) => wallet(a).excluded(),
   };
 }

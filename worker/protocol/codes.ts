@@ -13,6 +13,10 @@ export const ErrorCode = named(
   "MARKET_EXISTS",
   "NAME_TAKEN", // accounts: a registration for a name that is taken (409)
   "ALREADY_SETTLED",
+  "INSUFFICIENT_FUNDS", // wallet: a withdrawal of more than the balance (409)
+  "LIMIT_REACHED", // wallet: a deposit past the account's depositPerDay (409)
+  "SELF_EXCLUDED", // wallet: a deposit or a new session while the account is self-excluded (403)
+  "ID_REUSED", // addition: a deposit or withdrawal id already used for another request (409)
   "TOO_LARGE",
   "UNSUPPORTED_MEDIA_TYPE", // addition: a body that is not JSON (415)
   "RATE_LIMITED",
@@ -38,6 +42,8 @@ export const RejectReason = named(
   "PAYOUT_TOO_HIGH",
   "INSUFFICIENT_FUNDS",
   "RATE_LIMITED",
+  "LIMIT_REACHED", // the account's stakePerBet, or its lossPerDay with this stake
+  "SELF_EXCLUDED",
 );
 export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
 

@@ -10,6 +10,9 @@ export const EntryKind = {
   STAKE: "stake",
   REFUND: "refund",
   PAYOUT: "payout",
+  DEPOSIT: "deposit",
+  WITHDRAWAL: "withdrawal",
+  CASHOUT: "cashout",
 } as const;
 export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
 
@@ -34,8 +37,11 @@ export interface Moved extends Standing {
   replayed: boolean;
 }
 
+/** Why the wallet refuses to take a stake: funds, the account's limits, or its self-exclusion. */
+export type DebitRefusalCode = "INSUFFICIENT_FUNDS" | "LIMIT_REACHED" | "SELF_EXCLUDED";
+
 export type MoneyRefusal =
-  | (Refusal<"INSUFFICIENT_FUNDS" | "NO_STAKE"> & Standing)
+  | (Refusal<DebitRefusalCode | "NO_STAKE"> & Standing)
   /** The account already used this bet id on another market: `first` is that bet as the wallet knows it. */
   | (Refusal<"DUPLICATE"> & Standing & { first: Bet | null });
 
@@ -51,6 +57,12 @@ export function nextBalance(balance: Money, delta: number): Money | null {
 export const stakeKey = (marketId: string, betId: string) => `stake:${marketId}/${betId}`;
 export const refundKey = (marketId: string, betId: string) => `refund:${marketId}/${betId}`;
 export const payoutKey = (marketId: string, betId: string) => `payout:${marketId}/${betId}`;
+/** Deposits and withdrawals share one namespace of request ids; the key names the kind. */
+export const depositKey = (id: string) => `deposit:${id}`;
+export const withdrawalKey = (id: string) => `withdrawal:${id}`;
+
+/** Kinds of entry that are a bet's money: what a day's loss is counted over. */
+export const BET_MONEY_KINDS: readonly EntryKind[] = [EntryKind.STAKE, EntryKind.REFUND, EntryKind.PAYOUT, EntryKind.CASHOUT];
 
 /** What settlement asks the wallet to do for one bet: credit its return, refund its stake, or only record its outcome. */
 export const SettleKind = { PAYOUT: "payout", REFUND: "refund", RECORD: "record" } as const;

@@ -1,5 +1,7 @@
 // The wallet's SQLite: the account, the append-only ledger, refusals (so a
-// retried debit that failed fails the same way) and the account's bets.
+// retried debit that failed fails the same way), the account's bets, the
+// first answer to each deposit or withdrawal id, and the account's limits and
+// self-exclusion.
 import type { Bet } from "../protocol/schemas.ts";
 import type { Role } from "../protocol/codes.ts";
 import type { Money } from "../protocol/units.ts";
@@ -28,6 +30,17 @@ CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger BEGIN SELE
 CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
 `;
 
+const MONEY_REQUESTS = `
+-- The first answer to each deposit or withdrawal id (one namespace for both): code NULL when it was done.
+CREATE TABLE requests (
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, amount INTEGER NOT NULL, code TEXT, balance INTEGER NOT NULL
+);
+-- The account's limits and self-exclusion, each a JSON value under its name.
+CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- A day's deposits and losses are summed from the day's start.
+CREATE INDEX ledger_ts ON ledger (ts);
+`;
+
 export interface AccountRow {
   accountId: string;
   name: string;
@@ -47,9 +60,47 @@ export type LedgerEntry = {
 /** A ledger row under the entry's own field names, so rows need no mapping. */
 const ENTRY_COLUMNS = "n, key, kind, amount, balance_after AS balanceAfter, ts";
 
+/** A deposit's or withdrawal's first answer, kept under its id. */
+export interface MoneyRequest {
+  kind: EntryKind;
+  amount: number;
+  /** The refusal's code, or null when the money moved. */
+  code: string | null;
+  balance: number;
+}
+
 export class WalletStore extends SqlStore {
   constructor(storage: DurableObjectStorage) {
-    super(storage, SCHEMA);
+    super(storage, [SCHEMA, MONEY_REQUESTS]);
+  }
+
+  request(id: string): MoneyRequest | null {
+    return this.sql.exec<{ kind: EntryKind; amount: number; code: string | null; balance: number }>("SELECT kind, amount, code, balance FROM requests WHERE id = ?", id).toArray()[0] ?? null;
+  }
+
+  putRequest(id: string, r: MoneyRequest): void {
+    this.sql.exec("INSERT INTO requests (id, kind, amount, code, balance) VALUES (?, ?, ?, ?, ?)", id, r.kind, r.amount, r.code, r.balance);
+  }
+
+  setting<T>(name: string): T | null {
+    const row = this.sql.exec("SELECT value FROM settings WHERE name = ?", name).toArray()[0];
+    return row ? (JSON.parse(row.value as string) as T) : null;
+  }
+
+  putSetting(name: string, value: unknown): void {
+    this.sql.exec("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", name, JSON.stringify(value));
+  }
+
+  /** The sum of the amounts of entries of these kinds from `since` (ms) on. */
+  sumSince(kinds: readonly EntryKind[], since: number): number {
+    const marks = kinds.map(() => "?").join(", ");
+    const r = this.sql.exec(`SELECT COALESCE(SUM(amount), 0) AS s FROM ledger WHERE ts >= ? AND kind IN (${marks})`, since, ...kinds).toArray()[0];
+    return r.s as number;
+  }
+
+  /** Up to `limit` entries numbered below `below`, newest first. */
+  ledgerBelow(below: number, limit: number): LedgerEntry[] {
+    return this.sql.exec<LedgerEntry>(`SELECT ${ENTRY_COLUMNS} FROM ledger WHERE n < ? ORDER BY n DESC LIMIT ?`, below, limit).toArray();
   }
 
   account(): AccountRow | null {

@@ -10,6 +10,7 @@ import type { Money } from "../protocol/units.ts";
 import { FaultPoints } from "../platform/fault-points.ts";
 import {
   type BetUpdate,
+  type DebitRefusalCode,
   EntryKind,
   type MoneyResult,
   SettleKind,
@@ -20,29 +21,80 @@ import {
   refundKey,
   stakeKey,
 } from "../rules/ledger.ts";
+import type { LimitState, Limits } from "../rules/limits.ts";
 import { type Result, ok, refused } from "../rules/result.ts";
+import { type BalanceAnswer, Cashier, type Statement } from "./cashier.ts";
 import { type LedgerEntry, WalletStore } from "./wallet-store.ts";
 
 export class Wallet extends DurableObject<Env> {
   readonly #store: WalletStore;
   /** Tests arm crashes here through runInDurableObject; an instance field, so not callable over RPC. */
   readonly faults: FaultPoints;
+  /**
+   * The wallet's clock: ledger times, the day limits count over, pending
+   * raises and self-exclusion all read it. Tests move it through
+   * runInDurableObject; an instance field, so not callable over RPC.
+   */
+  now: () => number = () => Date.now();
+  readonly #cashier: Cashier;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new WalletStore(ctx.storage);
     this.faults = new FaultPoints(ctx);
+    this.#cashier = new Cashier(this.#store, () => this.now());
   }
 
-  /** Create the account once, with its opening grant; later calls return it as it is. */
+  /**
+   * Create the account once, with its opening grant; later calls return it as
+   * it is. Every new session goes through here, so a self-excluded account is
+   * refused its sessions here (SELF_EXCLUDED, 403): the wallet is the one
+   * place the exclusion is kept.
+   */
   open(accountId: string, name: string, role: Role, grant: number): Result<Account> {
     const store = this.#store;
-    store.transact(() => {
-      if (store.account()) return;
-      store.createAccount(accountId, name, role, Date.now());
-      if (grant > 0) store.append("grant:opening", EntryKind.GRANT, grant, grant as Money, Date.now());
+    const refusal = store.transact(() => {
+      if (store.account()) return this.#cashier.excluded() ? refused(ErrorCode.SELF_EXCLUDED, "the account is self-excluded") : null;
+      store.createAccount(accountId, name, role, this.now());
+      if (grant > 0) store.append("grant:opening", EntryKind.GRANT, grant, grant as Money, this.now());
+      return null;
     });
-    return this.account();
+    return refusal ?? this.account();
+  }
+
+  deposit(id: string, amount: number): BalanceAnswer {
+    return this.#store.transact(() => this.#cashier.deposit(id, amount));
+  }
+
+  withdraw(id: string, amount: number): BalanceAnswer {
+    return this.#store.transact(() => this.#cashier.withdraw(id, amount));
+  }
+
+  /** Up to `limit` ledger entries numbered below `below` (null: the newest), newest first. */
+  statement(below: number | null, limit: number): Statement {
+    return this.#cashier.statement(below, limit);
+  }
+
+  limits(): LimitState {
+    return this.#cashier.limits();
+  }
+
+  setLimits(wanted: Limits): LimitState {
+    return this.#store.transact(() => this.#cashier.setLimits(wanted));
+  }
+
+  exclude(days: number): { until: number } {
+    return this.#store.transact(() => this.#cashier.exclude(days));
+  }
+
+  /** When the self-exclusion ends, if one is running now. */
+  exclusion(): { until: number | null } {
+    return { until: this.#cashier.excluded() ? this.#cashier.exclusionEnd() : null };
+  }
+
+  /** Is the account self-excluded now? The hub asks at the end of a bet's in-play delay. */
+  excluded(): boolean {
+    return this.#cashier.excluded();
   }
 
   account(): Result<Account> {
@@ -64,10 +116,14 @@ export class Wallet extends DurableObject<Env> {
         const first = store.bet(owner, betId);
         return { ok: false, code: "DUPLICATE", message: "bet id used on another market", ...this.#standing(), first };
       }
-      const moved = this.#moveIn(stakeKey(marketId, betId), EntryKind.STAKE, -amount, update);
-      if (!moved.ok && moved.code === "INSUFFICIENT_FUNDS") {
+      const key = stakeKey(marketId, betId);
+      // The account's own bars, checked in this transaction with the debit: bets racing for the last of a limit take turns here.
+      const bar = store.entry(key) || store.refusal(key) ? null : this.#cashier.stakeBar(amount);
+      if (bar) store.refuse(key, bar, this.now());
+      const moved = this.#moveIn(key, EntryKind.STAKE, -amount, update);
+      if (!moved.ok && moved.code !== "NO_STAKE" && moved.code !== "DUPLICATE") {
         // Known as refused at once, so a retry of this id on another market can be told so.
-        store.upsertBet({ ...update.bet, status: "rejected", reason: "INSUFFICIENT_FUNDS", payout: 0 }, update.version);
+        store.upsertBet({ ...update.bet, status: "rejected", reason: moved.code, payout: 0 }, update.version);
       }
       return moved;
     });
@@ -137,7 +193,7 @@ export class Wallet extends DurableObject<Env> {
     const stake = store.entry(stakeKey(marketId, betId));
     if (!stake) {
       // No stake was ever taken: make sure a late debit for this bet cannot take one now.
-      store.refuse(stakeKey(marketId, betId), "CANCELLED", Date.now());
+      store.refuse(stakeKey(marketId, betId), "CANCELLED", this.now());
       store.upsertBet(update.bet, update.version);
       return { ok: false, code: "NO_STAKE", message: "no stake was taken for this bet", ...this.#standing() };
     }
@@ -176,21 +232,29 @@ export class Wallet extends DurableObject<Env> {
   #moveIn(key: string, kind: EntryKind, delta: number, update: BetUpdate): MoneyResult {
     const store = this.#store;
     const account = store.account();
-    const short = (): MoneyResult => ({ ok: false, code: "INSUFFICIENT_FUNDS", message: "insufficient funds", ...this.#standing() });
+    const short = (code: DebitRefusalCode = "INSUFFICIENT_FUNDS"): MoneyResult => ({ ok: false, code, message: REFUSED[code], ...this.#standing() });
     if (!account) return short();
     const done = store.entry(key);
     if (done) {
       store.upsertBet(update.bet, update.version);
       return ok({ balance: account.balance, amount: Math.abs(done.amount) as Money, replayed: true, asOf: store.lastEntry() });
     }
-    if (store.refusal(key)) return short();
+    const refusal = store.refusal(key);
+    // A cancelled debit (refunded before it came) answers as one without the funds.
+    if (refusal) return short(refusal === "LIMIT_REACHED" || refusal === "SELF_EXCLUDED" ? refusal : "INSUFFICIENT_FUNDS");
     const next = nextBalance(account.balance, delta);
     if (next === null) {
-      store.refuse(key, "INSUFFICIENT_FUNDS", Date.now());
+      store.refuse(key, "INSUFFICIENT_FUNDS", this.now());
       return short();
     }
-    store.append(key, kind, delta, next, Date.now());
+    store.append(key, kind, delta, next, this.now());
     store.upsertBet(update.bet, update.version);
     return ok({ balance: next, amount: Math.abs(delta) as Money, replayed: false, asOf: store.lastEntry() });
   }
 }
+
+const REFUSED: Record<DebitRefusalCode, string> = {
+  INSUFFICIENT_FUNDS: "insufficient funds",
+  LIMIT_REACHED: "this stake would pass the account's limits",
+  SELF_EXCLUDED: "the account is self-excluded",
+};
