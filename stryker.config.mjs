@@ -1,5 +1,5 @@
 // Mutation testing of the money rules (worker/rules/: quotes, ledger,
-// settlement, exposure, bet records, the market book) against their plain-Node
+// settlement, exposure, bet records, the market book, limits, the statement) against their plain-Node
 // unit tests. `npm run test:mutation`; the report lands in test-results/mutation/.
 // The score and what survives, with why, are in docs/security.md.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -7,7 +7,7 @@ export default {
   // The rules that decide money: quotes and accept policies, payouts, the
   // ledger's keys and balances, settlement outcomes, exposure, bet records and
   // the market book whose state a quote reads.
-  mutate: ["worker/rules/{quote,ledger,settlement,exposure,bet-record,result,market-book,cashout,multiple}.ts"],
+  mutate: ["worker/rules/{quote,ledger,settlement,exposure,bet-record,result,market-book,cashout,multiple,limits,statement}.ts"],
   testRunner: "vitest",
   vitest: { configFile: "vitest.mutation.config.ts", related: false },
   coverageAnalysis: "perTest",

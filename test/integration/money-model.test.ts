@@ -1,11 +1,13 @@
 // Model-based property test: random sequences of bets (over HTTP and over the
 // socket), retries, odds pushes, suspensions, in-play delays, settlements,
-// voids, crashes, and bets raced against an odds push, a suspension or a
-// settlement. After every step the books are brought to rest (alarms run until
+// voids, crashes, bets raced against an odds push, a suspension or a
+// settlement, and the punters' own deposits (some sent twice under one id)
+// and withdrawals (some of more than the balance). After every step the books are brought to rest (alarms run until
 // no saga is in flight) and money is checked: every wallet equals its ledger
 // and is never negative, every bet moved exactly what its one status says, no
 // bet leaves a state it cannot leave, and wallets + open stakes + what the
-// house kept equals what the punters began with. Each run ends by settling
+// house kept equals what the punters began with, plus what they deposited,
+// less what they withdrew. Each run ends by settling
 // every market: then every bet is in exactly one final state.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
@@ -31,7 +33,9 @@ type Op =
   | { kind: "odds"; m: number; sel: number; up: boolean }
   | { kind: "status"; m: number; status: "open" | "suspended"; inPlay: boolean }
   | { kind: "settle"; m: number; winner: number | null }
-  | { kind: "crash"; point: FaultPoint; m: number; p: number };
+  | { kind: "crash"; point: FaultPoint; m: number; p: number }
+  | { kind: "deposit"; p: number; amount: number; twice: boolean }
+  | { kind: "withdraw"; p: number; amount: number };
 
 const ask = {
   p: fc.nat(PUNTERS - 1),
@@ -77,6 +81,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     weight: 4,
     arbitrary: fc.record({ kind: fc.constant("crash" as const), point: fc.constantFrom(...POINTS), m: fc.nat(MARKETS - 1), p: fc.nat(PUNTERS - 1) }),
   },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("deposit" as const), p: fc.nat(PUNTERS - 1), amount: fc.constantFrom(1, 500, 25_000), twice: fc.boolean() }),
+  },
+  // 250,000 is more than any balance here: refused INSUFFICIENT_FUNDS, moving nothing.
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("withdraw" as const), p: fc.nat(PUNTERS - 1), amount: fc.constantFrom(1, 700, 30_000, 250_000) }) },
 );
 
 /** Which statuses a bet may show later, once it has shown this one. */
@@ -137,7 +147,7 @@ describe("money under random sequences", () => {
   it("is conserved, every bet ends in exactly one state, and the armed crashes really happen", async () => {
     const admin = await adminSession();
     const firedBefore = new Map(firedFaults);
-    const tally = { steps: 0, races: 0, recheckRefunds: 0, socketBets: 0 };
+    const tally = { steps: 0, races: 0, recheckRefunds: 0, socketBets: 0, deposits: 0, withdrawals: 0 };
 
     await fc.assert(
       fc.asyncProperty(
@@ -154,6 +164,8 @@ describe("money under random sequences", () => {
           /** What the punter was told: a bet's later status must be reachable from it. */
           const answered = new Map<string, string>();
           let k = 0;
+          /** Money the punters brought in less what they took out, by their own requests. */
+          let banked = 0;
 
           const marketOf = async (m: number) => (await call("GET", `/api/markets/${ids[m]}`)).json.market;
           const place = async (a: Ask, way: "http" | "socket", body: Record<string, unknown>) => {
@@ -196,7 +208,7 @@ describe("money under random sequences", () => {
             // Conservation across everyone: wallets + open stakes + what the house kept = the starting money.
             const open = bets.filter((b) => b.status === "accepted").reduce((s, b) => s + b.stake, 0);
             const kept = bets.reduce((s, b) => s + (b.status === "lost" ? b.stake : b.status === "won" ? b.stake - b.payout : 0), 0);
-            expect(total + open + kept).toBe(PUNTERS * START);
+            expect(total + open + kept).toBe(PUNTERS * START + banked);
             const now = new Set<string>();
             for (const b of bets) {
               const key = `${b.marketId}/${b.account}/${b.id}`;
@@ -256,6 +268,22 @@ describe("money under random sequences", () => {
               const body = op.winner === null ? { void: true } : { winner: SELECTIONS[op.winner] };
               const r = await call("POST", `/api/markets/${ids[op.m]}/settle`, { token: admin, body });
               expect([200, 409]).toContain(r.status);
+            } else if (op.kind === "deposit") {
+              tally.deposits++;
+              const body = { id: `dep-${Date.now().toString(36)}-${k++}`, amount: op.amount };
+              const copies = await Promise.all((op.twice ? [1, 2] : [1]).map(() => call("POST", "/api/me/deposit", { token: punters[op.p].token, body })));
+              // Sent twice under one id: the same answer, credited once.
+              for (const r of copies) expect(r).toMatchObject({ status: 200, json: { balance: copies[0].json.balance } });
+              banked += op.amount;
+            } else if (op.kind === "withdraw") {
+              const r = await call("POST", "/api/me/withdraw", { token: punters[op.p].token, body: { id: `wd-${Date.now().toString(36)}-${k++}`, amount: op.amount } });
+              expect([200, 409]).toContain(r.status);
+              if (r.status === 200) {
+                tally.withdrawals++;
+                banked -= op.amount;
+              } else {
+                expect(r.json.error.code).toBe("INSUFFICIENT_FUNDS");
+              }
             } else if (op.point === "wallet:committed") {
               await runInDurableObject(walletStub(accounts[op.p]), (w: Wallet) => w.faults.arm(op.point));
             } else {
@@ -272,7 +300,7 @@ describe("money under random sequences", () => {
           }
           const { bets, total, kept } = await check();
           for (const b of bets) expect(FINAL).toContain(b.status);
-          expect(total + kept).toBe(PUNTERS * START);
+          expect(total + kept).toBe(PUNTERS * START + banked);
 
           // Bets the re-check after the wallet call refused: a stake was taken and given back.
           const ledgers = await Promise.all(accounts.map((a) => runInDurableObject(walletStub(a), (w: Wallet) => w.audit(100_000))));
@@ -291,5 +319,8 @@ describe("money under random sequences", () => {
     expect(Object.values(byPoint).filter((n) => n > 0).length).toBeGreaterThanOrEqual(3);
     // Some bets raced their change into the window while the hub awaited the wallet, and were refunded.
     expect(tally.recheckRefunds).toBeGreaterThan(0);
+    // The punters' own money moved too, both ways.
+    expect(tally.deposits).toBeGreaterThan(0);
+    expect(tally.withdrawals).toBeGreaterThan(0);
   }, 120_000);
 });

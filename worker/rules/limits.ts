@@ -43,7 +43,7 @@ export function limitsAt(state: LimitState, now: number): LimitState {
 
 /**
  * Ask for `wanted` (the whole set: a name left out asks for no limit). Per
- * limit: one lower than (or equal to) the one in force applies at once and
+ * limit: one lower than or equal to the one in force applies at once and
  * drops any raise waiting; a higher one or a removal waits RAISE_DELAY_MS,
  * and asking again for the raise already waiting keeps its time.
  */
@@ -52,13 +52,16 @@ export function requestLimits(state: LimitState, wanted: Limits, now: number): L
   const limits: Limits = { ...current.limits };
   const pending: LimitState["pending"] = {};
   for (const name of LIMIT_NAMES) {
-    const want = wanted[name] ?? null;
-    const have = current.limits[name] ?? null;
-    if (want !== null && (have === null || want <= have)) {
-      limits[name] = want;
-    } else if (want !== have) {
+    // No limit is an infinite one: any limit is lower.
+    const want = wanted[name] ?? Infinity;
+    const have = current.limits[name] ?? Infinity;
+    if (want <= have) {
+      if (want === Infinity) delete limits[name];
+      else limits[name] = want;
+    } else {
+      const value = want === Infinity ? null : want;
       const waiting = current.pending[name];
-      pending[name] = waiting && waiting.value === want ? waiting : { value: want, at: now + RAISE_DELAY_MS };
+      pending[name] = waiting && waiting.value === value ? waiting : { value, at: now + RAISE_DELAY_MS };
     }
   }
   return { limits, pending };
@@ -71,8 +74,7 @@ export function dayStart(now: number): number {
 
 /** May a deposit of `amount` go through, with `depositedToday` already deposited this UTC day? */
 export function depositFits(limits: Limits, depositedToday: number, amount: number): boolean {
-  const cap = limits.depositPerDay;
-  return cap === undefined || depositedToday + amount <= cap;
+  return depositedToday + amount <= (limits.depositPerDay ?? Infinity);
 }
 
 /**
@@ -82,8 +84,7 @@ export function depositFits(limits: Limits, depositedToday: number, amount: numb
  * after a winning day).
  */
 export function stakeFits(limits: Limits, lossToday: number, stake: number): boolean {
-  if (limits.stakePerBet !== undefined && stake > limits.stakePerBet) return false;
-  return limits.lossPerDay === undefined || lossToday + stake <= limits.lossPerDay;
+  return stake <= (limits.stakePerBet ?? Infinity) && lossToday + stake <= (limits.lossPerDay ?? Infinity);
 }
 
 /** The end of a self-exclusion asked for `days` from `now`: never earlier than the one already running. */
@@ -93,5 +94,5 @@ export function exclusionEnd(current: number | null, now: number, days: number):
 
 /** Is the account excluded at `now`? */
 export function isExcluded(until: number | null, now: number): boolean {
-  return until !== null && now < until;
+  return now < (until ?? 0);
 }

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Money } from "../../../worker/protocol/units.ts";
-import { nextBalance, payoutKey, refundKey, stakeKey } from "../../../worker/rules/ledger.ts";
+import { BET_MONEY_KINDS, EntryKind, depositKey, nextBalance, payoutKey, refundKey, stakeKey, withdrawalKey } from "../../../worker/rules/ledger.ts";
 
 describe("the ledger's rules", () => {
   it("never lets a balance go below zero or past a safe integer", () => {
@@ -35,5 +35,15 @@ describe("the ledger's rules", () => {
         for (const key of keys) expect(typeof key === "string" && key.length > 0).toBe(true);
       }),
     );
+  });
+
+  it("names the account's own moves by their request id, a deposit and a withdrawal apart", () => {
+    expect(depositKey("req-0001")).toBe("deposit:req-0001");
+    expect(withdrawalKey("req-0001")).toBe("withdrawal:req-0001");
+  });
+
+  it("spells every kind of entry as the statement shows it, and counts only a bet's money towards a day's loss", () => {
+    expect(Object.values(EntryKind)).toEqual(["grant", "stake", "refund", "payout", "deposit", "withdrawal", "cashout"]);
+    expect(BET_MONEY_KINDS).toEqual(["stake", "refund", "payout", "cashout"]);
   });
 });
