@@ -344,6 +344,8 @@ export class BetDesk {
    */
   async #decideHeld(row: BetRow): Promise<BetReplyFrame> {
     const { store } = this.#d;
+    // A bet the market refuses anyway (settled meanwhile, say) needs no wallet call first.
+    if (!requote(this.#d.market(), askOf(row), row.askedUnder).ok) return this.#decide(row, true);
     let excluded: boolean;
     try {
       excluded = await this.#d.wallets.excluded(row.account);
