@@ -30,6 +30,21 @@ async function shiftClock(account: string, ms: number) {
   });
 }
 
+/** A market in play with a 30 s bet delay, and a punter. */
+async function inPlayMarketAndPunter() {
+  const admin = await adminSession();
+  const market = await createMarket(admin);
+  await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "open", inPlay: true, betDelayMs: 30_000 } });
+  return { market, ...(await punterSession()) };
+}
+
+/** Every bet waiting out its delay on the market is due now (delays are real time; no test waits them out). */
+async function endDelays(marketId: string) {
+  await runInDurableObject(hubStub(marketId), (hub: MarketHub) => {
+    for (const row of hub.store.betsInPhase("held")) hub.store.putBet({ ...row, dueAt: Date.now() - 1 });
+  });
+}
+
 /** Run the market's alarm until every bet's money work is done (a settlement pays from the alarm), bounded. */
 async function settleDown(marketId: string) {
   for (let i = 0; i < 10; i++) {
@@ -365,10 +380,7 @@ describe("self-exclusion", () => {
   });
 
   it("refuses a bet already waiting out its in-play delay when the exclusion starts, at the delay's end, and refunds its stake once", async () => {
-    const admin = await adminSession();
-    const market = await createMarket(admin);
-    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "open", inPlay: true, betDelayMs: 30_000 } });
-    const { token, account } = await punterSession();
+    const { market, token, account } = await inPlayMarketAndPunter();
     const ws = await mustOpen(market.id, { token });
     await ws.next("snapshot");
     ws.send({ type: "bet", id: "delayed-excl-1", selectionId: "home", stake: 4_000, odds: 2.5 });
@@ -376,9 +388,7 @@ describe("self-exclusion", () => {
     expect(await balanceOf(token)).toBe(START - 4_000);
     expect((await call("POST", "/api/me/exclusion", { token, body: { days: 1 } })).status).toBe(200);
     // The delay ends now: the alarm decides the bet.
-    await runInDurableObject(hubStub(market.id), (hub: MarketHub) => {
-      for (const row of hub.store.betsInPhase("held")) hub.store.putBet({ ...row, dueAt: Date.now() - 1 });
-    });
+    await endDelays(market.id);
     for (let i = 0; i < 5 && (await betsOf(market.id)).some((b) => b.phase !== "done"); i++) await runDurableObjectAlarm(hubStub(market.id));
     expect(await ws.next("bet")).toMatchObject({ id: "delayed-excl-1", status: "rejected", reason: "SELF_EXCLUDED" });
     ws.close();
@@ -393,16 +403,29 @@ describe("self-exclusion", () => {
     await checkMoney([account.id], [market.id]);
   });
 
-  it("accepts a delayed bet at its delay's end when no exclusion started", async () => {
-    const admin = await adminSession();
-    const market = await createMarket(admin);
-    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "open", inPlay: true, betDelayMs: 30_000 } });
-    const { token, account } = await punterSession();
+  it("keeps a delayed bet held when the wallet cannot say whether its account is excluded, and decides it at the next look", async () => {
+    const { market, token, account } = await inPlayMarketAndPunter();
     const placed = await bet(token, market.id, { stake: 4_000 });
     expect(placed.json.status).toBe("pending");
-    await runInDurableObject(hubStub(market.id), (hub: MarketHub) => {
-      for (const row of hub.store.betsInPhase("held")) hub.store.putBet({ ...row, dueAt: Date.now() - 1 });
-    });
+    await endDelays(market.id);
+    // The wallet crashes when asked: the bet stays held, its stake held, nothing refunded or accepted.
+    await runInDurableObject(walletStub(account.id), (w: Wallet) => w.faults.arm("wallet:before-commit"));
+    await runDurableObjectAlarm(hubStub(market.id));
+    expect((await betsOf(market.id))[0]).toMatchObject({ status: "pending", phase: "held" });
+    expect(await balanceOf(token)).toBe(START - 4_000);
+    expect((await call("POST", "/api/me/exclusion", { token, body: { days: 1 } })).status).toBe(200);
+    await endDelays(market.id);
+    await runDurableObjectAlarm(hubStub(market.id));
+    expect((await betsOf(market.id))[0]).toMatchObject({ status: "rejected", reason: "SELF_EXCLUDED", phase: "done" });
+    expect(await balanceOf(token)).toBe(START);
+    await checkMoney([account.id], [market.id]);
+  });
+
+  it("accepts a delayed bet at its delay's end when no exclusion started", async () => {
+    const { market, token, account } = await inPlayMarketAndPunter();
+    const placed = await bet(token, market.id, { stake: 4_000 });
+    expect(placed.json.status).toBe("pending");
+    await endDelays(market.id);
     await runDurableObjectAlarm(hubStub(market.id));
     expect((await betsOf(market.id))[0]).toMatchObject({ status: "accepted", phase: "done" });
     await checkMoney([account.id], [market.id]);

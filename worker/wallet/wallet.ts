@@ -93,7 +93,8 @@ export class Wallet extends DurableObject<Env> {
   }
 
   /** Is the account self-excluded now? The hub asks at the end of a bet's in-play delay. */
-  excluded(): boolean {
+  async excluded(): Promise<boolean> {
+    await this.faults.hit("wallet:before-commit", "excluded");
     return this.#cashier.excluded();
   }
 
