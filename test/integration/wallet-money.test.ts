@@ -232,6 +232,15 @@ describe("limits", () => {
     await shiftClock(account.id, 0);
   });
 
+  it("takes null for a limit as no limit: a removal, pending a day like one left out", async () => {
+    const { token } = await punterSession();
+    await call("PUT", "/api/me/limits", { token, body: { depositPerDay: 8_000, stakePerBet: 2_000 } });
+    const nulled = await call("PUT", "/api/me/limits", { token, body: { depositPerDay: null, lossPerDay: null, stakePerBet: 2_000 } });
+    expect(nulled.status).toBe(200);
+    expect(nulled.json.limits).toEqual({ depositPerDay: 8_000, stakePerBet: 2_000 });
+    expect(nulled.json.pending).toEqual({ depositPerDay: { value: null, at: expect.any(Number) } });
+  });
+
   it("refuses a deposit past depositPerDay with 409 LIMIT_REACHED and takes it the next UTC day", async () => {
     const { token, account } = await punterSession();
     await call("PUT", "/api/me/limits", { token, body: { depositPerDay: 3_000 } });

@@ -20,8 +20,9 @@ const limitFields = {
   lossPerDay: v.optional(LimitValue),
   stakePerBet: v.optional(LimitValue),
 };
-/** The whole set of limits asked for: a limit left out asks for none. */
-export const LimitsBody = v.strictObject(limitFields);
+const AskedLimit = v.optional(v.nullable(LimitValue));
+/** The whole set of limits asked for: a limit left out (or null, an addition) asks for none. */
+export const LimitsBody = v.strictObject({ depositPerDay: AskedLimit, lossPerDay: AskedLimit, stakePerBet: AskedLimit });
 
 export const ExclusionBody = v.strictObject({
   days: v.pipe(v.number(), v.safeInteger("days is a whole number"), v.minValue(1), v.maxValue(3650), v.description("1 to 3650")),

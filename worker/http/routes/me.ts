@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { ErrorCode, fail } from "../../errors.ts";
 import * as w from "../../protocol/wallet.ts";
-import type { LimitState } from "../../rules/limits.ts";
+import type { LimitState, Limits } from "../../rules/limits.ts";
 import { decodeStatementCursor } from "../../rules/statement.ts";
 import type { AppEnv } from "../context.ts";
 import { type RouteSpec, route, valid } from "../route.ts";
@@ -64,7 +64,8 @@ export const meRoutes = new Hono<AppEnv>()
   })
   .get("/limits", route(GetLimits), async (c) => c.json(limitsAnswer(await wallet(c.env, c.get("session").sub).limits())))
   .put("/limits", route(PutLimits), async (c) => {
-    const wanted = valid(c, PutLimits).body;
+    // null asks for no limit, as leaving the name out does.
+    const wanted = Object.fromEntries(Object.entries(valid(c, PutLimits).body).filter(([, value]) => value !== null)) as Limits;
     return c.json(limitsAnswer(await wallet(c.env, c.get("session").sub).setLimits(wanted)));
   })
   .post("/exclusion", route(Exclude), async (c) => {
