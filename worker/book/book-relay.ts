@@ -10,7 +10,7 @@ import { errorBody } from "../errors.ts";
 import { log, setLogLevel } from "../log.ts";
 import { BookHeader } from "../platform/object-headers.ts";
 import { screenFrame } from "../platform/frame-screening.ts";
-import { type Attachment, REAP_EVERY_MS, SocketRoom } from "../platform/socket-room.ts";
+import { type Attachment, SocketRoom } from "../platform/socket-room.ts";
 import type { BookServerFrame, Summary } from "../protocol/book.ts";
 import { ErrorCode } from "../protocol/codes.ts";
 import type { BookBatch } from "../rules/book-rules.ts";
@@ -68,12 +68,12 @@ export class BookRelay extends DurableObject<Env> {
       // Nothing awaits from here to the return: no batch can land between the first frame and the live stream.
       const pair = new WebSocketPair();
       const [client, server] = [pair[0], pair[1]];
-      const attachment: BookAttachment = { account: null, canBet: false, connectedAt: Date.now(), conflateMs: 0, view };
+      const attachment: BookAttachment = { account: null, canBet: false, connectedAt: Date.now(), conflateMs: 0, expiresAt: null, view };
       const tag = viewTag(view);
       this.room.accept(server, attachment, [tag]);
       this.room.send(server, JSON.stringify(this.#view(tag, view).first(this.#book!)));
       this.#report();
-      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + REAP_EVERY_MS);
+      await this.room.armReaping(Date.now(), false);
       return new Response(null, { status: 101, webSocket: client });
     } catch (err) {
       log.error("bookRelay.fetch", err);
@@ -122,6 +122,7 @@ export class BookRelay extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     try {
+      this.room.heard(ws, Date.now());
       // The market socket's screening: size, heartbeat, rate limit. Anything else is not for this socket.
       const frame = screenFrame(this.room, ws, message);
       if (!frame) return;
@@ -149,14 +150,14 @@ export class BookRelay extends DurableObject<Env> {
     }
   }
 
-  /** Close book sockets silent for a minute; the alarm runs while anyone watches. */
+  /** Reap as the hub does (rules/reaping.ts): the relay's alarm is for reaping alone. */
   override async alarm(): Promise<void> {
     try {
       if (this.room.reap(Date.now()) > 0) this.#report();
     } catch (err) {
       log.error("bookRelay.alarm", err);
     }
-    if (this.room.count() > 0) await this.ctx.storage.setAlarm(Date.now() + REAP_EVERY_MS);
+    await this.room.armReaping(Date.now(), true);
   }
 
   // ---- Internals ----

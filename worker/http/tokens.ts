@@ -26,6 +26,8 @@ export interface TicketClaims {
   jti: string;
   iat?: number;
   exp: number;
+  /** When the session the ticket was issued from ends, in seconds: a socket opened with it closes then. */
+  sxp?: number;
 }
 
 export type Claims = SessionClaims | TicketClaims;

@@ -57,7 +57,9 @@ export async function upgradeSocket({ store, sockets, live }: UpgradeDeps, reque
   const first = live.firstFrames(since, epoch, false);
   const pair = new WebSocketPair();
   const [client, server] = [pair[0], pair[1]];
-  sockets.accept(server, { account, canBet: h.get(HubHeader.CAN_BET) === "1", connectedAt: now, conflateMs });
+  const ends = Number(h.get(HubHeader.SESSION_EXPIRES));
+  const expiresAt = account && Number.isSafeInteger(ends) && ends > 0 ? ends : null;
+  sockets.accept(server, { account, canBet: h.get(HubHeader.CAN_BET) === "1", connectedAt: now, conflateMs, expiresAt });
 
   for (const text of first.frames) sockets.send(server, text);
   sockets.send(server, first.viewers);

@@ -6,6 +6,8 @@ export const HubHeader = {
   CAN_BET: "x-edgebook-can-bet",
   TICKET: "x-edgebook-ticket",
   TICKET_EXPIRES: "x-edgebook-ticket-expires",
+  /** When the session behind the socket ends (ms since the epoch): the socket is closed then. */
+  SESSION_EXPIRES: "x-edgebook-session-expires",
   MAX_SOCKETS: "x-edgebook-max-sockets",
   RELAY_AFTER: "x-edgebook-relay-after",
 } as const;

@@ -10,7 +10,6 @@ import type { Published } from "../hub/relay-fanout.ts";
 import { screenFrame } from "../platform/frame-screening.ts";
 import { RelayHeader } from "../platform/object-headers.ts";
 import { type SocketHandlers, SocketObject, refuse } from "../platform/socket-object.ts";
-import { REAP_EVERY_MS } from "../platform/socket-room.ts";
 
 const RECENT = 512;
 const REPORT_AFTER_MS = 300;
@@ -57,13 +56,11 @@ export class MarketRelay extends SocketObject {
       this.room.send(ws, JSON.stringify(reply));
     },
     gone: () => this.#report(),
-    // Close viewers silent for a minute, as the hub does; the alarm runs while anyone watches.
+    // Reap as the hub does (rules/reaping.ts): the relay's alarm is for reaping alone.
     alarm: async () => {
       if (this.room.reap(Date.now()) > 0) this.#report();
     },
-    afterAlarm: async () => {
-      if (this.room.count() > 0) await this.ctx.storage.setAlarm(Date.now() + REAP_EVERY_MS);
-    },
+    afterAlarm: () => this.room.armReaping(Date.now(), true),
   };
 
   async #join(request: Request): Promise<Response> {
@@ -89,7 +86,7 @@ export class MarketRelay extends SocketObject {
     // and its first frame is the replay or snapshot, never a live change.
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    this.room.accept(server, { account: null, canBet: false, connectedAt: Date.now(), conflateMs: 0 });
+    this.room.accept(server, { account: null, canBet: false, connectedAt: Date.now(), conflateMs: 0, expiresAt: null });
     for (const text of first.frames) this.room.send(server, text);
     let upTo = first.seq;
     for (const f of this.#recent) {
@@ -103,7 +100,7 @@ export class MarketRelay extends SocketObject {
     if (this.#lastSeq !== null && upTo < this.#lastSeq) return this.#resumeLater(server, client);
     this.room.send(server, first.viewers);
     this.#report();
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + REAP_EVERY_MS);
+    await this.room.armReaping(Date.now(), false);
     return new Response(null, { status: 101, webSocket: client });
   }
 

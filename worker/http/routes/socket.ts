@@ -15,7 +15,7 @@ import { type RouteSpec, route } from "../route.ts";
 import { bearer } from "../session.ts";
 import { admitSocketOpen } from "../socket-door.ts";
 import { existingHub, spend } from "../stubs.ts";
-import { TICKET_TTL_MS, nowSeconds, sign, verify } from "../tokens.ts";
+import { SESSION_TTL_MS, TICKET_TTL_MS, nowSeconds, sign, verify } from "../tokens.ts";
 
 const Ticket = {
   summary: "A single-use ticket for this market's socket, valid 60 s",
@@ -39,7 +39,7 @@ export const socketRoutes = new Hono<AppEnv>()
     await spend(c, s.sub, "ticket", c.get("config").ticketsPer10s, "too many tickets for this account; try again shortly");
     await existingHub(c, id);
     const ticket = await sign(
-      { typ: "ticket", sub: s.sub, role: s.role, mkt: id, jti: crypto.randomUUID(), iat: nowSeconds(), exp: nowSeconds() + TICKET_TTL_MS / 1000 },
+      { typ: "ticket", sub: s.sub, role: s.role, mkt: id, jti: crypto.randomUUID(), iat: nowSeconds(), exp: nowSeconds() + TICKET_TTL_MS / 1000, sxp: s.exp },
       signingSecret(c.get("config")),
     );
     return c.json({ ticket }, 201);
@@ -67,11 +67,14 @@ export const socketRoutes = new Hono<AppEnv>()
       headers.set(HubHeader.TICKET, claims.jti);
       // The hub keeps a spent ticket until it expires, on its own clock in milliseconds.
       headers.set(HubHeader.TICKET_EXPIRES, String(claims.exp * 1000));
+      // The socket lives no longer than the session the ticket came from (at most a session's life from the ticket).
+      headers.set(HubHeader.SESSION_EXPIRES, String((claims.sxp ?? claims.exp + SESSION_TTL_MS / 1000) * 1000));
     } else if (token !== null) {
       const claims = await verify(token, "session", signingSecret(config));
       if (!claims) fail(ErrorCode.UNAUTHENTICATED, "session token is invalid or expired");
       headers.set(HubHeader.ACCOUNT, claims.sub);
       headers.set(HubHeader.CAN_BET, claims.role === Role.PUNTER ? "1" : "0");
+      headers.set(HubHeader.SESSION_EXPIRES, String(claims.exp * 1000));
     } else if (req.headers.has("authorization")) {
       fail(ErrorCode.UNAUTHENTICATED, "malformed Authorization header");
     }
