@@ -1,8 +1,8 @@
 // The import direction inside worker/, checked in CI (`npm run lint:boundaries`):
-//   app/index -> http -> objects (hub, relay, book, wallet, catalog, limiter) -> platform -> rules -> protocol
+//   app/index -> http -> objects (hub, relay, book, wallet, catalog, limiter, account) -> platform -> rules -> protocol
 // config.ts, log.ts and errors.ts are shared by http, the objects and the platform.
 // Objects reach each other through stubs typed by the bindings, and `import type` at most.
-const OBJECTS = "^worker/(hub|relay|book|wallet|catalog|limiter)/";
+const OBJECTS = "^worker/(hub|relay|book|wallet|catalog|limiter|account)/";
 const SHARED = "^worker/(config|log|errors)[.]ts$";
 
 /** A rule that `from` may not import `to`. */
@@ -16,7 +16,7 @@ module.exports = {
     never(
       "objects-apart",
       "An object imports another object's module only as `import type`.",
-      { path: "^worker/(hub|relay|book|wallet|catalog|limiter)/" },
+      { path: "^worker/(hub|relay|book|wallet|catalog|limiter|account)/" },
       { path: OBJECTS, pathNot: "^worker/$1/", dependencyTypesNot: ["type-only"] },
     ),
     never("platform-below-objects", "The platform knows no object.", { path: ["^worker/platform/", "^worker/rules/", "^worker/protocol/", SHARED] }, { path: OBJECTS }),

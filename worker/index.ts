@@ -1,6 +1,7 @@
 // The Worker entry: the Hono app and the Durable Object classes, nothing else.
 import { buildApp } from "./app.ts";
 
+export { Account } from "./account/account.ts";
 export { Book } from "./book/book.ts";
 export { BookRelay } from "./book/book-relay.ts";
 export { BookShard } from "./book/book-shard.ts";

@@ -52,6 +52,8 @@ export const FRONT_DEFAULTS = {
   stallTimeoutMs: 20_000,
 } satisfies Partial<FrontOptions>;
 
+/** Plain requests forwarded to workerd at once, over all clients. */
+export const MAX_UPSTREAM = 512;
 /** Requests one connection may have waiting behind the one being answered. */
 export const MAX_PIPELINED = 8;
 /** Methods whose requests never carry a body in this API. */
@@ -124,7 +126,9 @@ export interface Front {
 }
 
 export function startFront(opts: FrontOptions): Promise<Front> {
-  const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 64 });
+  // At most MAX_UPSTREAM plain requests at once reach workerd; more wait their turn here instead of
+  // opening a connection each (a burst of thousands ran workerd out of file descriptors).
+  const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 64, maxSockets: MAX_UPSTREAM });
   const server = http.createServer({
     headersTimeout: opts.headersTimeoutMs,
     requestTimeout: opts.requestTimeoutMs,

@@ -6,6 +6,7 @@ import { ErrorCode, fail } from "../errors.ts";
 import { signingSecret } from "../config.ts";
 import type { AppEnv } from "./context.ts";
 import { Role } from "../protocol/codes.ts";
+import { accountObject } from "./stubs.ts";
 import { type SessionClaims, verify } from "./tokens.ts";
 
 /** Who may call a route: any session, or only an admin's or a punter's. */
@@ -20,7 +21,25 @@ export function bearer(header: string | undefined): string | null {
 export async function sessionOf(c: Context<AppEnv>): Promise<SessionClaims | null> {
   const token = bearer(c.req.header("authorization"));
   if (!token) return null;
-  return verify(token, "session", signingSecret(c.get("config")));
+  return liveSession(c.env, token, signingSecret(c.get("config")));
+}
+
+/**
+ * The claims of a genuine, unexpired session token that was not logged out.
+ * A guest's token is checked by its signature alone (no call); a registered
+ * account's costs one call to its account object, which holds the revoked ids.
+ */
+export async function liveSession(env: Env, token: string, secret: string): Promise<SessionClaims | null> {
+  const claims = await verify(token, "session", secret);
+  if (!claims) return null;
+  return (await stillLive(env, claims.acct, claims.jti)) ? claims : null;
+}
+
+/** Has the registered session `jti` of account object `acct` not been logged out? A guest's (neither set) always has. */
+export async function stillLive(env: Env, acct: string | undefined, jti: string | undefined): Promise<boolean> {
+  if (acct === undefined && jti === undefined) return true;
+  if (acct === undefined || jti === undefined) return false;
+  return accountObject(env, acct).live(jti);
 }
 
 export async function requireSession(c: Context<AppEnv>, who: Who): Promise<SessionClaims> {

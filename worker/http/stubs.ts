@@ -12,6 +12,8 @@ const known = new Set<string>();
 export const catalog = (env: Env) => env.CATALOG.getByName("catalog");
 export const hub = (env: Env, marketId: string) => env.MARKET_HUB.getByName(marketId);
 export const wallet = (env: Env, account: string) => env.WALLET.getByName(account);
+/** A registered account's object, by its key (accountKey of the name; tokens carry it as `acct`). */
+export const accountObject = (env: Env, key: string) => env.ACCOUNT.getByName(key);
 
 /**
  * Does this market exist? Checks the id's shape first, so junk never reaches

@@ -16,6 +16,9 @@ export interface SessionClaims {
   iat: number;
   /** Expires at, in seconds. */
   exp: number;
+  /** A registered account's session: its id (what logout revokes) and its account object's name. Guests have neither. */
+  jti?: string;
+  acct?: string;
 }
 
 export interface TicketClaims {
@@ -26,6 +29,9 @@ export interface TicketClaims {
   jti: string;
   iat?: number;
   exp: number;
+  /** The session the ticket was taken with, for a registered account: a logout refuses its tickets too. */
+  sid?: string;
+  acct?: string;
   /** When the session the ticket was issued from ends, in seconds: a socket opened with it closes then. */
   sxp?: number;
 }
@@ -53,6 +59,7 @@ export async function verify<T extends Claims["typ"]>(token: string, typ: T, sec
   }
   if (claims.typ !== typ || typeof claims.exp !== "number") return null;
   if (claims.role !== Role.ADMIN && claims.role !== Role.PUNTER) return null;
+  for (const key of ["jti", "acct", "sid"]) if (claims[key] !== undefined && typeof claims[key] !== "string") return null;
   return claims as unknown as Extract<Claims, { typ: T }>;
 }
 

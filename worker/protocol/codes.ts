@@ -11,6 +11,7 @@ export const ErrorCode = named(
   "FORBIDDEN",
   "NOT_FOUND",
   "MARKET_EXISTS",
+  "NAME_TAKEN", // accounts: a registration for a name that is taken (409)
   "ALREADY_SETTLED",
   "TOO_LARGE",
   "UNSUPPORTED_MEDIA_TYPE", // addition: a body that is not JSON (415)

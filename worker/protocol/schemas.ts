@@ -47,10 +47,22 @@ const DelayMs = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(30
 
 // ---- HTTP request bodies ----
 
+/** A password: 10 to 256 characters (Unicode code points after NFC); never trimmed. */
+const Password = v.pipe(
+  v.string(),
+  v.check((p) => [...p.normalize("NFC")].length >= 10, "must be at least 10 characters"),
+  v.check((p) => [...p.normalize("NFC")].length <= 256, "must be at most 256 characters"),
+);
+
+/** A guest session `{name}`, an admin's `{name, adminKey}`, or a registered account's `{name, password}`. */
 export const SessionBody = v.strictObject({
   name: Text(40),
   adminKey: v.optional(v.pipe(v.string(), v.maxLength(512))),
+  // Checked at login by the hash alone: a short one simply does not match.
+  password: v.optional(v.pipe(v.string(), v.maxLength(1024))),
 });
+
+export const RegisterBody = v.strictObject({ name: Text(40), password: Password });
 
 export const SelectionInput = v.strictObject({ id: IdSchema, name: Text(80), odds: OddsSchema });
 
@@ -234,6 +246,7 @@ export const ServerFrame = v.variant("type", [
 ]);
 
 export type SessionBody = v.InferOutput<typeof SessionBody>;
+export type RegisterBody = v.InferOutput<typeof RegisterBody>;
 export type CreateMarketBody = v.InferOutput<typeof CreateMarketBody>;
 export type OddsBody = v.InferOutput<typeof OddsBody>;
 export type StatusBody = v.InferOutput<typeof StatusBody>;

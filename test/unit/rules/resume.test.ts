@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planResume } from "../../../worker/rules/resume.ts";
+import { MAX_REPLAY_EVENTS, planResume } from "../../../worker/rules/resume.ts";
 
 describe("where a reconnecting client resumes", () => {
   it("replays from its position when the log still holds everything after it", () => {
@@ -18,4 +18,12 @@ describe("where a reconnecting client resumes", () => {
     expect(planResume({ since: -1, epoch: "e" }, "e", 9, 0)).toEqual({ kind: "snapshot" });
     expect(planResume(null, "e", 9, 1)).toEqual({ kind: "snapshot" });
   });
+
+  it("sends a snapshot instead of replaying more than MAX_REPLAY_EVENTS changes, and replays exactly that many", () => {
+    const seq = 50_000;
+    expect(planResume({ since: seq - MAX_REPLAY_EVENTS, epoch: "e" }, "e", seq, 1)).toEqual({ kind: "replay", after: seq - MAX_REPLAY_EVENTS });
+    expect(planResume({ since: seq - MAX_REPLAY_EVENTS - 1, epoch: "e" }, "e", seq, 1)).toEqual({ kind: "snapshot" });
+    expect(planResume({ since: 0, epoch: "e" }, "e", seq, 1)).toEqual({ kind: "snapshot" });
+  });
 });
+

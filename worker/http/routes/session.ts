@@ -1,26 +1,37 @@
-// Sessions and the account behind them: open a session (punter, or admin
-// with ADMIN_KEY), read the account and its bets.
-import { Hono } from "hono";
+// Sessions and the account behind them: open a session (a guest, a registered
+// account by password, or an admin with ADMIN_KEY), register an account, log
+// out, read the account and its bets.
+import { Hono, type MiddlewareHandler } from "hono";
 import * as v from "valibot";
-import { signingSecret } from "../../config.ts";
+import { ErrorCode, fail } from "../../errors.ts";
 import { Role } from "../../protocol/codes.ts";
-import { AccountSchema, BetSchema, SessionBody } from "../../protocol/schemas.ts";
+import { AccountSchema, BetSchema, RegisterBody, SessionBody } from "../../protocol/schemas.ts";
 import type { AccountId } from "../../protocol/units.ts";
+import { openSession, passwordLogin, register } from "../account-sessions.ts";
 import { checkAdminKey } from "../admin-key.ts";
 import { clientAddress } from "../client-address.ts";
 import type { AppEnv } from "../context.ts";
 import { type RouteSpec, route, valid } from "../route.ts";
-import { spend, wallet } from "../stubs.ts";
-import { SESSION_TTL_MS, nowSeconds, sign } from "../tokens.ts";
+import { accountObject, spend, wallet } from "../stubs.ts";
 import { unwrap } from "../unwrap.ts";
 
-export const STARTING_BALANCE = 100_000;
-
+const Opened = { status: 201, description: "Session opened", schema: v.object({ token: v.string(), account: AccountSchema }) } as const;
 const Open = {
-  summary: "Open a session: a new punter account, or an admin session with adminKey",
+  summary: "Open a session: a guest (a new punter account), a registered account with its password, or an admin with adminKey",
   body: SessionBody,
-  answer: { status: 201, description: "Session opened", schema: v.object({ token: v.string(), account: AccountSchema }) },
+  answer: Opened,
   refusals: [401, 429],
+} satisfies RouteSpec;
+const Register = {
+  summary: "Register an account by name and password, and open its first session",
+  body: RegisterBody,
+  answer: { ...Opened, description: "Account registered, session opened" },
+  refusals: [409, 429],
+} satisfies RouteSpec;
+const Logout = {
+  summary: "Log out: this session's token (and its socket tickets) is refused from now on",
+  who: "session",
+  answer: { status: 204, description: "Logged out" },
 } satisfies RouteSpec;
 const Me = { summary: "The session's account", who: "session", answer: { status: 200, description: "Account", schema: v.object({ account: AccountSchema }) } } satisfies RouteSpec;
 const MyBets = {
@@ -29,33 +40,38 @@ const MyBets = {
   answer: { status: 200, description: "Bets", schema: v.object({ bets: v.array(BetSchema) }) },
 } satisfies RouteSpec;
 
+/** Counted before the body is read: a flood of junk bodies spends the budget too. */
+const sessionBudget: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await spend(c, clientAddress(c.req.raw), "session", c.get("config").sessionsPer10s, "too many sessions from this address; try again shortly");
+  await next();
+};
+
 export const sessionRoutes = new Hono<AppEnv>()
-  .post(
-    "/session",
-    async (c, next) => {
-      // Counted before the body is read: a flood of junk bodies spends the budget too.
-      await spend(c, clientAddress(c.req.raw), "session", c.get("config").sessionsPer10s, "too many sessions from this address; try again shortly");
-      await next();
-    },
-    route(Open),
-    async (c) => {
-      const config = c.get("config");
-      const { body } = valid(c, Open);
-      let role: Role = Role.PUNTER;
-      if (body.adminKey !== undefined) {
-        await checkAdminKey(c, body.adminKey);
-        role = Role.ADMIN;
-      }
-      const id = `acc-${crypto.randomUUID()}` as AccountId;
-      const account = unwrap(await wallet(c.env, id).open(id, body.name, role, role === Role.PUNTER ? STARTING_BALANCE : 0));
-      const now = nowSeconds();
-      const token = await sign(
-        { typ: "session", sub: id, name: body.name, role, iat: now, exp: now + SESSION_TTL_MS / 1000 },
-        signingSecret(config),
-      );
-      return c.json({ token, account }, 201);
-    },
-  )
+  .post("/session", sessionBudget, route(Open), async (c) => {
+    const { body } = valid(c, Open);
+    if (body.password !== undefined) {
+      if (body.adminKey !== undefined) fail(ErrorCode.INVALID, "give a password or an adminKey, not both");
+      return c.json(await passwordLogin(c, body.name, body.password), 201);
+    }
+    let role: Role = Role.PUNTER;
+    if (body.adminKey !== undefined) {
+      await checkAdminKey(c, body.adminKey);
+      role = Role.ADMIN;
+    }
+    const id = `acc-${crypto.randomUUID()}` as AccountId;
+    return c.json(await openSession(c, { id, name: body.name, role }), 201);
+  })
+  .post("/accounts", sessionBudget, route(Register), async (c) => {
+    const { body } = valid(c, Register);
+    return c.json(await register(c, body.name, body.password), 201);
+  })
+  .post("/session/logout", route(Logout), async (c) => {
+    const s = c.get("session");
+    // A guest's token carries no session id: it is never looked up per request,
+    // so there is nothing to revoke (docs/security.md, "Left open"); the client drops it.
+    if (s.acct !== undefined && s.jti !== undefined) await accountObject(c.env, s.acct).revoke(s.jti, s.exp * 1000);
+    return c.body(null, 204);
+  })
   .get("/me", route(Me), async (c) => {
     const account = unwrap(await wallet(c.env, c.get("session").sub).account());
     return c.json({ account });

@@ -12,7 +12,7 @@ import { MarketSocketQuery } from "../../protocol/queries.ts";
 import { IdSchema } from "../../protocol/schemas.ts";
 import type { AppEnv } from "../context.ts";
 import { type RouteSpec, route } from "../route.ts";
-import { bearer } from "../session.ts";
+import { bearer, liveSession, stillLive } from "../session.ts";
 import { admitSocketOpen } from "../socket-door.ts";
 import { existingHub, spend } from "../stubs.ts";
 import { SESSION_TTL_MS, TICKET_TTL_MS, nowSeconds, sign, verify } from "../tokens.ts";
@@ -39,7 +39,18 @@ export const socketRoutes = new Hono<AppEnv>()
     await spend(c, s.sub, "ticket", c.get("config").ticketsPer10s, "too many tickets for this account; try again shortly");
     await existingHub(c, id);
     const ticket = await sign(
-      { typ: "ticket", sub: s.sub, role: s.role, mkt: id, jti: crypto.randomUUID(), iat: nowSeconds(), exp: nowSeconds() + TICKET_TTL_MS / 1000, sxp: s.exp },
+      {
+        typ: "ticket",
+        sub: s.sub,
+        role: s.role,
+        mkt: id,
+        jti: crypto.randomUUID(),
+        iat: nowSeconds(),
+        exp: nowSeconds() + TICKET_TTL_MS / 1000,
+        sxp: s.exp,
+        // A registered account's ticket names its session, so logging out refuses the ticket too.
+        ...(s.acct !== undefined && s.jti !== undefined ? { sid: s.jti, acct: s.acct } : {}),
+      },
       signingSecret(c.get("config")),
     );
     return c.json({ ticket }, 201);
@@ -62,6 +73,7 @@ export const socketRoutes = new Hono<AppEnv>()
     if (ticket !== null) {
       const claims = await verify(ticket, "ticket", signingSecret(config));
       if (!claims || claims.mkt !== id) fail(ErrorCode.UNAUTHENTICATED, "ticket is invalid, expired or for another market");
+      if (!(await stillLive(c.env, claims.acct, claims.sid))) fail(ErrorCode.UNAUTHENTICATED, "ticket was taken with a session that has logged out");
       headers.set(HubHeader.ACCOUNT, claims.sub);
       headers.set(HubHeader.CAN_BET, claims.role === Role.PUNTER ? "1" : "0");
       headers.set(HubHeader.TICKET, claims.jti);
@@ -70,8 +82,8 @@ export const socketRoutes = new Hono<AppEnv>()
       // The socket lives no longer than the session the ticket came from (at most a session's life from the ticket).
       headers.set(HubHeader.SESSION_EXPIRES, String((claims.sxp ?? claims.exp + SESSION_TTL_MS / 1000) * 1000));
     } else if (token !== null) {
-      const claims = await verify(token, "session", signingSecret(config));
-      if (!claims) fail(ErrorCode.UNAUTHENTICATED, "session token is invalid or expired");
+      const claims = await liveSession(c.env, token, signingSecret(config));
+      if (!claims) fail(ErrorCode.UNAUTHENTICATED, "session token is invalid, expired or logged out");
       headers.set(HubHeader.ACCOUNT, claims.sub);
       headers.set(HubHeader.CAN_BET, claims.role === Role.PUNTER ? "1" : "0");
       headers.set(HubHeader.SESSION_EXPIRES, String(claims.exp * 1000));
