@@ -84,6 +84,19 @@ describe("reaping", () => {
     pinging.close();
   });
 
+  it("does not arm from the wake of a hub with no alarm stored: that wake may be the alarm's own delivery, which arming would cancel", async () => {
+    const admin = await adminSession();
+    const market = await createMarket(admin);
+    const ws = await mustOpen(market.id);
+    await ws.next("snapshot");
+    await quiet(market.id);
+    // While the runtime delivers an alarm, getAlarm() answers null: this is what a woken hub sees then.
+    await runInDurableObject(hubStub(market.id), (_hub: MarketHub, state) => state.storage.deleteAlarm());
+    await evictDurableObject(hubStub(market.id));
+    expect(await alarmOf(market.id)).toBeNull();
+    ws.close();
+  });
+
   it("arms no alarm at the old 30 s period for a hub whose sockets all ping", async () => {
     const admin = await adminSession();
     const market = await createMarket(admin);
