@@ -62,7 +62,6 @@ export async function upgradeSocket({ store, sockets, live }: UpgradeDeps, reque
   sockets.accept(server, { account, canBet: h.get(HubHeader.CAN_BET) === "1", connectedAt: now, conflateMs, expiresAt });
 
   for (const text of first.frames) sockets.send(server, text);
-  sockets.send(server, first.viewers);
-  live.viewersChanged();
+  live.welcome(server, first.viewers, now);
   return new Response(null, { status: 101, webSocket: client });
 }

@@ -23,6 +23,8 @@ export class MarketRelay extends SocketObject {
   /** The newest forwarded change frames, so a socket that joins mid-call misses none. */
   readonly #recent: Published[] = [];
   #reportTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Sockets told the viewer count on joining, and when: the hub's next count, if the same within a second, is not sent again. */
+  readonly #told = new Map<WebSocket, { text: string; at: number }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -55,7 +57,10 @@ export class MarketRelay extends SocketObject {
       const reply: ServerFrame = { type: "bet", id: frame.id, status: "rejected", reason: RejectReason.UNAUTHENTICATED };
       this.room.send(ws, JSON.stringify(reply));
     },
-    gone: () => this.#report(),
+    gone: (ws) => {
+      this.#told.delete(ws);
+      this.#report();
+    },
     // Reap as the hub does (rules/reaping.ts): the relay's alarm is for reaping alone.
     alarm: async () => {
       if (this.room.reap(Date.now()) > 0) this.#report();
@@ -99,6 +104,7 @@ export class MarketRelay extends SocketObject {
     // Another join moved the relay past this socket's first frames without keeping what lies between.
     if (this.#lastSeq !== null && upTo < this.#lastSeq) return this.#resumeLater(server, client);
     this.room.send(server, first.viewers);
+    this.#told.set(server, { text: first.viewers, at: Date.now() });
     this.#report();
     await this.room.armReaping(Date.now(), false);
     return new Response(null, { status: 101, webSocket: client });
@@ -118,7 +124,7 @@ export class MarketRelay extends SocketObject {
   async publish(frames: Published[]): Promise<void> {
     for (const f of frames) {
       if (f.seq === null) {
-        this.room.broadcast(f.text, true);
+        this.#viewers(f.text);
         continue;
       }
       if (this.#lastSeq !== null && f.seq <= this.#lastSeq) continue;
@@ -154,6 +160,14 @@ export class MarketRelay extends SocketObject {
     this.#recent.push(f);
     if (this.#recent.length > RECENT) this.#recent.shift();
     this.room.broadcast(f.text, true);
+  }
+
+  /** The hub's viewer count to every socket, but not again to one told the same on joining within the second. */
+  #viewers(text: string): void {
+    const now = Date.now();
+    for (const [ws, told] of this.#told) if (told.at + 1000 <= now) this.#told.delete(ws);
+    if (this.#told.size === 0) return this.room.broadcast(text, true);
+    for (const ws of this.room.all()) if (this.#told.get(ws)?.text !== text) this.room.send(ws, text);
   }
 
   /** Tell the hub how many watch here, a moment after the last change. */
