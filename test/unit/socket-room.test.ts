@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FLOOD_STRIKES, FRAMES_PER_SECOND, SocketRoom } from "../../worker/platform/socket-room.ts";
+import { FLOOD_STRIKES, FRAMES_PER_SECOND, HELD_PER_ADDRESS, SocketRoom } from "../../worker/platform/socket-room.ts";
 
 // admit() only needs the socket as a key; the room's other methods are not used here.
 const room = () => new SocketRoom({} as DurableObjectState);
@@ -85,5 +85,31 @@ describe("broadcast", () => {
     expect(sockets[2].sent).toEqual(["frame"]);
     expect(sockets[0].closedWith).toBeNull();
     expect(sockets[2].closedWith).toBeNull();
+  });
+});
+
+/** Just enough of DurableObjectState for accept and the tag index. */
+function taggingRoom() {
+  const tagged = new Map<string, WebSocket[]>();
+  const ctx = {
+    acceptWebSocket: (ws: WebSocket, tags: string[]) => {
+      for (const t of tags) tagged.set(t, [...(tagged.get(t) ?? []), ws]);
+    },
+    getWebSockets: (tag: string) => tagged.get(tag) ?? [],
+  } as unknown as DurableObjectState;
+  return new SocketRoom(ctx);
+}
+
+describe("sockets held per address", () => {
+  it("is full for an address holding HELD_PER_ADDRESS sockets here, and not for another address", () => {
+    const room = taggingRoom();
+    const attachment = { account: null, canBet: false, connectedAt: 0, conflateMs: 0, expiresAt: null };
+    const ws = () => ({ serializeAttachment: () => {} }) as unknown as WebSocket;
+    for (let i = 0; i < HELD_PER_ADDRESS - 1; i++) room.accept(ws(), attachment, "10.0.0.1");
+    expect(room.fullFor("10.0.0.1")).toBe(false);
+    room.accept(ws(), attachment, "10.0.0.1");
+    expect(room.fullFor("10.0.0.1")).toBe(true);
+    expect(room.fullFor("10.0.0.2")).toBe(false);
+    expect(room.fullFor(null)).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { DurableObject } from "cloudflare:workers";
 import { configOf } from "../config.ts";
 import { errorBody } from "../errors.ts";
 import { log, setLogLevel } from "../log.ts";
-import { BookHeader } from "../platform/object-headers.ts";
+import { AddressHeader, BookHeader } from "../platform/object-headers.ts";
 import { screenFrame } from "../platform/frame-screening.ts";
 import { type Attachment, SocketRoom } from "../platform/socket-room.ts";
 import type { BookServerFrame, Summary } from "../protocol/book.ts";
@@ -58,6 +58,11 @@ export class BookRelay extends DurableObject<Env> {
         this.#index = index;
         this.ctx.storage.sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('index', ?)", index);
       }
+      const address = request.headers.get(AddressHeader);
+      if (this.room.fullFor(address)) {
+        this.#report();
+        return Response.json(errorBody(ErrorCode.RATE_LIMITED, "too many sockets held from this address"), { status: 429 });
+      }
       const view = JSON.parse(request.headers.get(BookHeader.VIEW) ?? '{"kind":"all"}') as ViewSpec;
       // With nobody here, batches were not kept: a book older than the book object's is reloaded.
       const [incarnation, version] = (request.headers.get(BookHeader.AT) ?? "").split("/");
@@ -70,7 +75,7 @@ export class BookRelay extends DurableObject<Env> {
       const [client, server] = [pair[0], pair[1]];
       const attachment: BookAttachment = { account: null, canBet: false, connectedAt: Date.now(), conflateMs: 0, expiresAt: null, view };
       const tag = viewTag(view);
-      this.room.accept(server, attachment, [tag]);
+      this.room.accept(server, attachment, address, [tag]);
       this.room.send(server, JSON.stringify(this.#view(tag, view).first(this.#book!)));
       this.#report();
       await this.room.armReaping(Date.now(), false);

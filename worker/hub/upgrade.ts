@@ -5,7 +5,7 @@
 // viewer to a relay), and send the first frames (a replay or a snapshot).
 import { ErrorCode } from "../protocol/codes.ts";
 import type { AccountId } from "../protocol/units.ts";
-import { HubHeader, RelayHeader } from "../platform/object-headers.ts";
+import { AddressHeader, HubHeader, RelayHeader } from "../platform/object-headers.ts";
 import { refuse } from "../platform/socket-object.ts";
 import type { SocketRoom } from "../platform/socket-room.ts";
 import type { HubStore } from "./hub-store.ts";
@@ -31,6 +31,8 @@ export async function upgradeSocket({ store, sockets, live }: UpgradeDeps, reque
   // to use once another socket closes. Nothing awaits between these checks and the spend.
   const ticket = h.get(HubHeader.TICKET);
   if (ticket && store.ticketSpent(ticket)) return refuse(401, ErrorCode.UNAUTHENTICATED, "ticket already used");
+  const address = h.get(AddressHeader);
+  if (sockets.fullFor(address)) return refuse(429, ErrorCode.RATE_LIMITED, "too many sockets held from this address");
   const maxSockets = Number(h.get(HubHeader.MAX_SOCKETS) ?? "8");
   if (account && sockets.countFor(account) >= maxSockets) {
     return refuse(429, ErrorCode.RATE_LIMITED, `at most ${maxSockets} sockets per account on one market`);
@@ -45,6 +47,7 @@ export async function upgradeSocket({ store, sockets, live }: UpgradeDeps, reque
   if (!account && relayAfter > 0 && sockets.count() >= relayAfter) {
     const relay = live.placeOnRelay(relayAfter);
     const headers = new Headers({ Upgrade: "websocket", [RelayHeader.MARKET]: market.id, [RelayHeader.INDEX]: String(relay.index) });
+    if (address) headers.set(AddressHeader, address);
     return relay.stub.fetch(new Request(url, { headers }));
   }
   const sinceParam = url.searchParams.get("since");
@@ -59,7 +62,7 @@ export async function upgradeSocket({ store, sockets, live }: UpgradeDeps, reque
   const [client, server] = [pair[0], pair[1]];
   const ends = Number(h.get(HubHeader.SESSION_EXPIRES));
   const expiresAt = account && Number.isSafeInteger(ends) && ends > 0 ? ends : null;
-  sockets.accept(server, { account, canBet: h.get(HubHeader.CAN_BET) === "1", connectedAt: now, conflateMs, expiresAt });
+  sockets.accept(server, { account, canBet: h.get(HubHeader.CAN_BET) === "1", connectedAt: now, conflateMs, expiresAt }, address);
 
   for (const text of first.frames) sockets.send(server, text);
   live.welcome(server, first.viewers, now);

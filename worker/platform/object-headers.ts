@@ -12,6 +12,9 @@ export const HubHeader = {
   RELAY_AFTER: "x-edgebook-relay-after",
 } as const;
 
+/** The client's address, as the Worker read it (never a client's own header): sockets held per address are capped. */
+export const AddressHeader = "x-edgebook-address";
+
 export const RelayHeader = { MARKET: "x-edgebook-market", INDEX: "x-edgebook-relay" } as const;
 
 /** Headers only the Worker and the book object set on a book socket's upgrade. */

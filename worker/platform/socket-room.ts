@@ -22,6 +22,8 @@ export interface Attachment {
 }
 
 export const FRAMES_PER_SECOND = 20;
+/** Sockets one client address may hold on one object (a hub, a relay, a book relay). */
+export const HELD_PER_ADDRESS = 256;
 /** Frames refused in a row for the limit before the socket is closed for flooding. */
 export const FLOOD_STRIKES = 40;
 
@@ -30,6 +32,7 @@ const TAG_ALL = "all";
 const TAG_LIVE = "live";
 const TAG_CONFLATED = "con";
 const accountTag = (a: AccountId) => `acct:${a}`;
+const addressTag = (address: string) => `ip:${address.slice(0, 64)}`;
 
 /** The times of a socket's last FRAMES_PER_SECOND admitted frames, oldest first, as a ring. */
 interface Meter {
@@ -51,9 +54,13 @@ export class SocketRoom {
     this.#ctx = ctx;
   }
 
-  /** `extra` tags group sockets for the caller's own broadcasts (a book view, say). */
-  accept(ws: WebSocket, attachment: Attachment, extra: string[] = []): void {
+  /**
+   * `address`: the client's, from the Worker (AddressHeader), counted by `heldFrom`.
+   * `extra` tags group sockets for the caller's own broadcasts (a book view, say).
+   */
+  accept(ws: WebSocket, attachment: Attachment, address: string | null, extra: string[] = []): void {
     const tags = [TAG_ALL, ...extra];
+    if (address) tags.push(addressTag(address));
     if (attachment.account) tags.push(accountTag(attachment.account));
     tags.push(attachment.conflateMs > 0 ? TAG_CONFLATED : TAG_LIVE);
     // acceptWebSocket (not ws.accept) lets the object hibernate with the socket open.
@@ -82,6 +89,11 @@ export class SocketRoom {
 
   countFor(account: AccountId): number {
     return this.#ctx.getWebSockets(accountTag(account)).length;
+  }
+
+  /** Whether the address (null: not known) already holds HELD_PER_ADDRESS sockets here. */
+  fullFor(address: string | null): boolean {
+    return address !== null && this.#ctx.getWebSockets(addressTag(address)).length >= HELD_PER_ADDRESS;
   }
 
   /**

@@ -8,7 +8,7 @@ import { CloseCode, ErrorCode, RejectReason } from "../protocol/codes.ts";
 import type { ServerFrame } from "../protocol/schemas.ts";
 import type { Published } from "../hub/relay-fanout.ts";
 import { screenFrame } from "../platform/frame-screening.ts";
-import { RelayHeader } from "../platform/object-headers.ts";
+import { AddressHeader, RelayHeader } from "../platform/object-headers.ts";
 import { type SocketHandlers, SocketObject, refuse } from "../platform/socket-object.ts";
 
 const RECENT = 512;
@@ -77,6 +77,12 @@ export class MarketRelay extends SocketObject {
       this.#remember("market", market);
       this.#remember("index", this.#index);
     }
+    const address = request.headers.get(AddressHeader);
+    // The hub counted this viewer when it placed it here: a refusal recounts.
+    if (this.room.fullFor(address)) {
+      this.#report();
+      return refuse(429, ErrorCode.RATE_LIMITED, "too many sockets held from this address");
+    }
     const url = new URL(request.url);
     const since = url.searchParams.get("since");
     // The hub answers from its log up to its current seq; publishes that land
@@ -91,7 +97,7 @@ export class MarketRelay extends SocketObject {
     // and its first frame is the replay or snapshot, never a live change.
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    this.room.accept(server, { account: null, canBet: false, connectedAt: Date.now(), conflateMs: 0, expiresAt: null });
+    this.room.accept(server, { account: null, canBet: false, connectedAt: Date.now(), conflateMs: 0, expiresAt: null }, address);
     for (const text of first.frames) this.room.send(server, text);
     let upTo = first.seq;
     for (const f of this.#recent) {
