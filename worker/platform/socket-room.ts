@@ -5,7 +5,7 @@
 // counters live in memory and simply restart after a wake.
 import { CloseCode } from "../protocol/codes.ts";
 import type { AccountId } from "../protocol/units.ts";
-import { IDLE_MS, PASS_GAP_MS, type SocketTimes, judgeSocket, nextPass } from "../rules/reaping.ts";
+import { CHECK_SLACK_MS, IDLE_MS, PASS_GAP_MS, type SocketTimes, judgeSocket, nextPass } from "../rules/reaping.ts";
 
 export interface Attachment {
   /** Set at the upgrade from a verified ticket or token; never from a frame. */
@@ -55,7 +55,7 @@ export class SocketRoom {
   }
 
   /**
-   * `address`: the client's, from the Worker (AddressHeader), counted by `heldFrom`.
+   * `address`: the client's, from the Worker (AddressHeader), counted by `fullFor`.
    * `extra` tags group sockets for the caller's own broadcasts (a book view, say).
    */
   accept(ws: WebSocket, attachment: Attachment, address: string | null, extra: string[] = []): void {
@@ -67,7 +67,7 @@ export class SocketRoom {
     this.#ctx.acceptWebSocket(ws, tags);
     ws.serializeAttachment(attachment);
     // Never heard from yet: look again when it could first be idle (or its session ends).
-    const check = Math.min(attachment.connectedAt + IDLE_MS, attachment.expiresAt ?? Infinity);
+    const check = Math.min(attachment.connectedAt + IDLE_MS + CHECK_SLACK_MS, attachment.expiresAt ?? Infinity);
     this.#reapAt = Math.min(this.#reapAt ?? Infinity, check);
   }
 

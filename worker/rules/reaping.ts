@@ -12,6 +12,12 @@ export const PING_DUE_MS = 30_000;
 export const SWEEP_MS = 270_000;
 /** A pass on a wake that happens anyway (an alarm for other work) runs at most this often. */
 export const PASS_GAP_MS = 10_000;
+/**
+ * A look planned for when a socket can first be idle comes this much after:
+ * an alarm's handler can read a clock a hair before the alarm's time, and the
+ * socket must then be past the bound, not just short of it.
+ */
+export const CHECK_SLACK_MS = 1_000;
 /** The latest a silent socket is closed after it was last heard from: PING_DUE_MS + SWEEP_MS. */
 export const IDLE_BOUND_MS = PING_DUE_MS + SWEEP_MS;
 
@@ -31,7 +37,7 @@ export function judgeSocket(s: SocketTimes, now: number): Verdict {
   if (s.expiresAt !== null && now >= s.expiresAt) return { close: "expired" };
   if (now - s.heardAt >= IDLE_MS) return { close: "idle" };
   const onSchedule = s.spoke && now - s.heardAt <= PING_DUE_MS;
-  const checks = [onSchedule ? null : s.heardAt + IDLE_MS, s.expiresAt].filter((t): t is number => t !== null);
+  const checks = [onSchedule ? null : s.heardAt + IDLE_MS + CHECK_SLACK_MS, s.expiresAt].filter((t): t is number => t !== null);
   return { checkAt: checks.length > 0 ? Math.min(...checks) : null };
 }
 
