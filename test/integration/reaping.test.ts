@@ -2,10 +2,13 @@
 // documented bound, sockets that ping are left alone and cost no alarm of
 // their own, and a socket never outlives the session it was opened with.
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { bookRelay } from "../../worker/book/book-config.ts";
+import type { BookRelay } from "../../worker/book/book-relay.ts";
 import type { MarketHub } from "../../worker/hub/market-hub.ts";
 import { CHECK_SLACK_MS, IDLE_MS, PING_DUE_MS } from "../../worker/rules/reaping.ts";
-import { type TestSocket, adminSession, createMarket, mustOpen } from "../helpers/api.ts";
+import { type TestSocket, adminSession, createMarket, mustOpen, openBook } from "../helpers/api.ts";
 import { hubStub } from "../helpers/money.ts";
 
 /** Send `ping` and wait (bounded) for the runtime's `pong`. */
@@ -112,5 +115,29 @@ describe("reaping", () => {
     expect(armed!).toBeGreaterThan(Date.now() + IDLE_MS + PING_DUE_MS);
     for (const s of sockets) expect(s.closed).toBeNull();
     for (const s of sockets) s.close();
+  });
+
+  it("reaps a book relay's sockets the same way: a silent one closed with 4000, a pinging one kept, the next pass minutes away", async () => {
+    const open = async () => {
+      const r = await openBook();
+      await r.socket!.next("book");
+      return r.socket!;
+    };
+    const silent = await open();
+    const pinging = await open();
+    // This file's first book sockets: both on the first book relay.
+    const relay = bookRelay(env, 0);
+    expect(await runInDurableObject(relay, (r: BookRelay) => r.room.count())).toBe(2);
+    await runInDurableObject(relay, (r: BookRelay, state) => {
+      for (const ws of state.getWebSockets()) ws.serializeAttachment({ ...r.room.attachment(ws), connectedAt: Date.now() - IDLE_MS - 1000 });
+    });
+    await ping(pinging);
+    await evictDurableObject(relay);
+    expect(await runDurableObjectAlarm(relay)).toBe(true);
+    expect(await silent.closedWith()).toMatchObject({ code: 4000 });
+    expect(pinging.closed).toBeNull();
+    const armed = await runInDurableObject(relay, (_r: BookRelay, state) => state.storage.getAlarm());
+    expect(armed!).toBeGreaterThan(Date.now() + IDLE_MS + PING_DUE_MS);
+    pinging.close();
   });
 });
