@@ -1,7 +1,10 @@
-// The viewer count: at most one a second to each socket, and a new socket
-// gets its count once, not again from the broadcast its own connect causes.
+// Who watches: the viewer count (at most one a second to each socket, and a
+// new socket gets its count once, not again from the broadcast its own
+// connect causes), and the cap on sockets one address holds.
 import { describe, expect, it } from "vitest";
+import { AddressHeader } from "../../worker/platform/object-headers.ts";
 import { type TestSocket, adminSession, createMarket, mustOpen } from "../helpers/api.ts";
+import { hubStub } from "../helpers/money.ts";
 
 /** Every viewers frame the socket got within `ms` (a bounded wait, then a count). */
 async function viewersWithin(ws: TestSocket, ms: number) {
@@ -37,5 +40,27 @@ describe("viewer counts", () => {
     await relayed.next("snapshot");
     expect(await viewersWithin(relayed, 2500)).toEqual([{ type: "viewers", count: 21 }]);
     for (const s of [...onHub, relayed]) s.close();
+  });
+});
+
+describe("sockets held per address", () => {
+  it("refuses a socket from an address that holds its cap on the hub with 429, and takes one from another address", async () => {
+    const admin = await adminSession();
+    const market = await createMarket(admin);
+    // The Worker sets these headers from the client's address and MAX_HELD_SOCKETS_PER_ADDRESS; here the cap is 2.
+    const open = (address: string) =>
+      hubStub(market.id).fetch(
+        new Request(`https://hub/${market.id}`, { headers: { Upgrade: "websocket", [AddressHeader.ADDRESS]: address, [AddressHeader.MAX_HELD]: "2" } }),
+      );
+    const held = [await open("10.9.9.9"), await open("10.9.9.9")];
+    expect(held.map((r) => r.status)).toEqual([101, 101]);
+    for (const r of held) r.webSocket!.accept();
+    const third = await open("10.9.9.9");
+    expect(third.status).toBe(429);
+    expect((await third.json()) as unknown).toMatchObject({ error: { code: "RATE_LIMITED" } });
+    const other = await open("10.9.9.8");
+    expect(other.status).toBe(101);
+    other.webSocket!.accept();
+    for (const r of [...held, other]) r.webSocket!.close(1000, "done");
   });
 });

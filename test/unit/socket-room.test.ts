@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FLOOD_STRIKES, FRAMES_PER_SECOND, HELD_PER_ADDRESS, SocketRoom } from "../../worker/platform/socket-room.ts";
+import { AddressHeader } from "../../worker/platform/object-headers.ts";
+import { FLOOD_STRIKES, FRAMES_PER_SECOND, SocketRoom } from "../../worker/platform/socket-room.ts";
 
 // admit() only needs the socket as a key; the room's other methods are not used here.
 const room = () => new SocketRoom({} as DurableObjectState);
@@ -101,15 +102,18 @@ function taggingRoom() {
 }
 
 describe("sockets held per address", () => {
-  it("is full for an address holding HELD_PER_ADDRESS sockets here, and not for another address", () => {
+  const upgrade = (address: string | null, max: string) =>
+    new Request("https://hub/m", { headers: { ...(address ? { [AddressHeader.ADDRESS]: address } : {}), [AddressHeader.MAX_HELD]: max } });
+
+  it("is full for an address holding its cap of sockets here, and not for another address or an unknown one", () => {
     const room = taggingRoom();
     const attachment = { account: null, canBet: false, connectedAt: 0, conflateMs: 0, expiresAt: null };
     const ws = () => ({ serializeAttachment: () => {} }) as unknown as WebSocket;
-    for (let i = 0; i < HELD_PER_ADDRESS - 1; i++) room.accept(ws(), attachment, "10.0.0.1");
-    expect(room.fullFor("10.0.0.1")).toBe(false);
+    for (let i = 0; i < 2; i++) room.accept(ws(), attachment, "10.0.0.1");
+    expect(room.heldFrom(upgrade("10.0.0.1", "3"))).toEqual({ address: "10.0.0.1", full: false });
     room.accept(ws(), attachment, "10.0.0.1");
-    expect(room.fullFor("10.0.0.1")).toBe(true);
-    expect(room.fullFor("10.0.0.2")).toBe(false);
-    expect(room.fullFor(null)).toBe(false);
+    expect(room.heldFrom(upgrade("10.0.0.1", "3"))).toEqual({ address: "10.0.0.1", full: true });
+    expect(room.heldFrom(upgrade("10.0.0.2", "3")).full).toBe(false);
+    expect(room.heldFrom(upgrade(null, "3")).full).toBe(false);
   });
 });

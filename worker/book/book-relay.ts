@@ -8,7 +8,7 @@ import { DurableObject } from "cloudflare:workers";
 import { configOf } from "../config.ts";
 import { errorBody } from "../errors.ts";
 import { log, setLogLevel } from "../log.ts";
-import { AddressHeader, BookHeader } from "../platform/object-headers.ts";
+import { BookHeader } from "../platform/object-headers.ts";
 import { screenFrame } from "../platform/frame-screening.ts";
 import { type Attachment, SocketRoom } from "../platform/socket-room.ts";
 import type { BookServerFrame, Summary } from "../protocol/book.ts";
@@ -58,8 +58,8 @@ export class BookRelay extends DurableObject<Env> {
         this.#index = index;
         this.ctx.storage.sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('index', ?)", index);
       }
-      const address = request.headers.get(AddressHeader);
-      if (this.room.fullFor(address)) {
+      const { address, full } = this.room.heldFrom(request);
+      if (full) {
         this.#report();
         return Response.json(errorBody(ErrorCode.RATE_LIMITED, "too many sockets held from this address"), { status: 429 });
       }

@@ -31,8 +31,8 @@ export async function upgradeSocket({ store, sockets, live }: UpgradeDeps, reque
   // to use once another socket closes. Nothing awaits between these checks and the spend.
   const ticket = h.get(HubHeader.TICKET);
   if (ticket && store.ticketSpent(ticket)) return refuse(401, ErrorCode.UNAUTHENTICATED, "ticket already used");
-  const address = h.get(AddressHeader);
-  if (sockets.fullFor(address)) return refuse(429, ErrorCode.RATE_LIMITED, "too many sockets held from this address");
+  const { address, full } = sockets.heldFrom(request);
+  if (full) return refuse(429, ErrorCode.RATE_LIMITED, "too many sockets held from this address");
   const maxSockets = Number(h.get(HubHeader.MAX_SOCKETS) ?? "8");
   if (account && sockets.countFor(account) >= maxSockets) {
     return refuse(429, ErrorCode.RATE_LIMITED, `at most ${maxSockets} sockets per account on one market`);
@@ -47,7 +47,7 @@ export async function upgradeSocket({ store, sockets, live }: UpgradeDeps, reque
   if (!account && relayAfter > 0 && sockets.count() >= relayAfter) {
     const relay = live.placeOnRelay(relayAfter);
     const headers = new Headers({ Upgrade: "websocket", [RelayHeader.MARKET]: market.id, [RelayHeader.INDEX]: String(relay.index) });
-    if (address) headers.set(AddressHeader, address);
+    for (const name of Object.values(AddressHeader)) headers.set(name, h.get(name) ?? "");
     return relay.stub.fetch(new Request(url, { headers }));
   }
   const sinceParam = url.searchParams.get("since");

@@ -12,8 +12,11 @@ export const HubHeader = {
   RELAY_AFTER: "x-edgebook-relay-after",
 } as const;
 
-/** The client's address, as the Worker read it (never a client's own header): sockets held per address are capped. */
-export const AddressHeader = "x-edgebook-address";
+/**
+ * The client's address, as the Worker read it (never a client's own header),
+ * and how many sockets one address may hold on the object that accepts it.
+ */
+export const AddressHeader = { ADDRESS: "x-edgebook-address", MAX_HELD: "x-edgebook-max-held" } as const;
 
 export const RelayHeader = { MARKET: "x-edgebook-market", INDEX: "x-edgebook-relay" } as const;
 

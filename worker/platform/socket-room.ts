@@ -5,6 +5,7 @@
 // counters live in memory and simply restart after a wake.
 import { CloseCode } from "../protocol/codes.ts";
 import type { AccountId } from "../protocol/units.ts";
+import { AddressHeader } from "./object-headers.ts";
 import { CHECK_SLACK_MS, IDLE_MS, PASS_GAP_MS, type SocketTimes, judgeSocket, nextPass } from "../rules/reaping.ts";
 
 export interface Attachment {
@@ -22,8 +23,6 @@ export interface Attachment {
 }
 
 export const FRAMES_PER_SECOND = 20;
-/** Sockets one client address may hold on one object (a hub, a relay, a book relay). */
-export const HELD_PER_ADDRESS = 256;
 /** Frames refused in a row for the limit before the socket is closed for flooding. */
 export const FLOOD_STRIKES = 40;
 
@@ -55,7 +54,7 @@ export class SocketRoom {
   }
 
   /**
-   * `address`: the client's, from the Worker (AddressHeader), counted by `fullFor`.
+   * `address`: the client's, from the Worker (AddressHeader), counted by `heldFrom`.
    * `extra` tags group sockets for the caller's own broadcasts (a book view, say).
    */
   accept(ws: WebSocket, attachment: Attachment, address: string | null, extra: string[] = []): void {
@@ -91,9 +90,15 @@ export class SocketRoom {
     return this.#ctx.getWebSockets(accountTag(account)).length;
   }
 
-  /** Whether the address (null: not known) already holds HELD_PER_ADDRESS sockets here. */
-  fullFor(address: string | null): boolean {
-    return address !== null && this.#ctx.getWebSockets(addressTag(address)).length >= HELD_PER_ADDRESS;
+  /**
+   * The address a socket upgrade comes from (the Worker's AddressHeader), and
+   * whether it already holds its cap of sockets here (MAX_HELD_SOCKETS_PER_ADDRESS).
+   */
+  heldFrom(request: Request): { address: string | null; full: boolean } {
+    const address = request.headers.get(AddressHeader.ADDRESS);
+    const max = Number(request.headers.get(AddressHeader.MAX_HELD));
+    if (address === null || !Number.isSafeInteger(max) || max <= 0) return { address, full: false };
+    return { address, full: this.#ctx.getWebSockets(addressTag(address)).length >= max };
   }
 
   /**

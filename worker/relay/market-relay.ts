@@ -8,7 +8,7 @@ import { CloseCode, ErrorCode, RejectReason } from "../protocol/codes.ts";
 import type { ServerFrame } from "../protocol/schemas.ts";
 import type { Published } from "../hub/relay-fanout.ts";
 import { screenFrame } from "../platform/frame-screening.ts";
-import { AddressHeader, RelayHeader } from "../platform/object-headers.ts";
+import { RelayHeader } from "../platform/object-headers.ts";
 import { type SocketHandlers, SocketObject, refuse } from "../platform/socket-object.ts";
 
 const RECENT = 512;
@@ -77,9 +77,9 @@ export class MarketRelay extends SocketObject {
       this.#remember("market", market);
       this.#remember("index", this.#index);
     }
-    const address = request.headers.get(AddressHeader);
+    const { address, full } = this.room.heldFrom(request);
     // The hub counted this viewer when it placed it here: a refusal recounts.
-    if (this.room.fullFor(address)) {
+    if (full) {
       this.#report();
       return refuse(429, ErrorCode.RATE_LIMITED, "too many sockets held from this address");
     }

@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { bookOf, bookRelay, bookShard } from "../../book/book-config.ts";
-import { AddressHeader, BookHeader } from "../../platform/object-headers.ts";
+import { BookHeader } from "../../platform/object-headers.ts";
 import { BookSocketQuery, BookStatsQuery } from "../../protocol/queries.ts";
 import { parseView } from "../../rules/book-view.ts";
 import type { AppEnv } from "../context.ts";
@@ -27,9 +27,9 @@ const Stats = {
 
 export const bookRoutes = new Hono<AppEnv>()
   .get("/ws", route(Socket), async (c) => {
-    const address = await admitSocketOpen(c);
+    const held = await admitSocketOpen(c);
     const view = unwrap(parseView(new URL(c.req.url).searchParams));
-    const headers = new Headers({ Upgrade: "websocket", [BookHeader.VIEW]: JSON.stringify(view), [AddressHeader]: address });
+    const headers = new Headers({ Upgrade: "websocket", [BookHeader.VIEW]: JSON.stringify(view), ...held });
     return bookOf(c.env).fetch(new Request("https://book/ws", { headers }));
   })
   .get("/stats", route(Stats), async (c) => {

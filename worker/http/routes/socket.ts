@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import { signingSecret } from "../../config.ts";
 import { ErrorCode, fail } from "../../errors.ts";
-import { AddressHeader, HubHeader } from "../../platform/object-headers.ts";
+import { HubHeader } from "../../platform/object-headers.ts";
 import { Role } from "../../protocol/codes.ts";
 import { MarketSocketQuery } from "../../protocol/queries.ts";
 import { IdSchema } from "../../protocol/schemas.ts";
@@ -56,7 +56,7 @@ export const socketRoutes = new Hono<AppEnv>()
     return c.json({ ticket }, 201);
   })
   .get("/:id/ws", route(Socket), async (c) => {
-    const address = await admitSocketOpen(c);
+    const held = await admitSocketOpen(c);
     const config = c.get("config");
     const req = c.req.raw;
     const url = new URL(req.url);
@@ -67,7 +67,7 @@ export const socketRoutes = new Hono<AppEnv>()
       Upgrade: "websocket",
       [HubHeader.MAX_SOCKETS]: String(config.maxSocketsPerAccount),
       [HubHeader.RELAY_AFTER]: String(config.relayAfter),
-      [AddressHeader]: address,
+      ...held,
     });
     const ticket = url.searchParams.get("ticket");
     const token = bearer(req.headers.get("authorization") ?? undefined);
