@@ -8,6 +8,7 @@
 //
 //   npm run bench [-- --quick] [-- --repeats 3] [-- --subscribers 1000] [-- --budget 2400] [-- --base-port 8820]
 //   npm run bench -- settle [--bets 5000]   (settlement alone: bench/settlement.ts)
+//   npm run bench -- book [flags]           (the whole book alone: bench/book.ts)
 //
 // Exit status: 0 when every run delivered every frame in order and the money
 // was right, 1 otherwise, 2 past the time budget.
@@ -25,6 +26,13 @@ import { type ServerName, runSystem } from "./lib/system-run.ts";
 import { spawnSync } from "node:child_process";
 
 // `npm run bench -- settle [flags]`: the settlement benchmark alone (bench/settlement.ts), not the comparison.
+// `npm run bench -- book [flags]`: the whole-book benchmark (bench/book.ts runs itself on import and exits).
+if (process.argv[2] === "book") {
+  process.argv.splice(2, 1);
+  await import("./book.ts");
+  // bench/book.ts exits the process when it is done; nothing of the comparison runs meanwhile.
+  await new Promise<never>(() => {});
+}
 if (process.argv[2] === "settle") {
   const { settlementBench } = await import("./settlement.ts");
   process.exit(await settlementBench(process.argv.slice(3)));

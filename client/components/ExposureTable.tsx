@@ -5,6 +5,7 @@ import { useEffect, useMemo } from "preact/hooks";
 import { formatMoney, formatProfit } from "../format.ts";
 import { useApp } from "../models/app-model.ts";
 import { MarketExposure } from "../models/exposure.ts";
+import { TableHead } from "./TableHead.tsx";
 
 interface Props {
   marketId: string;
@@ -45,15 +46,7 @@ export function ExposureTable({ marketId, marketName, selections, poll }: Props)
             <caption id={captionId}>
               Book for {marketName} ({marketId}): open bets and the result if each selection wins
             </caption>
-            <thead>
-              <tr>
-                <th scope="col">Selection</th>
-                <th scope="col">Bets</th>
-                <th scope="col">Stake</th>
-                <th scope="col">Payout</th>
-                <th scope="col">P/L if it wins</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Selection", "Bets", "Stake", "Payout", "P/L if it wins"]} />
             <tbody>
               {exposure.selections.map((s) => {
                 const isWorst = s.id === worst;

@@ -1,4 +1,5 @@
-// The lobby: markets grouped under their event, in the server's order.
+// The lobby: markets grouped under their event, in the server's order, with a
+// search by event name. Every price on it comes over the one book socket.
 import type { LiveMarket } from "../models/live-market.ts";
 import { useApp } from "../models/app-model.ts";
 import { MarketCard } from "./MarketCard.tsx";
@@ -16,19 +17,39 @@ function byEvent(markets: LiveMarket[]): [string, LiveMarket[]][] {
 
 export function MarketList() {
   const { lobby } = useApp();
-  const markets = lobby.markets.value;
+  const all = lobby.markets.value;
+  const markets = lobby.shown.value;
+  const filter = lobby.eventFilter.value;
   if (!lobby.loaded.value) return <p class="muted">Loading markets…</p>;
   return (
     <section class="market-list" data-testid="market-list" aria-labelledby="markets-title">
-      <h1 id="markets-title" class="page-title">
-        Markets
-      </h1>
+      <div class="list-head">
+        <h1 id="markets-title" class="page-title">
+          Markets
+        </h1>
+        <div class="field event-search">
+          <label for="event-search">Find an event</label>
+          <input
+            id="event-search"
+            type="search"
+            placeholder="Team or event name"
+            value={filter}
+            onInput={(e) => (lobby.eventFilter.value = e.currentTarget.value)}
+            data-testid="event-search"
+          />
+        </div>
+      </div>
       {lobby.error.value && (
         <p class="form-error" data-testid="markets-error">
           Could not load markets: {lobby.error.value}
         </p>
       )}
-      {markets.length === 0 && !lobby.error.value && <p class="muted">No markets yet.</p>}
+      {all.length === 0 && filter.trim() === "" && !lobby.error.value && <p class="muted">No markets yet.</p>}
+      {markets.length === 0 && filter.trim() !== "" && (
+        <p class="muted" data-testid="event-search-empty">
+          No event matches “{filter.trim()}”.
+        </p>
+      )}
       {byEvent(markets).map(([event, list]) => (
         <section class="event" key={event}>
           <h2 class="event-title">{event}</h2>

@@ -16,19 +16,28 @@ import { StatusOverlay } from "./StatusOverlay.tsx";
 export function MarketView({ id }: { id: string }) {
   const { lobby } = useApp();
   const missing = useSignal(false);
-  const live = lobby.markets.value.find((m) => m.id === id) ?? lobby.get(id);
+  const live = useSignal<LiveMarket | null>(null);
 
+  // The page holds the market's own socket (detail, bets, balance) while it is shown.
   useEffect(() => {
     missing.value = false;
-    if (!lobby.get(id)) {
-      lobby.ensure(id).then(
-        (m) => (missing.value = m === null),
-        () => (missing.value = true),
-      );
-    }
+    live.value = lobby.get(id) ?? null;
+    let left = false;
+    lobby.open(id).then(
+      (m) => {
+        if (left) return;
+        live.value = m;
+        missing.value = m === null;
+      },
+      () => (missing.value = !left),
+    );
+    return () => {
+      left = true;
+      lobby.leave(id);
+    };
   }, [id]);
 
-  if (!live) {
+  if (!live.value) {
     return missing.value ? (
       <section data-testid="market-not-found">
         <h1 class="page-title">No such market</h1>
@@ -40,7 +49,7 @@ export function MarketView({ id }: { id: string }) {
       <p class="muted">Loading market…</p>
     );
   }
-  return <MarketDetail live={live} />;
+  return <MarketDetail live={live.value} />;
 }
 
 function MarketDetail({ live }: { live: LiveMarket }) {

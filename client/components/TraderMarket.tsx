@@ -1,8 +1,8 @@
-// One market on the trader's console: prices per selection beside the live
-// book, suspend/resume, in play with its bet delay, close, and settle or void
-// behind a confirmation.
-// Selecting the panel (click or focus) makes it the target of the S and I keys;
-// focus in a price makes that selection the target of the arrow keys.
+// The selected market's detail on the trader's console, under its row in the
+// grid: prices per selection on the ladder beside the live book, in play with
+// its bet delay, close, and settle or void behind a confirmation. Its row
+// (TraderRow) holds suspend/resume; focus in a price makes that selection the
+// target of the arrow keys.
 import { useSignal } from "@preact/signals";
 import { MarketStatus } from "../../worker/protocol/codes.ts";
 import type { StatusBody } from "../../worker/protocol/schemas.ts";
@@ -29,11 +29,11 @@ export function TraderMarket({ live, error, report }: Props) {
   const market = live.market.value;
   const id = market.id;
   const finished = market.status === MarketStatus.SETTLED || market.status === MarketStatus.VOIDED;
-  const selected = trader.selectedId.value === id;
   const delayText = useSignal(String(market.betDelayMs / 1000));
   const winner = useSignal(market.selections[0]?.id ?? "");
   const confirm = useSignal<Pending>(null);
   const busy = useSignal(false);
+  const statusBusy = trader.busy.value.has(id);
   const ladder = trader.ladder(live);
   const shownError = error ?? ladder.error.value;
 
@@ -54,18 +54,9 @@ export function TraderMarket({ live, error, report }: Props) {
     void run(() => trader.setStatus(id, { status: market.status as StatusBody["status"], inPlay, betDelayMs }));
   };
   const winnerName = market.selections.find((s) => s.id === winner.value)?.name ?? winner.value;
-  const suspendLabel = market.status === MarketStatus.OPEN ? "Suspend" : "Open";
 
   return (
-    <article
-      class={`tm${selected ? " tm-selected" : ""}${finished ? " tm-finished" : ""}`}
-      data-testid={`admin-market-${id}`}
-      data-status={market.status}
-      tabIndex={0}
-      aria-label={`Market ${market.name}`}
-      onFocusIn={() => (trader.selectedId.value = id)}
-      onClick={() => (trader.selectedId.value = id)}
-    >
+    <article class={`tm tm-selected${finished ? " tm-finished" : ""}`} data-testid={`admin-detail-${id}`} data-status={market.status} aria-label={`Market ${market.name}, detail`}>
       <header class="tm-head">
         <div>
           <a class="card-title" href={href.market(id)}>
@@ -98,21 +89,11 @@ export function TraderMarket({ live, error, report }: Props) {
 
       {!finished && (
         <div class="tm-controls">
-          <button
-            type="button"
-            class={`btn ${market.status === MarketStatus.OPEN ? "btn-warn" : "btn-primary"}`}
-            disabled={busy.value}
-            onClick={() => void run(() => trader.toggleSuspend(market))}
-            data-testid={`admin-suspend-${id}`}
-            aria-keyshortcuts="s"
-          >
-            {suspendLabel}
-          </button>
           {market.status !== MarketStatus.CLOSED && (
             <button
               type="button"
               class="btn btn-ghost"
-              disabled={busy.value}
+              disabled={busy.value || statusBusy}
               onClick={() => void run(() => trader.setStatus(id, { status: MarketStatus.CLOSED }))}
               data-testid={`admin-close-${id}`}
             >
@@ -135,7 +116,7 @@ export function TraderMarket({ live, error, report }: Props) {
             <button
               type="button"
               class={`btn ${market.inPlay ? "btn-ghost" : "btn-inplay"}`}
-              disabled={busy.value}
+              disabled={busy.value || statusBusy}
               aria-pressed={market.inPlay}
               aria-keyshortcuts="i"
               onClick={() => setInPlay(!market.inPlay)}
@@ -144,7 +125,7 @@ export function TraderMarket({ live, error, report }: Props) {
               {market.inPlay ? "Go pre-match" : "Go in-play"}
             </button>
             {market.inPlay && (
-              <button type="button" class="btn btn-ghost btn-small" disabled={busy.value} onClick={() => setInPlay(true)} data-testid={`admin-delay-apply-${id}`}>
+              <button type="button" class="btn btn-ghost btn-small" disabled={busy.value || statusBusy} onClick={() => setInPlay(true)} data-testid={`admin-delay-apply-${id}`}>
                 Set delay
               </button>
             )}
@@ -158,10 +139,10 @@ export function TraderMarket({ live, error, report }: Props) {
                 </option>
               ))}
             </select>
-            <button type="button" class="btn btn-danger" disabled={busy.value} onClick={() => (confirm.value = { kind: "settle", winner: winner.value })} data-testid={`admin-settle-${id}`}>
+            <button type="button" class="btn btn-danger" disabled={busy.value || statusBusy} onClick={() => (confirm.value = { kind: "settle", winner: winner.value })} data-testid={`admin-settle-${id}`}>
               Settle
             </button>
-            <button type="button" class="btn btn-danger-ghost" disabled={busy.value} onClick={() => (confirm.value = { kind: "void" })} data-testid={`admin-void-${id}`}>
+            <button type="button" class="btn btn-danger-ghost" disabled={busy.value || statusBusy} onClick={() => (confirm.value = { kind: "void" })} data-testid={`admin-void-${id}`}>
               Void
             </button>
           </span>

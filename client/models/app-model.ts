@@ -1,5 +1,5 @@
-// Every model of the app, built once and wired together: sockets feed the
-// wallet, the bet slip and "my bets". Components get it through context.
+// Every model of the app, built once and wired together: the book socket and
+// the open market's socket feed the wallet, the bet slip and "my bets". Components get it through context.
 import { effect } from "@preact/signals";
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
@@ -16,11 +16,19 @@ export class AppModel {
   readonly prefs = new Preferences();
   readonly session = new Session();
   readonly myBets = new MyBets(this.session);
-  readonly slip = new BetSlip(this.session, this.prefs, () => this.myBets.refreshSoon());
+  // A bet answered over HTTP (a market whose own socket is not open) brings no balance frame: ask for the account.
+  readonly slip = new BetSlip(this.session, this.prefs, () => {
+    this.myBets.refreshSoon();
+    void this.session.refresh();
+  });
   readonly lobby = new Lobby(this.session, {
     bet: (frame) => this.slip.onReply(frame),
     balance: (balance, asOf) => this.session.setBalance(balance, asOf),
-    settled: () => this.myBets.afterSettlement(),
+    // From the market's own socket or, for the others, the book's summary; balances move a moment later.
+    settled: () => {
+      this.myBets.afterSettlement();
+      setTimeout(() => void this.session.refresh(), 1_500);
+    },
     // Session.refresh logs out on a 401; the new (empty) token reconnects every socket as a viewer.
     unauthorized: () => void this.session.refresh(),
   });
@@ -35,7 +43,7 @@ export class AppModel {
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.session.refresh(), this.lobby.refresh()]);
+    await Promise.all([this.session.refresh(), this.lobby.start()]);
   }
 }
 

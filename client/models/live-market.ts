@@ -1,7 +1,10 @@
 // One market on screen: its facts as a signal that changes on status and
 // settlement, and one small signal set per selection that changes on every
 // price tick, so a tick touches only that price's text node and class.
-import { batch, signal, type Signal } from "@preact/signals";
+// The book socket's summaries keep it current; a page that needs the market's
+// full detail, bet answers and balance opens the market's own socket too.
+import { batch, computed, signal, type ReadonlySignal, type Signal } from "@preact/signals";
+import type { Summary } from "../../worker/protocol/book.ts";
 import type { BetBody, Market } from "../../worker/protocol/schemas.ts";
 import { isFinished, MarketSubscription, type ConnectionState, type EdgebookApi, type MarketSubscriptionEvents, type SendResult } from "../sdk/index.ts";
 
@@ -71,7 +74,10 @@ export class LiveMarket {
   readonly id: string;
   /** Everything but the live prices, which live in `prices`. */
   readonly market: Signal<Market>;
-  readonly connection = signal<UiConnection>("idle");
+  /** The market's own socket, "idle" while it has none. */
+  readonly ownConnection = signal<UiConnection>("idle");
+  /** How current the prices are: the own socket when open, else the book socket that feeds the summaries. */
+  readonly connection: ReadonlySignal<UiConnection>;
   readonly viewers = signal<number | null>(null);
   /** The last seq applied from the socket (or the listing): a trader's push is confirmed when it gets here. */
   readonly seq: Signal<number>;
@@ -81,10 +87,11 @@ export class LiveMarket {
   #seeded = false;
   #sub: MarketSubscription | null = null;
 
-  constructor(market: Market) {
+  constructor(market: Market, book: ReadonlySignal<UiConnection>) {
     this.id = market.id;
     this.market = signal(market);
     this.seq = signal(market.seq);
+    this.connection = computed(() => (this.ownConnection.value === "idle" ? book.value : this.ownConnection.value));
     this.#syncPrices(market);
   }
 
@@ -97,20 +104,40 @@ export class LiveMarket {
     return p;
   }
 
-  /** Facts from an HTTP listing; ignored while the socket is the source of truth. */
+  /** Facts from an HTTP listing; ignored while the socket is the source of truth, or when older than what is shown. */
   update(market: Market): void {
-    if (this.#sub) return;
+    if (this.#sub || market.seq < this.seq.peek()) return;
     this.#replace(market);
+  }
+
+  /**
+   * A summary from the book socket, taken when newer than what is shown (the
+   * own socket, when open, is usually ahead). A price move touches only the
+   * prices; status, in play and settlement replace the market's facts.
+   */
+  applySummary(summary: Summary): void {
+    if (summary.seq <= this.seq.peek()) return;
+    const m = this.market.peek();
+    const facts = summary.status !== m.status || summary.inPlay !== m.inPlay || summary.winner !== m.winner;
+    const odds = new Map(summary.selections.map((s) => [s.id, s.odds]));
+    const next: Market = { ...m, seq: summary.seq, status: summary.status, inPlay: summary.inPlay, selections: m.selections.map((s) => ({ ...s, odds: odds.get(s.id) ?? s.odds })) };
+    if (summary.winner !== undefined) next.winner = summary.winner;
+    batch(() => {
+      // A tick goes to the prices alone (as on the own socket): re-rendering the card is for facts.
+      if (facts) this.market.value = next;
+      this.seq.value = summary.seq;
+      this.#syncPrices(next);
+    });
   }
 
   connect(api: EdgebookApi, hooks: MarketHooks): void {
     this.disconnect();
     const sub = new MarketSubscription(location.origin, this.id, { api });
     this.#sub = sub;
-    this.connection.value = sub.state;
+    this.ownConnection.value = sub.state;
     sub.on("state", (state) => {
       if (state === "live") this.liveSince = Date.now();
-      this.connection.value = state;
+      this.ownConnection.value = state;
     });
     sub.on("snapshot", (f) => this.#replace(f.market));
     sub.on("odds", (f) => {
@@ -138,7 +165,7 @@ export class LiveMarket {
   disconnect(): void {
     this.#sub?.close();
     this.#sub = null;
-    this.connection.value = "idle";
+    this.ownConnection.value = "idle";
     this.viewers.value = null;
   }
 

@@ -1,59 +1,126 @@
-// The lobby: every market the punter can see, each a LiveMarket with its own
-// socket. Lists come over HTTP; from then on each market's socket keeps it current.
+// The lobby: every market in the book, live over ONE book socket whatever the
+// book's size. The HTTP list gives each market's full facts once; the book
+// socket's summaries keep prices and status current and say which markets
+// enter and leave. A market page opens that market's own socket (bets,
+// balance, bet answers, full detail) and closes it when left.
 import { computed, effect, signal } from "@preact/signals";
+import type { Summary } from "../../worker/protocol/book.ts";
 import type { Market } from "../../worker/protocol/schemas.ts";
-import { ApiError } from "../sdk/index.ts";
+import { ApiError, BookSubscription, type WebSocketConstructor } from "../sdk/index.ts";
 import { LiveMarket, type MarketHooks, type UiConnection } from "./live-market.ts";
 import type { Session } from "./session.ts";
 
-/** Sockets per page: enough for a busy book, well under the server's per-address budget. */
-const MAX_SOCKETS = 40;
-/** New markets appear on this cadence (no push exists for the catalogue). */
-const RELIST_MS = 30_000;
+/** The list's largest page: a book of 2,000 markets is four calls. */
+const PAGE = 500;
+/** Markets with their own socket at once: with the book socket, a tab holds at most three. */
+const MAX_OWN_SOCKETS = 2;
+/** Unknown markets in a book frame past this many are fetched with the list rather than one by one. */
+const FETCH_ONE_BY_ONE = 3;
+/** A search settles this long before the book socket moves to its view. */
+const SEARCH_SETTLE_MS = 300;
+/** The server's longest event text in a view. */
+const MAX_EVENT_CHARS = 120;
 
 const RANK: Record<UiConnection, number> = { idle: 0, live: 0, connecting: 1, reconnecting: 2, stale: 3, closed: 0 };
 
+function worst(states: UiConnection[]): UiConnection {
+  let out: UiConnection = "idle";
+  for (const c of states) {
+    if (c === "idle" || c === "closed") continue;
+    if (out === "idle" || RANK[c] > RANK[out]) out = c;
+  }
+  return out;
+}
+
 export class Lobby {
+  /** The book's view: markets not settled or voided, oldest first. */
   readonly markets = signal<LiveMarket[]>([]);
+  /** Markets known to be settled or voided (listed within the hour, or finished while the page was open). */
+  readonly finished = signal<LiveMarket[]>([]);
   readonly loaded = signal(false);
   readonly error = signal<string | null>(null);
-  /** The worst state among the open sockets, for the header's badge. */
-  readonly connection = computed<UiConnection>(() => {
-    let worst: UiConnection = "idle";
-    for (const m of this.markets.value) {
-      const c = m.connection.value;
-      if (c === "idle" || c === "closed") continue;
-      if (worst === "idle" || RANK[c] > RANK[worst]) worst = c;
-    }
-    return worst;
+  /** The book socket's state. */
+  readonly book = signal<UiConnection>("idle");
+  /**
+   * The search by event, for the lobby and the trader's grid: it filters what
+   * is shown at once and, settled, moves the book socket to that event's view,
+   * so a book past the 500 markets of one view is searchable whole.
+   */
+  readonly eventFilter = signal("");
+  readonly shown = computed(() => {
+    const text = this.eventFilter.value.trim().toLowerCase();
+    const all = this.markets.value;
+    return text === "" ? all : all.filter((m) => m.market.peek().event.toLowerCase().includes(text));
   });
+  /** Markets whose own socket is open, oldest first. */
+  readonly #open = signal<LiveMarket[]>([]);
+  /** The worst state among the sockets this tab holds, for the header's badge. */
+  readonly connection = computed<UiConnection>(() => worst([this.book.value, ...this.#open.value.map((m) => m.ownConnection.value)]));
   readonly #session: Session;
   readonly #hooks: MarketHooks;
+  readonly #WebSocket: WebSocketConstructor | undefined;
   readonly #byId = new Map<string, LiveMarket>();
+  /** Pages holding each market's own socket. */
+  readonly #holds = new Map<string, number>();
+  #sub: BookSubscription | null = null;
+  /** The event the book socket's view is by ("" for every open market). */
+  #viewText = "";
+  /** The book's view, once its first frame came; the HTTP list's order until then. */
+  #order: string[] | null = null;
 
-  constructor(session: Session, hooks: MarketHooks) {
+  constructor(session: Session, hooks: MarketHooks, options: { WebSocket?: WebSocketConstructor } = {}) {
     this.#session = session;
     this.#hooks = hooks;
-    // A new token means new tickets: every socket reconnects as the new account (or as a viewer).
+    this.#WebSocket = options.WebSocket;
+    // A new token means new tickets: each market socket reconnects as the new account (or as a viewer).
     effect(() => {
       const api = session.api.value;
-      for (const m of this.markets.peek()) if (m.connected) m.connect(api, this.#hooks);
+      for (const m of this.#open.peek()) m.connect(api, this.#hooks);
     });
-    setInterval(() => void this.refresh(), RELIST_MS);
-    addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "visible") void this.refresh();
+    let settle: ReturnType<typeof setTimeout> | null = null;
+    effect(() => {
+      const text = this.eventFilter.value.trim().slice(0, MAX_EVENT_CHARS);
+      if (settle !== null) clearTimeout(settle);
+      settle = setTimeout(() => {
+        if (text === this.#viewText) return;
+        this.#viewText = text;
+        this.#sub?.setView(text === "" ? {} : { event: text });
+      }, SEARCH_SETTLE_MS);
     });
+  }
+
+  /** Open the book socket (once) and load the list. */
+  async start(): Promise<void> {
+    if (!this.#sub) {
+      const sub = new BookSubscription(location.origin, this.#viewText === "" ? {} : { event: this.#viewText }, { WebSocket: this.#WebSocket });
+      this.#sub = sub;
+      this.book.value = sub.state;
+      sub.on("state", (state) => (this.book.value = state));
+      sub.on("book", (list) => this.#onBook(list));
+      sub.on("summary", (s) => this.#onSummary(s));
+      sub.on("added", (s) => this.#onAdded(s));
+      sub.on("removed", (id) => this.#onRemoved(id));
+      sub.on("invalid", (e) => console.warn(`book: dropped a frame: ${e.message}`));
+    }
+    await this.refresh();
   }
 
   get(id: string): LiveMarket | undefined {
     return this.#byId.get(id);
   }
 
+  /** The whole list over HTTP, a page at a time: each market's full facts. */
   async refresh(): Promise<void> {
     try {
-      const list = await this.#session.api.value.markets();
+      const api = this.#session.api.value;
+      let cursor: string | undefined;
+      do {
+        const page = await api.marketsPage({ limit: PAGE, cursor });
+        for (const market of page.markets) this.#take(market);
+        cursor = page.next;
+      } while (cursor !== undefined);
       this.error.value = null;
-      this.#merge(list);
+      this.#publish();
     } catch (err) {
       this.error.value = err instanceof Error ? err.message : "could not load markets";
     } finally {
@@ -66,48 +133,121 @@ export class Lobby {
     const known = this.#byId.get(id);
     if (known) return known;
     try {
-      const market = await this.#session.api.value.market(id);
-      this.#merge([market], true);
-      return this.#byId.get(id) ?? null;
+      const live = this.#take(await this.#session.api.value.market(id));
+      this.#publish();
+      return live;
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) return null;
       throw err;
     }
   }
 
-  /** A market the trader just created: show it at once. */
-  add(market: Market): void {
-    this.#merge([market], true);
+  /**
+   * A page that needs a market's own socket (its detail, bets and balance)
+   * holds it from `open` to `leave`; the socket closes when no page holds it.
+   */
+  async open(id: string): Promise<LiveMarket | null> {
+    this.#holds.set(id, (this.#holds.get(id) ?? 0) + 1);
+    const live = await this.ensure(id);
+    // Left while the market was loading: nothing to open.
+    if (!live || live.connected || !this.#holds.get(id)) return live;
+    const open = this.#open.peek();
+    // Never more than three sockets in a tab: the oldest market socket goes first.
+    for (const old of open.slice(0, Math.max(0, open.length - MAX_OWN_SOCKETS + 1))) this.#close(old);
+    live.connect(this.#session.api.peek(), this.#hooks);
+    this.#open.value = [...this.#open.peek(), live];
+    return live;
   }
 
-  #merge(list: Market[], keepOthers = false): void {
-    const next: LiveMarket[] = keepOthers ? [...this.markets.peek()] : [];
-    for (const market of list) {
-      let live = this.#byId.get(market.id);
-      if (live) live.update(market);
-      else {
-        live = new LiveMarket(market);
-        this.#byId.set(market.id, live);
-        if (keepOthers) next.push(live);
-      }
-      if (!keepOthers) next.push(live);
+  /** The page is left: its market's socket closes once no page holds it; the book keeps the market current. */
+  leave(id: string): void {
+    const holds = (this.#holds.get(id) ?? 0) - 1;
+    if (holds > 0) return void this.#holds.set(id, holds);
+    this.#holds.delete(id);
+    const live = this.#byId.get(id);
+    if (live?.connected) this.#close(live);
+  }
+
+  #close(live: LiveMarket): void {
+    live.disconnect();
+    this.#open.value = this.#open.peek().filter((m) => m !== live);
+  }
+
+  /** A market the trader just created: show it at once (the book's `added` follows). */
+  add(market: Market): void {
+    this.#take(market);
+    if (this.#order && !this.#order.includes(market.id)) this.#order.push(market.id);
+    this.#publish();
+  }
+
+  #take(market: Market): LiveMarket {
+    let live = this.#byId.get(market.id);
+    if (live) live.update(market);
+    else {
+      live = new LiveMarket(market, this.book);
+      this.#byId.set(market.id, live);
     }
-    if (!keepOthers) {
-      const seen = new Set(list.map((m) => m.id));
-      for (const [id, live] of this.#byId) {
-        if (!seen.has(id)) {
-          live.disconnect();
-          this.#byId.delete(id);
-        }
-      }
+    const summary = this.#sub?.get(market.id);
+    if (summary) live.applySummary(summary);
+    return live;
+  }
+
+  #onBook(list: readonly Summary[]): void {
+    this.#order = list.map((s) => s.id);
+    const missing: string[] = [];
+    for (const s of list) {
+      const live = this.#byId.get(s.id);
+      if (live) live.applySummary(s);
+      else missing.push(s.id);
     }
-    let sockets = next.filter((m) => m.connected).length;
-    for (const live of next) {
-      if (!live.connected && !live.finished && sockets < MAX_SOCKETS) {
-        live.connect(this.#session.api.value, this.#hooks);
-        sockets++;
-      }
+    this.#publish();
+    if (missing.length > FETCH_ONE_BY_ONE) void this.refresh();
+    else for (const id of missing) void this.#fetch(id);
+  }
+
+  #onSummary(s: Summary): void {
+    const live = this.#byId.get(s.id);
+    if (!live) return; // Its facts are on the way; #take applies the newest summary when they come.
+    const wasFinished = live.finished;
+    live.applySummary(s);
+    // A market page's own socket reports its settlement itself.
+    if (!wasFinished && live.finished && !live.connected) this.#hooks.settled(s.id);
+  }
+
+  #onAdded(s: Summary): void {
+    if (this.#order && !this.#order.includes(s.id)) this.#order.push(s.id);
+    const live = this.#byId.get(s.id);
+    if (live) {
+      live.applySummary(s);
+      this.#publish();
+    } else void this.#fetch(s.id);
+  }
+
+  #onRemoved(id: string): void {
+    if (!this.#order) return;
+    this.#order = this.#order.filter((x) => x !== id);
+    this.#publish();
+  }
+
+  /** One market's full facts, for a market the book named before the list did. */
+  async #fetch(id: string): Promise<void> {
+    try {
+      this.#take(await this.#session.api.peek().market(id));
+      this.#publish();
+    } catch (err) {
+      console.warn(`market ${id}: could not load: ${err instanceof Error ? err.message : String(err)}`);
     }
-    this.markets.value = next;
+  }
+
+  #publish(): void {
+    const inView = this.#order ?? [...this.#byId.values()].filter((m) => !m.finished).map((m) => m.id);
+    const ids = new Set(inView);
+    const markets: LiveMarket[] = [];
+    for (const id of inView) {
+      const live = this.#byId.get(id);
+      if (live) markets.push(live);
+    }
+    this.markets.value = markets;
+    this.finished.value = [...this.#byId.values()].filter((m) => m.finished && !ids.has(m.id));
   }
 }

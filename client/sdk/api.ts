@@ -25,6 +25,8 @@ import type {
   StatusBody,
   BetReplyFrame as BetReply,
 } from "../../worker/protocol/schemas.ts";
+import { MarketPageSchema, type MarketPage } from "../../worker/protocol/book.ts";
+import type { MarketStatus } from "../../worker/protocol/codes.ts";
 import { ApiError } from "./api-error.ts";
 
 const SessionAnswer = v.object({ token: v.string(), account: AccountSchema });
@@ -43,6 +45,8 @@ export type Session = v.InferOutput<typeof SessionAnswer>;
 export type EventsPage = { events: MarketEvent[]; next?: number };
 /** `odds` maps selection ids to decimal odds. */
 export type OddsUpdate = Record<string, number>;
+/** `GET /api/markets` filters (docs/protocol.md); `status` may hold several. */
+export type MarketQuery = { status?: MarketStatus[]; event?: string; inPlay?: boolean; limit?: number; cursor?: string };
 export type Settlement = { winner: string } | { void: true };
 
 export interface ApiOptions {
@@ -85,6 +89,18 @@ export class EdgebookApi {
 
   async markets(): Promise<Market[]> {
     return (await this.#call("GET", "/api/markets", MarketsAnswer)).markets;
+  }
+
+  /** One page of the market list, oldest first; pass `next` back as `cursor` for the following page. */
+  async marketsPage(query: MarketQuery = {}): Promise<MarketPage> {
+    const params = new URLSearchParams();
+    for (const status of query.status ?? []) params.append("status", status);
+    if (query.event !== undefined) params.set("event", query.event);
+    if (query.inPlay !== undefined) params.set("inPlay", String(query.inPlay));
+    if (query.limit !== undefined) params.set("limit", String(query.limit));
+    if (query.cursor !== undefined) params.set("cursor", query.cursor);
+    const search = params.toString();
+    return this.#call("GET", `/api/markets${search ? `?${search}` : ""}`, MarketPageSchema);
   }
 
   async market(id: string): Promise<Market> {

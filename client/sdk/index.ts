@@ -1,8 +1,9 @@
 // The Edgebook client SDK: typed HTTP calls and live market subscriptions,
 // for browsers and Node 24 alike. Types come from the shared protocol schemas.
-export { EdgebookApi, type ApiOptions, type EventsPage, type OddsUpdate, type Session, type Settlement } from "./api.ts";
+export { EdgebookApi, type ApiOptions, type EventsPage, type MarketQuery, type OddsUpdate, type Session, type Settlement } from "./api.ts";
 export { ApiError, type ApiErrorCode } from "./api-error.ts";
 export { MarketSubscription, type MarketSubscriptionEvents, type MarketSubscriptionOptions, type SendResult } from "./market-socket.ts";
+export { BookSubscription, viewQuery, type BookSubscriptionEvents, type BookSubscriptionOptions, type BookView } from "./book-socket.ts";
 export {
   SocketConnection,
   type ConnectionHooks,
@@ -33,4 +34,5 @@ export type {
   StatusFrame,
   ViewersFrame,
 } from "../../worker/protocol/schemas.ts";
+export type { AddedFrame, BookFrame, BookServerFrame, RemovedFrame, Summary, SummaryFrame } from "../../worker/protocol/book.ts";
 export { AcceptPolicy, BetStatus, ErrorCode, MarketStatus, RejectReason, Role } from "../../worker/protocol/codes.ts";

@@ -19,7 +19,9 @@ import { EdgebookApi } from "./api.ts";
 import type { ApiError } from "./api-error.ts";
 import { Emitter, type Listener } from "./emitter.ts";
 import { applyChange, checkSeq } from "./market-state.ts";
+import { readFrame } from "./read-frame.ts";
 import { type ConnectionOptions, type ConnectionState, SocketConnection } from "./socket-connection.ts";
+import { SocketSubscription } from "./socket-subscription.ts";
 
 export interface MarketSubscriptionEvents {
   state: ConnectionState;
@@ -54,13 +56,13 @@ export interface MarketSubscriptionOptions extends ConnectionOptions {
 
 export type SendResult = { ok: true } | { ok: false; reason: "offline" | "invalid"; message: string };
 
-export class MarketSubscription {
+export class MarketSubscription extends SocketSubscription {
   readonly marketId: string;
   readonly #base: string;
   readonly #api: EdgebookApi;
   readonly #events = new Emitter<MarketSubscriptionEvents>();
   readonly #conflateMs: number;
-  readonly #conn: SocketConnection;
+  protected readonly conn: SocketConnection;
 
   #market: Market | null = null;
   #seq: number | null = null;
@@ -68,14 +70,18 @@ export class MarketSubscription {
   #viewers: number | null = null;
 
   constructor(baseUrl: string, marketId: string, options: MarketSubscriptionOptions = {}) {
+    super();
     this.marketId = marketId;
     this.#base = baseUrl.replace(/\/+$/, "");
     this.#api = options.api ?? new EdgebookApi(this.#base, options.token);
     this.#conflateMs = options.conflateMs ?? 0;
-    this.#conn = new SocketConnection(
+    this.conn = new SocketConnection(
       {
         url: (failedOpens) => this.#socketUrl(failedOpens),
-        message: (data) => this.#receive(data),
+        message: (data) => {
+          const frame = readFrame(ServerFrame, data, (e) => this.#events.emit("invalid", e));
+          if (frame !== null) this.#apply(frame);
+        },
         state: (state) => this.#events.emit("state", state),
         stale: () => this.#events.emit("resync", { reason: "stale", lastSeq: this.#seq }),
         failure: (err) => this.#events.emit("failure", err),
@@ -84,9 +90,6 @@ export class MarketSubscription {
     );
   }
 
-  get state(): ConnectionState {
-    return this.#conn.state;
-  }
   /** The market as of the last applied frame; null until the first snapshot. */
   get market(): Market | null {
     return this.#market;
@@ -113,23 +116,12 @@ export class MarketSubscription {
   placeBet(bet: BetBody): SendResult {
     const frame = parse(BetFrame, { type: "bet", ...bet });
     if (!frame.ok) return { ok: false, reason: "invalid", message: frame.message };
-    if (!this.#conn.send(JSON.stringify(frame.value))) return { ok: false, reason: "offline", message: `socket is ${this.#conn.state}` };
+    if (!this.conn.send(JSON.stringify(frame.value))) return { ok: false, reason: "offline", message: `socket is ${this.conn.state}` };
     return { ok: true };
   }
 
-  /** Is the socket still alive? Reconnects at once when it is down, probes it otherwise. */
-  checkLiveness(): void {
-    this.#conn.checkLiveness();
-  }
 
-  /** Drop the socket and connect again now (resuming from the last seq). */
-  reconnect(): void {
-    this.#conn.reconnect();
-  }
 
-  close(): void {
-    this.#conn.close();
-  }
 
   /** A fresh ticket per attempt; without a session, a failed open asks over HTTP whether the market exists (browsers hide why an upgrade failed). */
   async #socketUrl(failedOpens: number): Promise<string> {
@@ -147,24 +139,8 @@ export class MarketSubscription {
     return url.toString();
   }
 
-  #receive(data: unknown): void {
-    if (typeof data !== "string") {
-      this.#events.emit("invalid", { data: "(binary)", message: "frames are UTF-8 JSON text" });
-      return;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(data);
-    } catch {
-      this.#events.emit("invalid", { data: data.slice(0, 200), message: "frame is not JSON" });
-      return;
-    }
-    const parsed = parse(ServerFrame, json);
-    if (!parsed.ok) {
-      this.#events.emit("invalid", { data: data.slice(0, 200), message: parsed.message });
-      return;
-    }
-    const frame = parsed.value;
+  /** One frame of the stream, checked against its schema. */
+  #apply(frame: ServerFrame): void {
     switch (frame.type) {
       case "snapshot":
         this.#market = frame.market;
@@ -198,14 +174,14 @@ export class MarketSubscription {
   /** Apply a change in seq order; a gap rebuilds the stream from the last seq. Returns whether it was applied. */
   #applyChange(frame: ChangeFrame): boolean {
     if (this.#market === null || this.#seq === null) {
-      this.#conn.resync("reconnecting", () => this.#events.emit("resync", { reason: "gap", lastSeq: null, got: frame.seq }));
+      this.conn.resync("reconnecting", () => this.#events.emit("resync", { reason: "gap", lastSeq: null, got: frame.seq }));
       return false;
     }
     const check = checkSeq(this.#seq, frame);
     if (check === "duplicate") return false;
     if (check === "gap") {
       // Reconnecting with since=<last seq> makes the server replay exactly what we missed.
-      this.#conn.resync("reconnecting", () => this.#events.emit("resync", { reason: "gap", lastSeq: this.#seq, got: frame.seq }));
+      this.conn.resync("reconnecting", () => this.#events.emit("resync", { reason: "gap", lastSeq: this.#seq, got: frame.seq }));
       return false;
     }
     this.#market = applyChange(this.#market, frame);

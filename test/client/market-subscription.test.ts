@@ -6,57 +6,11 @@ import { describe, expect, it } from "vitest";
 import { MarketSubscription, type MarketSubscriptionEvents } from "../../client/sdk/market-socket.ts";
 import type { ConnectionState } from "../../client/sdk/socket-connection.ts";
 import { wireMarket } from "../helpers/wire-market.ts";
-
-/** The WebSocket surface MarketSubscription uses, scripted by the test. */
-class ScriptedSocket {
-  static opened: ScriptedSocket[] = [];
-  readonly url: URL;
-  readonly sent: string[] = [];
-  readyState = 0;
-  onopen: (() => void) | null = null;
-  onmessage: ((e: { data: unknown }) => void) | null = null;
-  onclose: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  closedByClient = false;
-
-  constructor(url: string) {
-    this.url = new URL(url);
-    ScriptedSocket.opened.push(this);
-  }
-  send(data: string) {
-    this.sent.push(data);
-  }
-  close() {
-    this.closedByClient = true;
-    this.readyState = 3;
-  }
-  // ---- driven by the test ----
-  open() {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-  deliver(frame: unknown) {
-    this.onmessage?.({ data: typeof frame === "string" ? frame : JSON.stringify(frame) });
-  }
-  drop() {
-    this.readyState = 3;
-    this.onclose?.();
-  }
-}
+import { ScriptedSocket, nextSocket } from "./scripted-socket.ts";
 
 const market = wireMarket({ id: "m1", seq: 5, epoch: "ep" });
 const snapshot = { type: "snapshot", seq: 5, epoch: "ep", market };
 const odds = (seq: number, price: number) => ({ type: "odds", seq, ts: 1, odds: { a: price } });
-
-/** The next socket the subscription opens (it may open it after a timer). */
-async function nextSocket(count: number, timeoutMs = 2000): Promise<ScriptedSocket> {
-  const deadline = Date.now() + timeoutMs;
-  while (ScriptedSocket.opened.length < count) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for socket ${count}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return ScriptedSocket.opened[count - 1];
-}
 
 function subscribe(options: { staleAfterMs?: number; pingEveryMs?: number } = {}) {
   ScriptedSocket.opened = [];

@@ -67,6 +67,33 @@ async function loginTrader(page: Page) {
   await page.getByTestId("admin-create-form").waitFor();
 }
 
+/** Selects a market's row on the trader's grid: its detail (ladder, book, settlement) opens beneath it. */
+async function selectMarket(trader: Page, id: string) {
+  await trader.getByTestId(`admin-status-${id}`).click();
+  await trader.getByTestId(`admin-detail-${id}`).waitFor();
+}
+
+/** Every WebSocket the page opens: how many, to where, and the most open at once. */
+function watchSockets(page: Page) {
+  const seen = { urls: [] as string[], open: 0, maxOpen: 0 };
+  page.on("websocket", (ws) => {
+    seen.urls.push(new URL(ws.url()).pathname);
+    seen.open++;
+    seen.maxOpen = Math.max(seen.maxOpen, seen.open);
+    ws.on("close", () => seen.open--);
+  });
+  return seen;
+}
+
+/** Polls (5 s bound) until exactly `n` of the page's sockets are open. */
+async function untilOpen(page: Page, sockets: ReturnType<typeof watchSockets>, n: number) {
+  const deadline = Date.now() + 5000;
+  while (sockets.open !== n) {
+    if (Date.now() > deadline) throw new Error(`${sockets.open} sockets open, not ${n}`);
+    await page.waitForTimeout(50);
+  }
+}
+
 /** Waits until the element with this test id shows exactly `text` (or contains it, with `partial`). */
 async function waitForText(page: Page, testId: string, text: string, { partial = false, timeout = 5000 } = {}) {
   await page.waitForFunction(
@@ -154,7 +181,7 @@ describe("the web app", () => {
     assert.equal(await price.innerText(), "2.50");
     const trader = await browser();
     await loginTrader(trader);
-    await trader.getByTestId("admin-market-e2e-push").waitFor();
+    await selectMarket(trader, "e2e-push");
     await punter.getByTestId("connection-status").and(punter.locator('[data-state="live"]')).waitFor();
     await trader.getByTestId("admin-odds-up-e2e-push-home").click();
     // 2.50 is one tick below 2.52 on the ladder.
@@ -167,6 +194,7 @@ describe("the web app", () => {
     await newMarket("e2e-book");
     const trader = await browser();
     await loginTrader(trader);
+    await selectMarket(trader, "e2e-book");
     await trader.getByTestId("admin-exposure-e2e-book").waitFor();
     const { token } = await api("POST", "/api/session", { name: "dave" });
     await api("POST", "/api/markets/e2e-book/bets", { id: "e2e-book-bet-1", selectionId: "home", stake: 2000, odds: 2.5 }, token);
@@ -286,6 +314,7 @@ describe("the web app", () => {
     await waitForText(trader, "admin-create-result", "Created market e2e-console.");
     const panel = trader.getByTestId("admin-market-e2e-console");
     await panel.waitFor();
+    await selectMarket(trader, "e2e-console");
 
     const punter = await browser();
     await punter.goto(`${server.url}/#/market/e2e-console`);
@@ -318,7 +347,7 @@ describe("the web app", () => {
     await trader.locator('[data-testid="admin-inplay-e2e-console"][aria-pressed="true"]').waitFor();
     await waitForText(punter, "inplay-badge-e2e-console", "In-play · 2 s delay");
     await punter.getByText("In play: bets are confirmed after a 2 s delay.").waitFor();
-    await panel.screenshot({ path: join(SHOTS, "trader-in-play.png") });
+    await trader.getByTestId("admin-detail-e2e-console").screenshot({ path: join(SHOTS, "trader-in-play.png") });
 
     await trader.getByTestId("admin-winner-e2e-console").selectOption("away");
     await trader.getByTestId("admin-settle-e2e-console").click();
@@ -340,6 +369,7 @@ describe("the web app", () => {
     await newMarket("e2e-ladder");
     const trader = await browser();
     await loginTrader(trader);
+    await selectMarket(trader, "e2e-ladder");
     await trader.locator('[data-testid="admin-connection-e2e-ladder"][data-state="live"]').waitFor();
     assert.match(await trader.getByTestId("admin-shortcuts").innerText(), /↑.*↓.*S.*I/s);
     // Five presses in one task: all of them land before the first push can answer.
@@ -529,6 +559,7 @@ describe("the web app", () => {
     for (let i = 1; i <= 11; i++) await api("POST", "/api/markets/e2e-audit/odds", { odds: { home: (250 + 2 * i) / 100 } }, admin);
     const trader = await browser();
     await loginTrader(trader);
+    await selectMarket(trader, "e2e-audit");
     const audit = trader.getByTestId("admin-audit-e2e-audit");
     await audit.locator("summary").click();
     await trader.getByTestId("audit-row-e2e-audit-0").waitFor();
@@ -556,7 +587,7 @@ describe("the web app", () => {
     await waitForText(punter, "balance", "990.00", { partial: true });
     const trader = await browser();
     await loginTrader(trader);
-    await trader.getByTestId("admin-market-e2e-void").waitFor();
+    await selectMarket(trader, "e2e-void");
     const dialog = trader.getByTestId("admin-confirm-dialog");
     await trader.getByTestId("admin-void-e2e-void").click();
     await dialog.waitFor();
@@ -627,6 +658,129 @@ describe("the web app", () => {
   });
 });
 
+describe("the whole book, live", () => {
+  const BOOK = 200;
+  const ids = Array.from({ length: BOOK }, (_, i) => `e2e-many-${String(i).padStart(3, "0")}`);
+  const last = ids[BOOK - 1];
+  const eventOf = (i: number) => `Book round ${Math.floor(i / 20) + 1}`;
+  before(async () => {
+    for (let i = 0; i < BOOK; i += 20) {
+      await Promise.all(
+        ids.slice(i, i + 20).map((id, j) =>
+          api("POST", "/api/markets", { id, name: `Match ${i + j + 1}`, event: eventOf(i + j), selections: [{ id: "home", name: "Home", odds: 2.5 }, { id: "away", name: "Away", odds: 3 }] }, admin),
+        ),
+      );
+    }
+  });
+
+  it("opens one socket for a lobby of 200 markets and shows a push to the 200th within a second, and finds a market by its event", async () => {
+    const page = await browser();
+    const sockets = watchSockets(page);
+    await page.goto(`${server.url}/#/`);
+    await page.getByTestId(`market-card-${last}`).waitFor();
+    await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor();
+    await api("POST", `/api/markets/${last}/odds`, { odds: { home: 2.62 } }, admin);
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="odds-${id}-home"]`)?.textContent === "2.62", last, { timeout: 1000 });
+    await api("POST", `/api/markets/${last}/status`, { status: "suspended" }, admin);
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="market-card-${id}"]`)?.getAttribute("data-status") === "suspended", last, { timeout: 1000 });
+    await api("POST", `/api/markets/${last}/status`, { status: "open" }, admin);
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="market-card-${id}"]`)?.getAttribute("data-status") === "open", last, { timeout: 1000 });
+    assert.deepEqual(sockets.urls, ["/api/book/ws"], "one socket, the book's, for every market on the page");
+
+    await page.getByTestId("event-search").fill(eventOf(BOOK - 1).toUpperCase());
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid^="market-card-"]').length === 20, null, { timeout: 2000 });
+    assert.equal(await page.locator("section.event h2").allTextContents().then((t) => t.join("|")), eventOf(BOOK - 1));
+    await page.getByTestId("event-search").fill("no such event anywhere");
+    await page.getByTestId("event-search-empty").waitFor();
+    // A search moves the book socket to the event's view: the socket is replaced, its old one closed.
+    await page.getByTestId("event-search").fill("");
+    await page.getByTestId(`market-card-${last}`).waitFor();
+    await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor();
+    await api("POST", `/api/markets/${last}/odds`, { odds: { home: 2.64 } }, admin);
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="odds-${id}-home"]`)?.textContent === "2.64", last, { timeout: 1000 });
+    assert.ok(sockets.urls.every((u) => u === "/api/book/ws"), sockets.urls.join(" "));
+    await untilOpen(page, sockets, 1);
+    assert.ok(sockets.maxOpen <= 2, `an old book socket closes as its replacement opens, saw ${sockets.maxOpen} open at once`);
+  });
+
+  it("takes a punter's bet on the 200th market from the lobby and from its page, with never more than three sockets in the tab", async () => {
+    const page = await browser();
+    const sockets = watchSockets(page);
+    await page.goto(`${server.url}/#/`);
+    await loginPunter(page, "many");
+    await page.getByTestId(`market-card-${last}`).waitFor();
+    await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor();
+    await page.getByTestId(`odds-${last}-home`).scrollIntoViewIfNeeded();
+    await placeBet(page, last, "3");
+    await waitForText(page, "balance", "997.00", { partial: true });
+    await page.getByTestId("slip-clear").click();
+
+    await page.getByTestId(`market-link-${last}`).click();
+    await page.locator('[data-testid="market-connection"][data-state="live"]').waitFor();
+    await placeBet(page, last, "2");
+    await waitForText(page, "balance", "995.00", { partial: true });
+    assert.deepEqual(sockets.urls, ["/api/book/ws", `/api/markets/${last}/ws`]);
+    // Leaving the page closes its market's socket; the book's stays.
+    await page.getByTestId("nav-markets").click();
+    await page.getByTestId(`market-card-${last}`).waitFor();
+    await untilOpen(page, sockets, 1);
+    assert.ok(sockets.maxOpen <= 3, `at most three sockets at once, saw ${sockets.maxOpen}`);
+    const bets = (await api("GET", "/api/me/bets", undefined, (await page.evaluate(() => localStorage.getItem("edgebook.token"))) ?? undefined)).bets;
+    assert.deepEqual(bets.filter((b: { marketId: string }) => b.marketId === last).map((b: { stake: number }) => b.stake).sort(), [200, 300]);
+  });
+
+  it("lets the trader suspend the 200th market by the S key and by its button, the row's status changing at once", async () => {
+    const trader = await browser();
+    const sockets = watchSockets(trader);
+    await loginTrader(trader);
+    const row = trader.getByTestId(`admin-market-${last}`);
+    await row.waitFor();
+    const statusIs = (want: string) =>
+      trader.waitForFunction(([id, w]) => document.querySelector(`[data-testid="admin-market-${id}"]`)?.getAttribute("data-status") === w, [last, want] as const, { timeout: 1000 });
+    // The arrows move along the grid from the row above; S then acts on the 200th.
+    await trader.getByTestId(`admin-market-${ids[BOOK - 2]}`).focus();
+    await trader.keyboard.press("ArrowDown");
+    await trader.waitForFunction((id) => document.activeElement?.getAttribute("data-testid") === `admin-market-${id}`, last, { timeout: 2000 });
+    await trader.getByTestId(`admin-detail-${last}`).waitFor();
+    await trader.keyboard.press("s");
+    await statusIs("suspended");
+    assert.equal((await api("GET", `/api/markets/${last}`)).market.status, "suspended");
+    await trader.keyboard.press("s");
+    await statusIs("open");
+    assert.equal((await api("GET", `/api/markets/${last}`)).market.status, "open");
+    await trader.getByTestId(`admin-suspend-${last}`).click();
+    await statusIs("suspended");
+    assert.equal((await api("GET", `/api/markets/${last}`)).market.status, "suspended");
+    await trader.getByTestId(`admin-suspend-${last}`).click();
+    await statusIs("open");
+    assert.equal((await api("GET", `/api/markets/${last}`)).market.status, "open");
+    // Two fast presses: suspend, then reopen (the second acts on the market as the first left it), not two suspends.
+    const before = (await api("GET", `/api/markets/${last}`)).market.seq;
+    await trader.keyboard.press("s");
+    await trader.keyboard.press("s");
+    const deadline = Date.now() + 5000;
+    let after = (await api("GET", `/api/markets/${last}`)).market;
+    while (after.seq < before + 2 && Date.now() < deadline) {
+      await trader.waitForTimeout(100);
+      after = (await api("GET", `/api/markets/${last}`)).market;
+    }
+    assert.deepEqual([after.seq, after.status], [before + 2, "open"]);
+    await statusIs("open");
+    // A push made elsewhere reaches the 200th row from the book socket.
+    await api("POST", `/api/markets/${last}/odds`, { odds: { away: 3.3 } }, admin);
+    await waitForText(trader, `admin-row-odds-${last}-away`, "3.30", { timeout: 1000 });
+
+    await trader.getByTestId("admin-filter-event").fill(eventOf(BOOK - 1));
+    await trader.getByTestId("admin-filter-status").selectOption("suspended");
+    await waitForText(trader, "admin-shown", "0 of", { partial: true });
+    await trader.getByTestId("admin-filter-status").selectOption("open");
+    await waitForText(trader, "admin-shown", "20 of", { partial: true });
+    // The book's socket and the selected market's own, and never more than three at once.
+    await untilOpen(trader, sockets, 2);
+    assert.ok(sockets.maxOpen <= 3, `at most three sockets at once, saw ${sockets.maxOpen}`);
+  });
+});
+
 describe("accessibility", () => {
   for (const [size, viewport] of [
     ["desktop", { width: 1280, height: 800 }],
@@ -655,7 +809,7 @@ describe("accessibility", () => {
       await check("my-bets");
       const trader = await browser(viewport);
       await loginTrader(trader);
-      await trader.getByTestId(`admin-market-${id}`).waitFor();
+      await selectMarket(trader, id);
       await trader.getByTestId(`admin-exposure-row-${id}-home`).waitFor();
       await trader.getByTestId(`admin-audit-${id}`).locator("summary").click();
       await trader.getByTestId(`audit-row-${id}-0`).waitFor();

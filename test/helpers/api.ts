@@ -5,11 +5,12 @@ import { exports } from "cloudflare:workers";
 import type { BookServerFrame } from "../../worker/protocol/book.ts";
 import type { Account, Market, ServerFrame } from "../../worker/protocol/schemas.ts";
 import { selections } from "./wire-market.ts";
+import { ADMIN_KEY } from "./secrets.ts";
 
 /** Frames of the market socket and of the book socket. */
 type AnyFrame = ServerFrame | BookServerFrame;
 
-export const ADMIN_KEY = "test-admin-key-of-thirty-two-chars";
+export { ADMIN_KEY };
 export const BASE = "http://edgebook.test";
 
 /**

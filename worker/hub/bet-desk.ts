@@ -5,16 +5,14 @@
 // refusal is kept under its id too, so the same id always gets its first
 // outcome.
 import { AcceptPolicy, BetStatus, RejectReason } from "../protocol/codes.ts";
-import type { Bet, BetBody, BetReplyFrame, ServerFrame } from "../protocol/schemas.ts";
+import type { Bet, BetBody, BetReplyFrame } from "../protocol/schemas.ts";
 import { type AccountId, type BetId, type Money, type Odds, oddsFromDecimal, oddsToDecimal } from "../protocol/units.ts";
-import type { FaultPoint } from "../platform/fault-points.ts";
 import { type BetRow, Phase, isSettledDown, replyOf, toReply, toWireBet } from "../rules/bet-record.ts";
 import type { MoneyResult } from "../rules/ledger.ts";
 import { type MarketState, interruptionsOf } from "../rules/market-book.ts";
 import { type BetAsk, quoteBet, requote } from "../rules/quote.ts";
-import type { HubStore } from "./hub-store.ts";
 import { inPool } from "./in-pool.ts";
-import type { WalletPort } from "./wallet-port.ts";
+import type { MoneyParts } from "./money-parts.ts";
 
 /** A bet whose wallet call has not answered for this long gets an alarm to look at it. */
 export const RECONCILE_AFTER_MS = 5_000;
@@ -31,17 +29,11 @@ export const MAX_REFUSALS_PER_ACCOUNT = 1_000;
 /** Wallet calls one reconcile pass keeps in flight at once. */
 const PARALLEL = 16;
 
-export interface BetDeskDeps {
-  store: HubStore;
-  wallets: WalletPort;
+export interface BetDeskDeps extends MoneyParts {
   market: () => MarketState;
-  /** Send a frame to every socket of one account on this market. */
-  notify: (account: AccountId, frame: ServerFrame) => void;
   /** Bet work changed: re-arm the alarm. */
   schedule: () => void;
   now: () => number;
-  /** Named points where tests inject a crash (see fault-points.ts); a no-op otherwise. */
-  checkpoint: (name: FaultPoint) => Promise<void>;
 }
 
 /** Bet ids are the client's: two accounts may pick the same one, so in-memory work is keyed by both. */

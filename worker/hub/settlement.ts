@@ -5,15 +5,12 @@
 // bet's own key, so a crash half way resumes where it stopped and a repeated
 // call pays nothing twice.
 import { BetStatus } from "../protocol/codes.ts";
-import type { ServerFrame } from "../protocol/schemas.ts";
 import type { AccountId, SelectionId } from "../protocol/units.ts";
-import type { FaultPoint } from "../platform/fault-points.ts";
 import { type BetRow, Phase, toReply, toWireBet } from "../rules/bet-record.ts";
 import { SettleKind, type SettleItem } from "../rules/ledger.ts";
 import { outcomeOf } from "../rules/settlement.ts";
-import type { HubStore } from "./hub-store.ts";
 import { inPool } from "./in-pool.ts";
-import type { WalletPort } from "./wallet-port.ts";
+import type { MoneyParts } from "./money-parts.ts";
 
 /** How many wallet calls settlement keeps in flight at once. */
 const PARALLEL = 16;
@@ -22,12 +19,8 @@ const PER_CALL = 200;
 /** Bets read from storage per batch of payments. */
 const BATCH = 2_000;
 
-export interface SettlementDeps {
-  store: HubStore;
-  wallets: WalletPort;
+export interface SettlementDeps extends MoneyParts {
   marketId: () => string;
-  notify: (account: AccountId, frame: ServerFrame) => void;
-  checkpoint: (name: FaultPoint) => Promise<void>;
 }
 
 export class Settlement {

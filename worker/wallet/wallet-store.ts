@@ -35,25 +35,17 @@ export interface AccountRow {
   balance: Money;
 }
 
-export interface LedgerEntry {
+export type LedgerEntry = {
   n: number;
   key: string;
   kind: EntryKind;
   amount: number;
   balanceAfter: Money;
   ts: number;
-}
+};
 
-function toEntry(r: Record<string, SqlStorageValue>): LedgerEntry {
-  return {
-    n: r.n as number,
-    key: r.key as string,
-    kind: r.kind as EntryKind,
-    amount: r.amount as number,
-    balanceAfter: r.balance_after as Money,
-    ts: r.ts as number,
-  };
-}
+/** A ledger row under the entry's own field names, so rows need no mapping. */
+const ENTRY_COLUMNS = "n, key, kind, amount, balance_after AS balanceAfter, ts";
 
 export class WalletStore extends SqlStore {
   constructor(storage: DurableObjectStorage) {
@@ -77,8 +69,7 @@ export class WalletStore extends SqlStore {
   }
 
   entry(key: string): LedgerEntry | null {
-    const r = this.sql.exec("SELECT * FROM ledger WHERE key = ?", key).toArray()[0];
-    return r ? toEntry(r) : null;
+    return this.sql.exec<LedgerEntry>(`SELECT ${ENTRY_COLUMNS} FROM ledger WHERE key = ?`, key).toArray()[0] ?? null;
   }
 
   refusal(key: string): string | null {
@@ -115,10 +106,7 @@ export class WalletStore extends SqlStore {
   }
 
   ledger(limit: number): LedgerEntry[] {
-    return this.sql
-      .exec("SELECT * FROM ledger ORDER BY n DESC LIMIT ?", limit)
-      .toArray()
-      .map(toEntry);
+    return this.sql.exec<LedgerEntry>(`SELECT ${ENTRY_COLUMNS} FROM ledger ORDER BY n DESC LIMIT ?`, limit).toArray();
   }
 
   /** Keep the newest version of a bet the hub has told us about. */
