@@ -73,13 +73,16 @@ export class Session {
 
   /** Load the account for a remembered token; an expired or unknown one logs out. */
   async refresh(): Promise<void> {
-    if (!this.token.peek()) return void (this.checking.value = false);
+    const token = this.token.peek();
+    if (!token) return void (this.checking.value = false);
     try {
-      this.account.value = await this.api.peek().me();
+      const account = await this.api.peek().me();
+      // Logged out (or in as someone else) while asking: the answer belongs to a session that is gone.
+      if (this.token.peek() === token) this.account.value = account;
     } catch (err) {
-      if (err instanceof ApiError && (err.status === 401 || err.status === 404)) this.forget();
+      if (this.token.peek() === token && err instanceof ApiError && (err.status === 401 || err.status === 404)) this.forget();
     } finally {
-      this.checking.value = false;
+      if (this.token.peek() === token) this.checking.value = false;
     }
   }
 

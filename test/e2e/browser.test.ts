@@ -678,6 +678,12 @@ describe("accounts that last", () => {
     await waitForText(page, "account-name", "ruth");
     assert.equal(await page.getByTestId("guest-tag").count(), 0, "a registered account is not labelled guest");
     await page.locator('[data-testid="market-connection"][data-state="live"]').waitFor();
+    await page.route("**/api/me", async (route) => {
+      // Answered by the server at once (before the logout reaches it), handed to the page late.
+      const response = await route.fetch();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await route.fulfill({ response }).catch(() => {});
+    });
     await placeBet(page, "e2e-acct", "250");
     await waitForText(page, "balance", "750.00", { partial: true });
     const before = await cents(page);
@@ -685,9 +691,13 @@ describe("accounts that last", () => {
     assert.equal(bet, "accepted");
 
     // Logging out revokes the token and reconnects the market's socket as a visitor (no ticket).
+    // The account read that follows a bet answer is held back, so it comes after the logout: it must not log the page back in.
+    const lateMe = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/me");
     const opened = sockets.length;
     await page.getByTestId("logout").click();
+    await lateMe;
     await page.getByTestId("login-form").waitFor();
+    assert.equal(await page.getByTestId("balance").count(), 0, "logged out stays logged out");
     await page.waitForFunction(() => document.querySelector('[data-testid="market-connection"]')?.getAttribute("data-state") === "live");
     const again = sockets.slice(opened).filter((u) => new URL(u).pathname === "/api/markets/e2e-acct/ws");
     assert.ok(again.length >= 1, "the market socket reopened after logout");
