@@ -3,32 +3,11 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { accountErrorText } from "../account-messages.ts";
-import { formatMoney, formatTime, parseMoney } from "../format.ts";
-import type { WalletMoves } from "../models/wallet-moves.ts";
-import type { LimitName, Limits, LimitsState } from "../sdk/index.ts";
-
-const NAMES: readonly (readonly [LimitName, string])[] = [
-  ["depositPerDay", "Deposits per day"],
-  ["lossPerDay", "Losses per day"],
-  ["stakePerBet", "Stake per bet"],
-];
+import { formatMoney, parseMoney } from "../format.ts";
+import { LIMIT_NAMES as NAMES, pendingLines, type WalletMoves } from "../models/wallet-moves.ts";
+import type { LimitName, Limits } from "../sdk/index.ts";
 
 const shown = (cents: number | null | undefined) => (cents == null ? "" : formatMoney(cents).replaceAll(",", ""));
-
-/** Each pending change as a sentence: the new value (or "no limit") and when it applies, when the server says. */
-function pendingLines(state: LimitsState): string[] {
-  const pending = state.pending;
-  if (!pending) return [];
-  const lines: string[] = [];
-  for (const [key, label] of NAMES) {
-    const p = pending[key];
-    if (p === undefined) continue;
-    const value = p !== null && typeof p === "object" ? p.value : p;
-    const at = p !== null && typeof p === "object" ? (p.at ?? pending.at) : pending.at;
-    lines.push(`${label}: ${value === null ? "no limit" : formatMoney(value)}${at === undefined ? " after 24 hours" : ` from ${formatTime(at)}`}`);
-  }
-  return lines;
-}
 
 export function LimitsForm({ wallet }: { wallet: WalletMoves }) {
   const state = wallet.limits.value;

@@ -2,13 +2,35 @@
 // self-exclusion, each through the SDK. A route the server has not deployed
 // (404) marks its part "unavailable" rather than failing the page.
 import { signal, type ReadonlySignal } from "@preact/signals";
-import { ApiError, newBetId, type EdgebookApi, type LimitsState, type Limits, type StatementEntry } from "../sdk/index.ts";
+import { formatMoney, formatTime } from "../format.ts";
+import { ApiError, newBetId, type EdgebookApi, type LimitName, type LimitsState, type Limits, type StatementEntry } from "../sdk/index.ts";
 
 /** What the wallet needs of the session (the app's Session is one). */
 export interface WalletSession {
   readonly api: ReadonlySignal<EdgebookApi>;
   setBalance(balance: number): void;
   refresh(): Promise<void>;
+}
+
+export const LIMIT_NAMES: readonly (readonly [LimitName, string])[] = [
+  ["depositPerDay", "Deposits per day"],
+  ["lossPerDay", "Losses per day"],
+  ["stakePerBet", "Stake per bet"],
+];
+
+/** Each pending raise or removal as a sentence: the new value (or "no limit") and when it applies, when the server says. */
+export function pendingLines(state: LimitsState): string[] {
+  const pending = state.pending;
+  if (!pending) return [];
+  const lines: string[] = [];
+  for (const [key, label] of LIMIT_NAMES) {
+    const p = pending[key];
+    if (p === undefined) continue;
+    const value = p !== null && typeof p === "object" ? p.value : p;
+    const at = (p !== null && typeof p === "object" ? p.at : undefined) ?? pending.at;
+    lines.push(`${label}: ${value === null ? "no limit" : formatMoney(value)}${at === undefined ? " after 24 hours" : ` from ${formatTime(at)}`}`);
+  }
+  return lines;
 }
 
 export type Availability = "unknown" | "available" | "unavailable";

@@ -6,7 +6,7 @@ import { exports } from "cloudflare:workers";
 import { signal } from "@preact/signals";
 import { describe, expect, it } from "vitest";
 import { accountErrorText } from "../../client/account-messages.ts";
-import { WalletMoves } from "../../client/models/wallet-moves.ts";
+import { WalletMoves, pendingLines } from "../../client/models/wallet-moves.ts";
 import { ApiError } from "../../client/sdk/api-error.ts";
 import { EdgebookApi } from "../../client/sdk/api.ts";
 
@@ -107,5 +107,69 @@ describe("the account page's wallet", () => {
     expect(sent.every((s) => /^[A-Za-z0-9_-]{8,64}$/.test(s.id))).toBe(true);
     expect(balances).toEqual([102_050, 100_500]);
     expect(wallet.deposit.retryable.value).toBeNull();
+  });
+});
+
+/**
+ * The wallet routes as the contract's table gives them, answered by a script:
+ * they are not on this server yet (another branch), so what the client sends
+ * and how it reads the answers is checked against the contract's shapes.
+ */
+describe("the wallet routes' client, against the contract's shapes", () => {
+  function scripted(answers: Record<string, (url: URL, body: unknown) => Response>) {
+    const asked: string[] = [];
+    const fetcher: typeof fetch = async (input, init) => {
+      const url = new URL(new Request(input as RequestInfo).url);
+      const method = init?.method ?? "GET";
+      asked.push(`${method} ${url.pathname}${url.search}`);
+      const answer = answers[`${method} ${url.pathname}`];
+      return answer ? answer(url, init?.body === undefined ? undefined : JSON.parse(String(init.body))) : Response.json({ error: { code: "NOT_FOUND", message: "no such route" } }, { status: 404 });
+    };
+    return { api: new EdgebookApi(BASE, "token", { fetch: fetcher }), asked };
+  }
+  const entry = (seq: number, amount: number, balance: number) => ({ seq, ts: 1_700_000_000_000 + seq, kind: "deposit", amount, balance, ref: `m_${seq}` });
+
+  it("pages the statement by passing each page's next back as the cursor, and stops when there is none", async () => {
+    const { api, asked } = scripted({
+      "GET /api/me/statement": (url) =>
+        url.searchParams.get("cursor") === "c/2" ? Response.json({ entries: [entry(1, 100, 100)] }) : Response.json({ entries: [entry(3, -50, 150), entry(2, 100, 200)], next: "c/2" }),
+    });
+    const session = { api: signal(api), setBalance: () => {}, refresh: async () => {} };
+    const wallet = new WalletMoves(session);
+    await wallet.more();
+    expect(wallet.next.value).toBe("c/2");
+    await wallet.more();
+    expect(wallet.statement.value.map((e) => e.seq)).toEqual([3, 2, 1]);
+    expect(wallet.next.value).toBeUndefined();
+    expect(asked).toEqual(["GET /api/me/statement", "GET /api/me/statement?cursor=c%2F2"]);
+  });
+
+  it("refuses a statement whose amounts are not whole cents", async () => {
+    const { api } = scripted({ "GET /api/me/statement": () => Response.json({ entries: [entry(1, 10.5, 10.5)] }) });
+    const err = await refusal(api.statement());
+    expect(err.code).toBe("BAD_RESPONSE");
+  });
+
+  it("sends limits and self-exclusion as the contract's bodies, and reads a 200 with or without a body", async () => {
+    const bodies: unknown[] = [];
+    const { api } = scripted({
+      "PUT /api/me/limits": (_u, body) => (bodies.push(body), new Response(null, { status: 200 })),
+      "POST /api/me/exclusion": (_u, body) => (bodies.push(body), Response.json({ until: 1 })),
+      "POST /api/me/withdraw": () => Response.json({ error: { code: "INSUFFICIENT_FUNDS", message: "more than the balance" } }, { status: 409 }),
+    });
+    await api.setLimits({ lossPerDay: 5_000 });
+    await api.exclude(30);
+    expect(bodies).toEqual([{ lossPerDay: 5_000 }, { days: 30 }]);
+    const err = await refusal(api.withdraw("m_0123456789", 1));
+    expect([err.status, accountErrorText(err)]).toEqual([409, "That is more than your balance."]);
+  });
+
+  it("shows each pending raise or removal with when it applies", () => {
+    const at = Date.UTC(2026, 11, 5, 12, 0);
+    expect(pendingLines({ limits: { lossPerDay: 1_000 }, pending: { lossPerDay: { value: 5_000, at }, stakePerBet: null } })).toEqual([
+      `Losses per day: 50.00 from ${new Date(at).toLocaleString("en-GB", { dateStyle: "short", timeStyle: "short" })}`,
+      "Stake per bet: no limit after 24 hours",
+    ]);
+    expect(pendingLines({ limits: {} })).toEqual([]);
   });
 });
