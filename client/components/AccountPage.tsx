@@ -39,21 +39,16 @@ export function AccountPage() {
     if (token) void wallet.load();
   }, [token]);
 
-  if (!token || !account) {
+  if (!token || !account) return <Page>{session.checking.value ? <p class="muted">Checking your session…</p> : <LoginForm />}</Page>;
+  if (!session.isPunter.value) {
     return (
-      <section class="account-page" data-testid="account-page" aria-labelledby="account-title">
-        <h1 id="account-title" class="page-title">
-          Account
-        </h1>
-        {session.checking.value ? <p class="muted">Checking your session…</p> : <LoginForm />}
-      </section>
+      <Page>
+        <p class="muted">A trader session has no wallet: log in as a punter to see an account.</p>
+      </Page>
     );
   }
   return (
-    <section class="account-page" data-testid="account-page" aria-labelledby="account-title">
-      <h1 id="account-title" class="page-title">
-        Account
-      </h1>
+    <Page>
       <p class="account-summary">
         <span data-testid="account-page-name">{account.name}</span>
         {session.kind.value === "guest" && <span class="muted"> (guest: this account ends when you log out)</span>}
@@ -77,6 +72,17 @@ export function AccountPage() {
         <ExclusionForm wallet={wallet} />
       </Part>
       <MyBetsPage embedded />
+    </Page>
+  );
+}
+
+function Page({ children }: { children: ComponentChildren }) {
+  return (
+    <section class="account-page" data-testid="account-page" aria-labelledby="account-title">
+      <h1 id="account-title" class="page-title">
+        Account
+      </h1>
+      {children}
     </section>
   );
 }
