@@ -908,6 +908,50 @@ describe("the whole book, live", () => {
   });
 });
 
+describe("a book past one view's 500 markets", () => {
+  const made: string[] = [];
+  before(async () => {
+    // However many markets earlier tests left open, make the book hold more than one view (500) of them.
+    let open = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await api("GET", `/api/markets?status=open&status=suspended&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      open += page.markets.length;
+      cursor = page.next;
+    } while (cursor);
+    const need = Math.max(0, 520 - open);
+    for (let i = 0; i < need; i += 20) {
+      const ids = Array.from({ length: Math.min(20, need - i) }, (_, j) => `e2e-past-${String(i + j).padStart(3, "0")}`);
+      made.push(...ids);
+      await Promise.all(ids.map((id) => api("POST", "/api/markets", { id, name: `Late match ${id.slice(-3)}`, event: "Past the view", selections: [{ id: "home", name: "Home", odds: 2.5 }, { id: "away", name: "Away", odds: 3 }] }, admin)));
+    }
+  });
+
+  it("shows every open market a page of 500 at a time on one book socket, live on the last page too", async () => {
+    const newest = made.at(-1);
+    assert.ok(newest, "markets were made past the view");
+    const page = await browser();
+    const sockets = watchSockets(page);
+    await page.goto(`${server.url}/#/`);
+    await page.getByTestId("book-pager").waitFor();
+    assert.match(await page.getByTestId("book-page").innerText(), /^Open markets 1–500 of \d+$/);
+    assert.equal(await page.getByTestId(`market-card-${newest}`).count(), 0, "the newest market is past the first page");
+    const next = page.getByTestId("book-next");
+    while (await next.isEnabled()) await next.click();
+    await page.getByTestId(`market-card-${newest}`).waitFor({ timeout: 5_000 });
+    await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor();
+    await api("POST", `/api/markets/${newest}/odds`, { odds: { home: 2.64 } }, admin);
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="odds-${id}-home"]`)?.textContent === "2.64", newest, { timeout: 1000 });
+    // Moving to another page replaces the book socket: the old one may still be closing as the new one opens.
+    await untilOpen(page, sockets, 1);
+    assert.ok(sockets.maxOpen <= 2, `${sockets.maxOpen} sockets open at once`);
+    assert.ok(sockets.urls.every((u) => u === "/api/book/ws"), `only the book socket: ${sockets.urls}`);
+    await page.getByTestId("book-prev").click();
+    assert.match(await page.getByTestId("book-page").innerText(), /^Open markets (1|501)–/);
+    await page.close();
+  });
+});
+
 describe("accessibility", () => {
   for (const [size, viewport] of [
     ["desktop", { width: 1280, height: 800 }],
