@@ -3,8 +3,15 @@
 //
 // data-testid attributes for end-to-end tests:
 //   header:   connection-status (data-state = live|connecting|reconnecting|stale|closed|idle),
-//             odds-format, balance, account-name, logout, nav-markets, nav-bets, nav-trader,
-//             login-form, login-name, login-submit, login-error
+//             odds-format, balance, account-name, guest-tag, logout, nav-markets, nav-bets, nav-account,
+//             nav-trader, login-form, login-name, login-password, login-submit (password login),
+//             login-register, login-guest, login-error
+//   account:  account-page, account-page-name, account-balance, account-<money|statement|limits|exclusion>
+//             (data-state = unknown|available|unavailable), <part>-unavailable,
+//             deposit-/withdraw- form, amount, submit, result, retry; statement, statement-row-<seq>,
+//             statement-more; limits-form, limit-<name>, limits-submit, limits-result, limits-pending;
+//             exclusion-form, exclusion-days, exclusion-submit, exclusion-result, exclusion-confirm-dialog,
+//             exclusion-confirm-ok, exclusion-confirm-cancel; and my bets' ids below
 //   markets:  market-list, markets-error, market-card-<id> (data-status), market-link-<id>,
 //             odds-<marketId>-<selectionId>, inplay-badge-<id>, status-badge-<id>,
 //             suspended-overlay, closed-overlay, settled-overlay, voided-overlay
@@ -29,6 +36,7 @@
 //             admin-confirm-cancel,
 //             admin-exposure-<id>, admin-exposure-row-<m>-<s> (data-profit in cents, data-worst),
 //             admin-exposure-total-<id> (data-total-stake in cents, data-pending)
+import { AccountPage } from "./components/AccountPage.tsx";
 import { AdminConsole } from "./components/AdminConsole.tsx";
 import { BetSlipPanel } from "./components/BetSlipPanel.tsx";
 import { Header } from "./components/Header.tsx";
@@ -54,6 +62,7 @@ export function App() {
           {route.name === "markets" && <MarketList />}
           {route.name === "market" && <MarketView id={route.id} />}
           {route.name === "bets" && <MyBetsPage />}
+          {route.name === "account" && <AccountPage />}
           {route.name === "trader" && <AdminConsole />}
         </main>
         {withSlip && (

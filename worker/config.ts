@@ -22,6 +22,8 @@ export interface Config {
   /** Wrong admin keys per address per 15 minutes before the address is locked out. */
   adminFailuresPer15m: number;
   maxSocketsPerAccount: number;
+  /** Sockets one client address may hold on each object that accepts sockets (hub, relay, book relay). */
+  maxHeldPerAddress: number;
   /** Sockets one hub holds before new viewers are placed on relays. */
   relayAfter: number;
   /** Summary shards the markets are spread over (by a hash of their id). */
@@ -58,6 +60,7 @@ export function configOf(env: Env): Config {
     lookupsPer10s: positive(vars.RATE_LOOKUPS_PER_10S, 120),
     adminFailuresPer15m: positive(vars.ADMIN_FAILURES_PER_15M, 5),
     maxSocketsPerAccount: positive(vars.MAX_SOCKETS_PER_ACCOUNT, 8),
+    maxHeldPerAddress: positive(vars.MAX_HELD_SOCKETS_PER_ADDRESS, 256),
     relayAfter: positive(vars.RELAY_AFTER, 5000),
     // 2,000 markets moving once a second over 16 shards: about 125 calls a second into each.
     bookShards: positive(vars.BOOK_SHARDS, 16),

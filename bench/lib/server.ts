@@ -73,6 +73,7 @@ export async function startServer(opts: BenchServerOptions): Promise<BenchServer
         RATE_SOCKETS_PER_10S: "1000000",
         RATE_SESSIONS_PER_10S: "100000",
         MAX_SOCKETS_PER_ACCOUNT: "10000",
+        MAX_HELD_SOCKETS_PER_ADDRESS: "1000000",
         // No line per request: the benchmark measures the server, not its log.
         LOG_LEVEL: "warn",
         ...opts.env,

@@ -8,6 +8,7 @@ import { useEffect } from "preact/hooks";
 import { isFinished } from "../sdk/index.ts";
 import { useApp } from "../models/app-model.ts";
 import type { LiveMarket } from "../models/live-market.ts";
+import { BookPager } from "./BookPager.tsx";
 import { CreateMarketForm } from "./CreateMarketForm.tsx";
 import { LoginForm } from "./LoginForm.tsx";
 import { TableHead } from "./TableHead.tsx";
@@ -167,6 +168,7 @@ export function AdminConsole() {
           {rows.length} of {all.length} markets
         </p>
       </div>
+      <BookPager lobby={lobby} />
       {rows.length === 0 ? <p class="muted">No markets match.</p> : grid(rows, "Markets")}
       {done.length > 0 && (
         <details class="tm-done">

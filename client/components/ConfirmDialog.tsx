@@ -8,9 +8,11 @@ interface Props {
   confirmLabel: string;
   onConfirm: () => void;
   onCancel: () => void;
+  /** Prefix of the test ids: `<testId>-dialog`, `-ok`, `-cancel`. */
+  testId?: string;
 }
 
-export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCancel }: Props) {
+export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCancel, testId = "admin-confirm" }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -23,7 +25,7 @@ export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCance
       class="dialog"
       aria-labelledby="confirm-title"
       aria-describedby="confirm-message"
-      data-testid="admin-confirm-dialog"
+      data-testid={`${testId}-dialog`}
       onCancel={(e) => {
         e.preventDefault();
         onCancel();
@@ -32,10 +34,10 @@ export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCance
       <h2 id="confirm-title">{title}</h2>
       <p id="confirm-message">{message}</p>
       <div class="dialog-actions">
-        <button type="button" class="btn btn-ghost" onClick={onCancel} data-testid="admin-confirm-cancel" autoFocus>
+        <button type="button" class="btn btn-ghost" onClick={onCancel} data-testid={`${testId}-cancel`} autoFocus>
           Cancel
         </button>
-        <button type="button" class="btn btn-danger" onClick={onConfirm} data-testid="admin-confirm-ok">
+        <button type="button" class="btn btn-danger" onClick={onConfirm} data-testid={`${testId}-ok`}>
           {confirmLabel}
         </button>
       </div>

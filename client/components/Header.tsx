@@ -1,5 +1,5 @@
-// The top bar: brand, navigation (the Trader tab for trader sessions only),
-// odds format, connection, balance and account.
+// The top bar: brand, navigation (the Account tab for punters, the Trader tab
+// for trader sessions only), odds format, connection, balance and who is logged in.
 import { BalanceBadge } from "./BalanceBadge.tsx";
 import { ConnectionBadge } from "./ConnectionBadge.tsx";
 import { LoginForm } from "./LoginForm.tsx";
@@ -25,6 +25,11 @@ export function Header() {
           <a href={href.bets} aria-current={current("bets")} data-testid="nav-bets">
             My bets
           </a>
+          {session.isPunter.value && (
+            <a href={href.account} aria-current={current("account")} data-testid="nav-account">
+              Account
+            </a>
+          )}
           {session.isAdmin.value && (
             <a href={href.trader} aria-current={current("trader")} data-testid="nav-trader">
               Trader
@@ -43,14 +48,21 @@ export function Header() {
               {account.name}
               {account.role === "admin" && <span class="role-tag">Trader</span>}
             </span>
+            {account.role !== "admin" && session.kind.value === "guest" && (
+              <span class="role-tag role-guest" data-testid="guest-tag">
+                guest
+              </span>
+            )}
             <BalanceBadge />
-            <button type="button" class="btn btn-ghost" onClick={() => session.logout()} data-testid="logout">
+            <button type="button" class="btn btn-ghost" onClick={() => void session.logout()} data-testid="logout">
               Log out
             </button>
           </div>
+        ) : session.checking.value ? (
+          <span class="muted small">Checking your session…</span>
         ) : (
-          // The trader console has its own login, with the key: one form per page.
-          route !== "trader" && <LoginForm />
+          // The trader console, My bets and the account page have their own login: one form per page.
+          route !== "trader" && route !== "account" && route !== "bets" && <LoginForm />
         )}
       </div>
     </header>

@@ -2,6 +2,7 @@
 // search by event name. Every price on it comes over the one book socket.
 import type { LiveMarket } from "../models/live-market.ts";
 import { useApp } from "../models/app-model.ts";
+import { BookPager } from "./BookPager.tsx";
 import { MarketCard } from "./MarketCard.tsx";
 
 function byEvent(markets: LiveMarket[]): [string, LiveMarket[]][] {
@@ -39,6 +40,7 @@ export function MarketList() {
           />
         </div>
       </div>
+      <BookPager lobby={lobby} />
       {lobby.error.value && (
         <p class="form-error" data-testid="markets-error">
           Could not load markets: {lobby.error.value}

@@ -8,7 +8,8 @@ import { profitOf } from "../models/my-bets.ts";
 import { reasonText } from "../reasons.ts";
 import { LoginForm } from "./LoginForm.tsx";
 
-export function MyBetsPage() {
+/** `embedded`: a part of the account page, under its heading, rather than a page of its own. */
+export function MyBetsPage({ embedded = false }: { embedded?: boolean }) {
   const { myBets, session } = useApp();
   const loggedIn = session.token.value !== null;
 
@@ -29,9 +30,15 @@ export function MyBetsPage() {
   return (
     <section class="my-bets" data-testid="my-bets" aria-labelledby="bets-title">
       <header class="mv-head">
-        <h1 id="bets-title" class="page-title">
-          My bets
-        </h1>
+        {embedded ? (
+          <h2 id="bets-title" class="section-title">
+            My bets
+          </h2>
+        ) : (
+          <h1 id="bets-title" class="page-title">
+            My bets
+          </h1>
+        )}
         <button type="button" class="btn btn-ghost btn-small" onClick={() => void myBets.refresh()} data-testid="bets-refresh">
           Refresh
         </button>
@@ -43,9 +50,9 @@ export function MyBetsPage() {
         </strong>
       </p>
       {myBets.error.value && <p class="form-error">Could not load bets: {myBets.error.value}</p>}
-      <h2 class="section-title">Open</h2>
+      <Sub embedded={embedded}>Open</Sub>
       <BetTable bets={myBets.open.value} kind="open" empty="No open bets." />
-      <h2 class="section-title">Settled</h2>
+      <Sub embedded={embedded}>Settled</Sub>
       <BetTable bets={myBets.settled.value} kind="settled" empty="No settled bets yet." />
       {myBets.rejected.value.length > 0 && (
         <details class="rejected">
@@ -55,6 +62,10 @@ export function MyBetsPage() {
       )}
     </section>
   );
+}
+
+function Sub({ embedded, children }: { embedded: boolean; children: string }) {
+  return embedded ? <h3 class="form-title">{children}</h3> : <h2 class="section-title">{children}</h2>;
 }
 
 function BetTable({ bets, kind, empty }: { bets: Bet[]; kind: "open" | "settled" | "rejected"; empty: string }) {

@@ -6,7 +6,7 @@
 import { computed, effect, signal } from "@preact/signals";
 import type { Summary } from "../../worker/protocol/book.ts";
 import type { Market } from "../../worker/protocol/schemas.ts";
-import { ApiError, BookSubscription, type WebSocketConstructor } from "../sdk/index.ts";
+import { ApiError, BookSubscription, type BookView, type WebSocketConstructor } from "../sdk/index.ts";
 import { LiveMarket, type MarketHooks, type UiConnection } from "./live-market.ts";
 import type { Session } from "./session.ts";
 
@@ -20,6 +20,8 @@ const FETCH_ONE_BY_ONE = 3;
 const SEARCH_SETTLE_MS = 300;
 /** The server's longest event text in a view. */
 const MAX_EVENT_CHARS = 120;
+/** Markets one book view holds (the contract's cap): past it, the lobby shows the book a page of this many at a time. */
+export const VIEW_SIZE = 500;
 
 const RANK: Record<UiConnection, number> = { idle: 0, live: 0, connecting: 1, reconnecting: 2, stale: 3, closed: 0 };
 
@@ -47,6 +49,15 @@ export class Lobby {
    * so a book past the 500 markets of one view is searchable whole.
    */
   readonly eventFilter = signal("");
+  /**
+   * Which page of the open book is shown (0: the oldest VIEW_SIZE markets).
+   * One book socket serves the page: the default view for the first, a view
+   * by ids for the others. Nothing past the 500th market is ever out of reach.
+   */
+  readonly page = signal(0);
+  /** Open markets the list knows of, for the pager. */
+  readonly openCount = signal(0);
+  readonly pageCount = computed(() => Math.max(1, Math.ceil(this.openCount.value / VIEW_SIZE)));
   readonly shown = computed(() => {
     const text = this.eventFilter.value.trim().toLowerCase();
     const all = this.markets.value;
@@ -63,7 +74,9 @@ export class Lobby {
   /** Pages holding each market's own socket. */
   readonly #holds = new Map<string, number>();
   #sub: BookSubscription | null = null;
-  /** The event the book socket's view is by ("" for every open market). */
+  /** The book socket's view as asked, to move it only when it changes. */
+  #viewKey = "";
+  /** The event searched for ("" for none). */
   #viewText = "";
   /** The book's view, once its first frame came; the HTTP list's order until then. */
   #order: string[] | null = null;
@@ -82,17 +95,41 @@ export class Lobby {
       const text = this.eventFilter.value.trim().slice(0, MAX_EVENT_CHARS);
       if (settle !== null) clearTimeout(settle);
       settle = setTimeout(() => {
-        if (text === this.#viewText) return;
         this.#viewText = text;
-        this.#sub?.setView(text === "" ? {} : { event: text });
+        this.#applyView();
       }, SEARCH_SETTLE_MS);
     });
+    effect(() => {
+      this.page.value; // A new page moves the book socket at once.
+      this.#applyView();
+    });
+  }
+
+  /** The view the book socket should have: the search's event, or the page's markets. */
+  #wantedView(): BookView {
+    if (this.#viewText !== "") return { event: this.#viewText };
+    const page = this.page.peek();
+    if (page === 0) return {};
+    const open = [...this.#byId.values()].filter((m) => !m.finished).map((m) => m.id);
+    const ids = open.slice(page * VIEW_SIZE, (page + 1) * VIEW_SIZE);
+    return ids.length > 0 ? { ids } : {};
+  }
+
+  #applyView(): void {
+    const view = this.#wantedView();
+    const key = JSON.stringify(view);
+    if (key === this.#viewKey) return;
+    this.#viewKey = key;
+    this.#order = null;
+    this.#sub?.setView(view);
   }
 
   /** Open the book socket (once) and load the list. */
   async start(): Promise<void> {
     if (!this.#sub) {
-      const sub = new BookSubscription(location.origin, this.#viewText === "" ? {} : { event: this.#viewText }, { WebSocket: this.#WebSocket });
+      const view = this.#wantedView();
+      this.#viewKey = JSON.stringify(view);
+      const sub = new BookSubscription(location.origin, view, { WebSocket: this.#WebSocket });
       this.#sub = sub;
       this.book.value = sub.state;
       sub.on("state", (state) => (this.book.value = state));
@@ -240,7 +277,12 @@ export class Lobby {
   }
 
   #publish(): void {
-    const inView = this.#order ?? [...this.#byId.values()].filter((m) => !m.finished).map((m) => m.id);
+    const open = [...this.#byId.values()].filter((m) => !m.finished).map((m) => m.id);
+    this.openCount.value = open.length;
+    const last = Math.max(0, Math.ceil(open.length / VIEW_SIZE) - 1);
+    if (this.page.peek() > last) this.page.value = last; // Markets closed under the last page: step back.
+    const page = this.page.peek();
+    const inView = this.#order ?? (this.#viewText === "" ? open.slice(page * VIEW_SIZE, (page + 1) * VIEW_SIZE) : open);
     const ids = new Set(inView);
     const markets: LiveMarket[] = [];
     for (const id of inView) {

@@ -34,13 +34,17 @@ export class MyBets {
   }
 
   async refresh(): Promise<void> {
-    if (!this.#session.token.peek()) {
+    const token = this.#session.token.peek();
+    if (!token) {
       this.bets.value = [];
       return;
     }
     this.loading.value = true;
     try {
-      this.bets.value = await this.#session.api.peek().myBets();
+      const bets = await this.#session.api.peek().myBets();
+      // An answer for a session logged out meanwhile is not this page's to show.
+      if (this.#session.token.peek() !== token) return;
+      this.bets.value = bets;
       this.error.value = null;
     } catch (err) {
       this.error.value = err instanceof Error ? err.message : "could not load bets";

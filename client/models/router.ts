@@ -1,4 +1,4 @@
-// Hash routes: #/ (markets), #/market/<id>, #/bets, #/trader. Hash routing
+// Hash routes: #/ (markets), #/market/<id>, #/bets, #/account, #/trader. Hash routing
 // needs no server rewrite and keeps every route a static page.
 import { signal } from "@preact/signals";
 
@@ -6,6 +6,7 @@ export type Route =
   | { name: "markets" }
   | { name: "market"; id: string }
   | { name: "bets" }
+  | { name: "account" }
   | { name: "trader" };
 
 export function parseRoute(hash: string): Route {
@@ -13,6 +14,7 @@ export function parseRoute(hash: string): Route {
   const market = path.match(/^\/market\/([a-z0-9][a-z0-9-]{0,63})$/);
   if (market) return { name: "market", id: market[1] };
   if (path === "/bets") return { name: "bets" };
+  if (path === "/account") return { name: "account" };
   if (path === "/trader") return { name: "trader" };
   return { name: "markets" };
 }
@@ -21,6 +23,7 @@ export const href = {
   markets: "#/",
   market: (id: string) => `#/market/${id}`,
   bets: "#/bets",
+  account: "#/account",
   trader: "#/trader",
 };
 

@@ -28,6 +28,7 @@ import type {
 import { MarketPageSchema, type MarketPage } from "../../worker/protocol/book.ts";
 import type { MarketStatus } from "../../worker/protocol/codes.ts";
 import { ApiError } from "./api-error.ts";
+import { BalanceAnswer, LimitsAnswer, StatementAnswer, type Limits, type LimitsState, type StatementPage } from "./wallet-schemas.ts";
 
 const SessionAnswer = v.object({ token: v.string(), account: AccountSchema });
 const AccountAnswer = v.object({ account: AccountSchema });
@@ -40,6 +41,8 @@ const EventsAnswer = v.object({ events: v.array(MarketEventSchema), next: v.opti
 const ExposureAnswer = v.object({ exposure: ExposureSchema });
 const HealthAnswer = v.object({ ok: v.literal(true) });
 const HistoryAnswer = OddsHistorySchema;
+/** 204 and the account routes whose 200 the contract gives no body: nothing to read. */
+const NoAnswer = v.unknown();
 
 export type Session = v.InferOutput<typeof SessionAnswer>;
 export type EventsPage = { events: MarketEvent[]; next?: number };
@@ -76,6 +79,59 @@ export class EdgebookApi {
     const answer = await this.#call("POST", "/api/session", SessionAnswer, body);
     this.token = answer.token;
     return answer;
+  }
+
+  /** Register an account by name and password (10 characters or more) and keep its session's token. */
+  async register(name: string, password: string): Promise<Session> {
+    return this.#open("/api/accounts", { name, password });
+  }
+
+  /** Log in to a registered account; a wrong name or password is the same 401 `UNAUTHENTICATED`. */
+  async login(name: string, password: string): Promise<Session> {
+    return this.#open("/api/session", { name, password });
+  }
+
+  /** Revoke this session's token on the server and forget it here. */
+  async logout(): Promise<void> {
+    await this.#call("POST", "/api/session/logout", NoAnswer);
+    this.token = undefined;
+  }
+
+  async #open(path: string, body: { name: string; password: string }): Promise<Session> {
+    const answer = await this.#call("POST", path, SessionAnswer, body);
+    this.token = answer.token;
+    return answer;
+  }
+
+  /** One page of the wallet's ledger, newest first, each entry with the balance after it; pass `next` back as `cursor`. */
+  async statement(cursor?: string): Promise<StatementPage> {
+    const page = await this.#call("GET", `/api/me/statement${cursor === undefined ? "" : `?cursor=${encodeURIComponent(cursor)}`}`, StatementAnswer);
+    return page.next == null ? { entries: page.entries } : { entries: page.entries, next: page.next };
+  }
+
+  /** Demo money in; `id` is the idempotency key: the same id again is credited once. Answers the balance. */
+  async deposit(id: string, amount: number): Promise<number> {
+    return (await this.#call("POST", "/api/me/deposit", BalanceAnswer, { id, amount })).balance;
+  }
+
+  /** Money out; more than the balance is 409 `INSUFFICIENT_FUNDS`. Answers the balance. */
+  async withdraw(id: string, amount: number): Promise<number> {
+    return (await this.#call("POST", "/api/me/withdraw", BalanceAnswer, { id, amount })).balance;
+  }
+
+  /** The limits in force and, when a raise or removal waits its 24 h, the pending ones. */
+  async limits(): Promise<LimitsState> {
+    return this.#call("GET", "/api/me/limits", LimitsAnswer);
+  }
+
+  /** A lower limit applies at once; a higher or removed one after 24 h. */
+  async setLimits(limits: Limits): Promise<void> {
+    await this.#call("PUT", "/api/me/limits", NoAnswer, limits);
+  }
+
+  /** Self-exclusion for 1 to 3650 days: cannot be shortened once set. */
+  async exclude(days: number): Promise<void> {
+    await this.#call("POST", "/api/me/exclusion", NoAnswer, { days });
   }
 
   async me(): Promise<Account> {
@@ -178,7 +234,8 @@ export class EdgebookApi {
     }
     let json: unknown;
     try {
-      json = await res.json();
+      const text = await res.text();
+      json = text === "" && res.ok && schema === NoAnswer ? undefined : JSON.parse(text);
     } catch {
       throw new ApiError(res.status, "BAD_RESPONSE", `${method} ${path}: answer is not JSON (status ${res.status})`);
     }

@@ -8,6 +8,7 @@ import { Emitter, type Listener } from "./emitter.ts";
 import { readFrame } from "./read-frame.ts";
 import { type ConnectionOptions, type ConnectionState, SocketConnection } from "./socket-connection.ts";
 import { SocketSubscription } from "./socket-subscription.ts";
+import { parseView } from "../../worker/rules/book-view.ts";
 
 /** Which markets the socket carries: one event's (name contains the text, case-blind), exactly these ids, or (empty) every market not yet finished. */
 export type BookView = { event: string } | { ids: readonly string[] } | Record<string, never>;
@@ -49,6 +50,9 @@ export function viewQuery(view: BookView): URLSearchParams {
     }
     query.set("ids", view.ids.join(","));
   }
+  // The server's own check of a view (ids as market ids, the event's length after trimming), run here first.
+  const checked = parseView(query);
+  if (!checked.ok) throw new RangeError(checked.message);
   return query;
 }
 

@@ -2,6 +2,7 @@
 // for browsers and Node 24 alike. Types come from the shared protocol schemas.
 export { EdgebookApi, type ApiOptions, type EventsPage, type MarketQuery, type OddsUpdate, type Session, type Settlement } from "./api.ts";
 export { ApiError, type ApiErrorCode } from "./api-error.ts";
+export type { LimitName, Limits, LimitsState, StatementEntry, StatementPage } from "./wallet-schemas.ts";
 export { MarketSubscription, type MarketSubscriptionEvents, type MarketSubscriptionOptions, type SendResult } from "./market-socket.ts";
 export { BookSubscription, viewQuery, type BookSubscriptionEvents, type BookSubscriptionOptions, type BookView } from "./book-socket.ts";
 export {

@@ -135,7 +135,8 @@ export function startFront(opts: FrontOptions): Promise<Front> {
     // How often Node checks those two timeouts (default 30 s).
     connectionsCheckingInterval: 1_000,
     keepAliveTimeout: 5_000,
-    maxHeaderSize: 16 * 1024,
+    // A book socket may name up to 500 ids of up to 64 characters in its URL (about 33 KB).
+    maxHeaderSize: 48 * 1024,
     requireHostHeader: true,
     insecureHTTPParser: false,
   });
@@ -156,6 +157,14 @@ export function startFront(opts: FrontOptions): Promise<Front> {
       if (left <= 0) perAddress.delete(address);
       else perAddress.set(address, left);
     });
+  });
+
+  // A request Node's parser refuses still gets the contract's JSON error, then the connection closes.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: net.Socket) => {
+    if (err.code === "ECONNRESET" || !socket.writable) return void socket.destroy();
+    if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") return refuse(socket, 408, "INVALID", "the request took too long");
+    const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+    refuse(socket, tooLarge ? 431 : 400, "INVALID", tooLarge ? "request headers over 48 KiB" : "malformed HTTP request");
   });
 
   // Idle plain connections and clients that stop reading their answers: closed (upgraded sockets opt out below).

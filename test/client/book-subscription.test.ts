@@ -120,6 +120,10 @@ describe("a book subscription", () => {
     expect(() => scripted({ event: "x".repeat(121) })).toThrow(RangeError);
     expect(() => scripted({ ids: [] })).toThrow(RangeError);
     expect(() => scripted({ ids: Array.from({ length: 501 }, (_, i) => `m${i}`) })).toThrow(RangeError);
+    // What the server refuses, the SDK refuses first: ids that are not market ids, an event of spaces.
+    expect(() => scripted({ ids: ["A"] })).toThrow(RangeError);
+    expect(() => scripted({ ids: ["bad id"] })).toThrow(RangeError);
+    expect(() => scripted({ event: "   " })).toThrow(RangeError);
     expect(ScriptedSocket.opened).toHaveLength(0);
   });
 });

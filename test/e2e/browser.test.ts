@@ -121,9 +121,18 @@ async function axeViolations(page: Page): Promise<string[]> {
 const isDisabled = (page: Page, testId: string, disabled: boolean, timeout = 5000) =>
   page.waitForFunction(([id, want]) => (document.querySelector(`[data-testid="${id}"]`) as HTMLButtonElement | null)?.disabled === want, [testId, disabled] as const, { timeout });
 
+/** A guest session (a punter with a fresh demo balance), from the header's login form. */
 async function loginPunter(page: Page, name: string) {
   await page.getByTestId("login-name").fill(name);
-  await page.getByTestId("login-submit").click();
+  await page.getByTestId("login-guest").click();
+  await page.getByTestId("balance").waitFor();
+}
+
+/** A registered account's session from the login form: `register` makes the account first. */
+async function loginAccount(page: Page, name: string, password: string, register = false) {
+  await page.getByTestId("login-name").fill(name);
+  await page.getByTestId("login-password").fill(password);
+  await page.getByTestId(register ? "login-register" : "login-submit").click();
   await page.getByTestId("balance").waitFor();
 }
 
@@ -658,6 +667,124 @@ describe("the web app", () => {
   });
 });
 
+describe("accounts that last", () => {
+  it("registers, places a bet, logs out, and logs in again to the same balance and the open bet", async () => {
+    await newMarket("e2e-acct");
+    const page = await browser();
+    const sockets: string[] = [];
+    page.on("websocket", (ws) => sockets.push(ws.url()));
+    await page.goto(`${server.url}/#/market/e2e-acct`);
+    await loginAccount(page, "ruth", "ruth-password-1", true);
+    await waitForText(page, "account-name", "ruth");
+    assert.equal(await page.getByTestId("guest-tag").count(), 0, "a registered account is not labelled guest");
+    await page.locator('[data-testid="market-connection"][data-state="live"]').waitFor();
+    await page.route("**/api/me", async (route) => {
+      // Answered by the server at once (before the logout reaches it), handed to the page late.
+      const response = await route.fetch();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await route.fulfill({ response }).catch(() => {});
+    });
+    await placeBet(page, "e2e-acct", "250");
+    await waitForText(page, "balance", "750.00", { partial: true });
+    const before = await cents(page);
+    const bet = await page.getByTestId("bet-outcome").getAttribute("data-phase");
+    assert.equal(bet, "accepted");
+
+    // Logging out revokes the token and reconnects the market's socket as a visitor (no ticket).
+    // The account read that follows a bet answer is held back, so it comes after the logout: it must not log the page back in.
+    const lateMe = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/me");
+    const opened = sockets.length;
+    await page.getByTestId("logout").click();
+    await lateMe;
+    await page.getByTestId("login-form").waitFor();
+    assert.equal(await page.getByTestId("balance").count(), 0, "logged out stays logged out");
+    await page.waitForFunction(() => document.querySelector('[data-testid="market-connection"]')?.getAttribute("data-state") === "live");
+    const again = sockets.slice(opened).filter((u) => new URL(u).pathname === "/api/markets/e2e-acct/ws");
+    assert.ok(again.length >= 1, "the market socket reopened after logout");
+    assert.ok(again.every((u) => !new URL(u).searchParams.has("ticket")), `reopened as a visitor: ${again.join(", ")}`);
+    assert.equal(await page.evaluate(() => localStorage.getItem("edgebook.token")), null, "the token is forgotten");
+
+    await loginAccount(page, "ruth", "ruth-password-1");
+    await waitForText(page, "account-name", "ruth");
+    assert.equal(await cents(page), before, "the same balance as before logging out");
+    await page.getByTestId("nav-account").click();
+    await page.getByTestId("account-page").waitFor();
+    await waitForText(page, "account-balance", "750.00");
+    await page.getByTestId("open-bets").locator(".bet-accepted").first().waitFor({ timeout: 5000 });
+    assert.match(await page.getByTestId("open-bets").innerText(), /250\.00/);
+  });
+
+  it("says a wrong password and an unknown name the same way, a taken name and a short password each in words", async () => {
+    await api("POST", "/api/accounts", { name: "sam", password: "sam-password-1" });
+    const page = await browser();
+    await page.goto(`${server.url}/#/`);
+    await page.getByTestId("login-name").fill("sam");
+    await page.getByTestId("login-password").fill("not-sams-password");
+    await page.getByTestId("login-submit").click();
+    await waitForText(page, "login-error", "Wrong name or password.");
+    // The same words again, for a new answer: the form clears its message when it sends.
+    await page.getByTestId("login-name").fill("nobody-called-this");
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/session" && r.request().method() === "POST");
+    await page.getByTestId("login-submit").click();
+    assert.equal((await answered).status(), 401);
+    await waitForText(page, "login-error", "Wrong name or password.");
+    await page.getByTestId("login-name").fill("sam");
+    await page.getByTestId("login-password").fill("another-password");
+    await page.getByTestId("login-register").click();
+    await waitForText(page, "login-error", "That name is taken. Log in if it is yours, or choose another.");
+    await page.getByTestId("login-name").fill("sam-two");
+    await page.getByTestId("login-password").fill("short");
+    await page.getByTestId("login-register").click();
+    await waitForText(page, "login-error", "A password needs at least 10 characters.");
+    assert.equal(await page.getByTestId("balance").count(), 0, "still logged out");
+  });
+
+  it("keeps a session across a reload, and drops a token the server refuses", async () => {
+    const page = await browser();
+    await page.goto(`${server.url}/#/`);
+    await loginAccount(page, "tess", "tess-password-1", true);
+    await page.reload();
+    await waitForText(page, "account-name", "tess");
+    assert.equal(await cents(page), 100_000);
+    // A token revoked elsewhere (another tab logged out): the next start shows the login.
+    const token = await page.evaluate(() => localStorage.getItem("edgebook.token"));
+    const out = await fetch(`${server.url}/api/session/logout`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+    assert.equal(out.status, 204);
+    await page.reload();
+    await page.getByTestId("login-form").waitFor();
+    assert.equal(await page.evaluate(() => localStorage.getItem("edgebook.token")), null);
+  });
+
+  it("labels a guest in the header, and shows the account page whole whether or not the server has the wallet routes", async () => {
+    const page = await browser();
+    await page.goto(`${server.url}/#/account`);
+    await page.getByTestId("login-name").fill("gina");
+    await page.getByTestId("login-guest").click();
+    await waitForText(page, "account-name", "gina");
+    await waitForText(page, "guest-tag", "guest");
+    await waitForText(page, "account-balance", "1,000.00");
+    for (const part of ["statement", "limits"]) {
+      await page.waitForFunction((p) => document.querySelector(`[data-testid="account-${p}"]`)?.getAttribute("data-state") !== "unknown", part);
+      const state = await page.getByTestId(`account-${part}`).getAttribute("data-state");
+      if (state === "unavailable") await waitForText(page, `${part}-unavailable`, "Not available on this server.");
+    }
+    await page.getByTestId("deposit-amount").fill("20.50");
+    await page.getByTestId("deposit-submit").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="account-money"]')?.getAttribute("data-state") !== "unknown");
+    if ((await page.getByTestId("account-money").getAttribute("data-state")) === "unavailable") {
+      await waitForText(page, "money-unavailable", "Not available on this server.");
+      await waitForText(page, "account-balance", "1,000.00");
+    } else await waitForText(page, "account-balance", "1,020.50");
+    // Self-exclusion asks first, and says it cannot be shortened; cancelled, nothing is sent.
+    await page.getByTestId("exclusion-days").fill("30");
+    await page.getByTestId("exclusion-submit").click();
+    await waitForText(page, "exclusion-confirm-dialog", "cannot be shortened", { partial: true });
+    await page.getByTestId("exclusion-confirm-cancel").click();
+    assert.equal(await page.getByTestId("exclusion-confirm-dialog").count(), 0);
+    assert.equal(await page.getByTestId("exclusion-result").innerText(), "");
+  });
+});
+
 describe("the whole book, live", () => {
   const BOOK = 200;
   const ids = Array.from({ length: BOOK }, (_, i) => `e2e-many-${String(i).padStart(3, "0")}`);
@@ -781,12 +908,56 @@ describe("the whole book, live", () => {
   });
 });
 
+describe("a book past one view's 500 markets", () => {
+  const made: string[] = [];
+  before(async () => {
+    // However many markets earlier tests left open, make the book hold more than one view (500) of them.
+    let open = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await api("GET", `/api/markets?status=open&status=suspended&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      open += page.markets.length;
+      cursor = page.next;
+    } while (cursor);
+    const need = Math.max(0, 520 - open);
+    for (let i = 0; i < need; i += 20) {
+      const ids = Array.from({ length: Math.min(20, need - i) }, (_, j) => `e2e-past-${String(i + j).padStart(3, "0")}`);
+      made.push(...ids);
+      await Promise.all(ids.map((id) => api("POST", "/api/markets", { id, name: `Late match ${id.slice(-3)}`, event: "Past the view", selections: [{ id: "home", name: "Home", odds: 2.5 }, { id: "away", name: "Away", odds: 3 }] }, admin)));
+    }
+  });
+
+  it("shows every open market a page of 500 at a time on one book socket, live on the last page too", async () => {
+    const newest = made.at(-1);
+    assert.ok(newest, "markets were made past the view");
+    const page = await browser();
+    const sockets = watchSockets(page);
+    await page.goto(`${server.url}/#/`);
+    await page.getByTestId("book-pager").waitFor();
+    assert.match(await page.getByTestId("book-page").innerText(), /^Open markets 1–500 of \d+$/);
+    assert.equal(await page.getByTestId(`market-card-${newest}`).count(), 0, "the newest market is past the first page");
+    const next = page.getByTestId("book-next");
+    while (await next.isEnabled()) await next.click();
+    await page.getByTestId(`market-card-${newest}`).waitFor({ timeout: 5_000 });
+    await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor();
+    await api("POST", `/api/markets/${newest}/odds`, { odds: { home: 2.64 } }, admin);
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="odds-${id}-home"]`)?.textContent === "2.64", newest, { timeout: 1000 });
+    // Moving to another page replaces the book socket: the old one may still be closing as the new one opens.
+    await untilOpen(page, sockets, 1);
+    assert.ok(sockets.maxOpen <= 2, `${sockets.maxOpen} sockets open at once`);
+    assert.ok(sockets.urls.every((u) => u === "/api/book/ws"), `only the book socket: ${sockets.urls}`);
+    await page.getByTestId("book-prev").click();
+    assert.match(await page.getByTestId("book-page").innerText(), /^Open markets (1|501)–/);
+    await page.close();
+  });
+});
+
 describe("accessibility", () => {
   for (const [size, viewport] of [
     ["desktop", { width: 1280, height: 800 }],
     ["phone", { width: 375, height: 740 }],
   ] as const) {
-    it(`finds no axe-core violations on the lobby, market, my bets and trader pages (${size}, ${viewport.width}x${viewport.height}), and keeps a screenshot of each`, async () => {
+    it(`finds no axe-core violations on the lobby, login form, market, my bets, account and trader pages (${size}, ${viewport.width}x${viewport.height}), and keeps a screenshot of each`, async () => {
       const id = `e2e-axe-${size}`;
       await newMarket(id);
       const page = await browser(viewport);
@@ -797,6 +968,12 @@ describe("accessibility", () => {
       await page.goto(`${server.url}/#/`);
       await page.getByTestId(`market-card-${id}`).waitFor();
       await check("lobby");
+      // The login form, with a refusal showing.
+      await page.getByTestId("login-name").fill(`nobody-${size}`);
+      await page.getByTestId("login-password").fill("not-a-password");
+      await page.getByTestId("login-submit").click();
+      await page.getByTestId("login-error").waitFor();
+      await check("login");
       await page.goto(`${server.url}/#/market/${id}`);
       await loginPunter(page, `axe-${size}`);
       await page.locator('[data-testid="market-connection"][data-state="live"]').waitFor();
@@ -807,6 +984,17 @@ describe("accessibility", () => {
       await page.getByTestId("nav-bets").click();
       await page.getByTestId("open-bets").waitFor();
       await check("my-bets");
+      await page.getByTestId("nav-account").click();
+      await page.getByTestId("open-bets").waitFor();
+      for (const part of ["statement", "limits"]) {
+        await page.waitForFunction((p) => document.querySelector(`[data-testid="account-${p}"]`)?.getAttribute("data-state") !== "unknown", part);
+      }
+      await check("account");
+      await page.getByTestId("exclusion-days").fill("7");
+      await page.getByTestId("exclusion-submit").click();
+      await page.getByTestId("exclusion-confirm-dialog").waitFor();
+      await check("exclusion-dialog");
+      await page.getByTestId("exclusion-confirm-cancel").click();
       const trader = await browser(viewport);
       await loginTrader(trader);
       await selectMarket(trader, id);

@@ -105,6 +105,10 @@ describe("the book socket", () => {
       expect(r.json.error.code).toBe("INVALID");
     }
     expect((await openBook({ query: Array.from({ length: 500 }, (_, i) => `m-${i}`).join(",").replace(/^/, "ids=") })).status).toBe(101);
+    // The longest view the contract allows: 500 ids of 64 characters (past the runtime's 16 KiB cap on a socket's attachment).
+    const longest = await openBook({ query: `ids=${Array.from({ length: 500 }, (_, i) => `m${String(i).padStart(63, "0")}`).join(",")}` });
+    expect(longest.status).toBe(101);
+    longest.socket?.close();
     for (const origin of ["https://evil.example", `${BASE}.evil.test`, "null"]) {
       expect((await openBook({ origin })).status, origin).toBe(403);
     }

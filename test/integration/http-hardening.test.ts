@@ -99,6 +99,24 @@ describe("caps", () => {
     expect((await call("GET", `/api/markets/${uniqueId("nope")}`)).status).toBe(404);
   });
 
+  it("never counts lookups of markets that exist against the budget, as after a restart that emptied the Worker's cache", async () => {
+    // Markets made straight in their objects, so this isolate has never seen their ids.
+    const ids = Array.from({ length: 130 }, () => uniqueId("seen-after-restart"));
+    for (let i = 0; i < ids.length; i += 26) {
+      await Promise.all(
+        ids.slice(i, i + 26).map(async (id) => {
+          const made = await env.MARKET_HUB.getByName(id).create({ id, name: "Match odds", event: "Restart v Cache", selections: [{ id: "home", name: "Home", odds: 2 }, { id: "away", name: "Away", odds: 3 }] }, "acc-admin");
+          expect(made.ok).toBe(true);
+          await env.CATALOG.getByName("catalog").add(id);
+        }),
+      );
+    }
+    const address = "10.200.0.2";
+    const statuses: number[] = [];
+    for (const id of ids) statuses.push((await call("GET", `/api/markets/${id}`, { headers: { "cf-connecting-ip": address } })).status);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  });
+
   it("caps HTTP bets per account with 429 and stores nothing for a bet it refused so", async () => {
     const { market, token } = await marketAndPunter({ minStake: 1 });
     const answers: number[] = [];

@@ -29,6 +29,7 @@ const { server, sockets } = loadServer("book-load", PORT, {
   SESSION_SECRET: "book-load-session-secret",
   ALLOWED_ORIGINS: `http://127.0.0.1:${PORT}`,
   RATE_SOCKETS_PER_10S: "1000000",
+  MAX_HELD_SOCKETS_PER_ADDRESS: "1000000",
   BOOK_RELAY_SIZE: "50",
   LOG_LEVEL: "warn",
 }, {

@@ -21,6 +21,7 @@ const { server, sockets } = loadServer(
     SESSION_SECRET: "load-session-secret",
     ALLOWED_ORIGINS: `http://127.0.0.1:${PORT}`,
     RATE_SOCKETS_PER_10S: "1000000",
+    MAX_HELD_SOCKETS_PER_ADDRESS: "1000000",
     RELAY_AFTER: String(RELAY_AFTER),
   },
   // Every socket comes from 127.0.0.1: the per-address connection cap must leave room for all of them.

@@ -95,6 +95,17 @@ describe("request bodies and pipelining", () => {
   });
 });
 
+describe("long URLs", () => {
+  it("takes a book socket naming 500 ids of 64 characters, and answers headers past the cap with a JSON 431", async () => {
+    const ids = Array.from({ length: 500 }, (_, i) => `m${String(i).padStart(63, "0")}`).join(",");
+    const { text } = await exchange(PORT, upgradeRequest(`/api/book/ws?ids=${ids}`, PORT, { Origin: ORIGIN }), { localAddress: "127.0.0.9", waitMs: 3_000 });
+    assert.equal(statuses(text)[0], 101, text.slice(0, 300));
+    const huge = await exchange(PORT, request("GET", `/api/markets?event=${"x".repeat(60_000)}`, PORT, {}), { localAddress: "127.0.0.9" });
+    assert.equal(statuses(huge.text)[0], 431);
+    assert.match(huge.text, /"code":"INVALID"/);
+  });
+});
+
 describe("workerd's own entry on loopback", () => {
   it("refuses every API request that did not come through the front, forged address or not, and serves through the front", async () => {
     const runtime = groupMembers(server.pid).filter((m) => /workerd/.test(m.comm));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { AddressHeader } from "../../worker/platform/object-headers.ts";
 import { FLOOD_STRIKES, FRAMES_PER_SECOND, SocketRoom } from "../../worker/platform/socket-room.ts";
 
 // admit() only needs the socket as a key; the room's other methods are not used here.
@@ -85,5 +86,34 @@ describe("broadcast", () => {
     expect(sockets[2].sent).toEqual(["frame"]);
     expect(sockets[0].closedWith).toBeNull();
     expect(sockets[2].closedWith).toBeNull();
+  });
+});
+
+/** Just enough of DurableObjectState for accept and the tag index. */
+function taggingRoom() {
+  const tagged = new Map<string, WebSocket[]>();
+  const ctx = {
+    acceptWebSocket: (ws: WebSocket, tags: string[]) => {
+      for (const t of tags) tagged.set(t, [...(tagged.get(t) ?? []), ws]);
+    },
+    getWebSockets: (tag: string) => tagged.get(tag) ?? [],
+  } as unknown as DurableObjectState;
+  return new SocketRoom(ctx);
+}
+
+describe("sockets held per address", () => {
+  const upgrade = (address: string | null, max: string) =>
+    new Request("https://hub/m", { headers: { ...(address ? { [AddressHeader.ADDRESS]: address } : {}), [AddressHeader.MAX_HELD]: max } });
+
+  it("is full for an address holding its cap of sockets here, and not for another address or an unknown one", () => {
+    const room = taggingRoom();
+    const attachment = { account: null, canBet: false, connectedAt: 0, conflateMs: 0, expiresAt: null };
+    const ws = () => ({ serializeAttachment: () => {} }) as unknown as WebSocket;
+    for (let i = 0; i < 2; i++) room.accept(ws(), attachment, "10.0.0.1");
+    expect(room.heldFrom(upgrade("10.0.0.1", "3"))).toEqual({ address: "10.0.0.1", full: false });
+    room.accept(ws(), attachment, "10.0.0.1");
+    expect(room.heldFrom(upgrade("10.0.0.1", "3"))).toEqual({ address: "10.0.0.1", full: true });
+    expect(room.heldFrom(upgrade("10.0.0.2", "3")).full).toBe(false);
+    expect(room.heldFrom(upgrade(null, "3")).full).toBe(false);
   });
 });

@@ -10,9 +10,9 @@ import { errorBody } from "../errors.ts";
 import { log, setLogLevel } from "../log.ts";
 import { BookHeader } from "../platform/object-headers.ts";
 import { screenFrame } from "../platform/frame-screening.ts";
-import { type Attachment, REAP_EVERY_MS, SocketRoom } from "../platform/socket-room.ts";
+import { type Attachment, SocketRoom } from "../platform/socket-room.ts";
 import type { BookServerFrame, Summary } from "../protocol/book.ts";
-import { ErrorCode } from "../protocol/codes.ts";
+import { CloseCode, ErrorCode } from "../protocol/codes.ts";
 import type { BookBatch } from "../rules/book-rules.ts";
 import { BookView, type ViewSpec, viewTag } from "../rules/book-view.ts";
 import { type Result, ok } from "../rules/result.ts";
@@ -23,7 +23,12 @@ const REPORT_AFTER_MS = 300;
 /** How long a join waits for batches still on their way before it serves the book as held. */
 const CATCH_UP_MS = 1000;
 
-type BookAttachment = Attachment & { view: ViewSpec };
+/**
+ * A socket's view is kept by its tag: the spec itself (up to 500 ids of 64
+ * characters) would pass the runtime's 16 KiB cap on an attachment, so specs
+ * live in this object's storage, one row per view in use.
+ */
+type BookAttachment = Attachment & { viewTag: string };
 
 export class BookRelay extends DurableObject<Env> {
   readonly room: SocketRoom;
@@ -45,6 +50,7 @@ export class BookRelay extends DurableObject<Env> {
     this.room = new SocketRoom(ctx);
     // The relay's index survives hibernation, so counts after a wake still reach the right slot.
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL)");
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS views (tag TEXT PRIMARY KEY, spec TEXT NOT NULL)");
     this.#index = (ctx.storage.sql.exec("SELECT v FROM meta WHERE k = 'index'").toArray()[0]?.v as number | undefined) ?? 0;
     // Heartbeats are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
@@ -58,6 +64,11 @@ export class BookRelay extends DurableObject<Env> {
         this.#index = index;
         this.ctx.storage.sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('index', ?)", index);
       }
+      const { address, full } = this.room.heldFrom(request);
+      if (full) {
+        this.#report();
+        return Response.json(errorBody(ErrorCode.RATE_LIMITED, "too many sockets held from this address"), { status: 429 });
+      }
       const view = JSON.parse(request.headers.get(BookHeader.VIEW) ?? '{"kind":"all"}') as ViewSpec;
       // With nobody here, batches were not kept: a book older than the book object's is reloaded.
       const [incarnation, version] = (request.headers.get(BookHeader.AT) ?? "").split("/");
@@ -68,12 +79,13 @@ export class BookRelay extends DurableObject<Env> {
       // Nothing awaits from here to the return: no batch can land between the first frame and the live stream.
       const pair = new WebSocketPair();
       const [client, server] = [pair[0], pair[1]];
-      const attachment: BookAttachment = { account: null, canBet: false, connectedAt: Date.now(), conflateMs: 0, view };
       const tag = viewTag(view);
-      this.room.accept(server, attachment, [tag]);
+      const attachment: BookAttachment = { account: null, canBet: false, connectedAt: Date.now(), conflateMs: 0, expiresAt: null, viewTag: tag };
+      this.#keepViews(tag, view);
+      this.room.accept(server, attachment, address, [tag]);
       this.room.send(server, JSON.stringify(this.#view(tag, view).first(this.#book!)));
       this.#report();
-      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + REAP_EVERY_MS);
+      await this.room.armReaping(Date.now(), false);
       return new Response(null, { status: 101, webSocket: client });
     } catch (err) {
       log.error("bookRelay.fetch", err);
@@ -122,6 +134,7 @@ export class BookRelay extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     try {
+      this.room.heard(ws, Date.now());
       // The market socket's screening: size, heartbeat, rate limit. Anything else is not for this socket.
       const frame = screenFrame(this.room, ws, message);
       if (!frame) return;
@@ -149,14 +162,14 @@ export class BookRelay extends DurableObject<Env> {
     }
   }
 
-  /** Close book sockets silent for a minute; the alarm runs while anyone watches. */
+  /** Reap as the hub does (rules/reaping.ts): the relay's alarm is for reaping alone. */
   override async alarm(): Promise<void> {
     try {
       if (this.room.reap(Date.now()) > 0) this.#report();
     } catch (err) {
       log.error("bookRelay.alarm", err);
     }
-    if (this.room.count() > 0) await this.ctx.storage.setAlarm(Date.now() + REAP_EVERY_MS);
+    await this.room.armReaping(Date.now(), true);
   }
 
   // ---- Internals ----
@@ -179,10 +192,14 @@ export class BookRelay extends DurableObject<Env> {
     this.#views.clear();
     // Sockets already here (after hibernation, or a gap) start again from a fresh `book` frame.
     for (const ws of this.room.all()) {
-      const spec = (this.room.attachment(ws) as BookAttachment).view;
-      const tag = viewTag(spec);
+      const tag = (this.room.attachment(ws) as BookAttachment).viewTag;
       const known = this.#views.has(tag);
-      const view = this.#view(tag, spec);
+      const spec = known ? null : this.#storedView(tag);
+      if (!known && spec === null) {
+        this.room.close(ws, CloseCode.INTERNAL, "view lost");
+        continue;
+      }
+      const view = this.#view(tag, spec ?? { kind: "all" });
       if (!known) {
         const text = JSON.stringify(view.first(this.#book));
         for (const peer of this.room.tagged(tag)) this.room.send(peer, text);
@@ -208,6 +225,21 @@ export class BookRelay extends DurableObject<Env> {
   async #reload(): Promise<void> {
     this.#book = null;
     await this.#ensure();
+  }
+
+  /** Store the joining socket's view, and drop the views no socket holds any more. */
+  #keepViews(tag: string, spec: ViewSpec): void {
+    const sql = this.ctx.storage.sql;
+    sql.exec("INSERT OR IGNORE INTO views (tag, spec) VALUES (?, ?)", tag, JSON.stringify(spec));
+    for (const row of sql.exec("SELECT tag FROM views").toArray()) {
+      const t = row.tag as string;
+      if (t !== tag && this.room.tagged(t).length === 0) sql.exec("DELETE FROM views WHERE tag = ?", t);
+    }
+  }
+
+  #storedView(tag: string): ViewSpec | null {
+    const row = this.ctx.storage.sql.exec("SELECT spec FROM views WHERE tag = ?", tag).toArray()[0];
+    return row ? (JSON.parse(row.spec as string) as ViewSpec) : null;
   }
 
   #view(tag: string, spec: ViewSpec): BookView {

@@ -17,15 +17,18 @@ export const accountObject = (env: Env, key: string) => env.ACCOUNT.getByName(ke
 
 /**
  * Does this market exist? Checks the id's shape first, so junk never reaches
- * an object; an id this isolate has not seen yet spends one of the address's
- * lookups, so a stream of made-up ids reaches the catalogue only at that rate.
+ * an object. An id this isolate has not seen goes to the catalogue while the
+ * address has misses left, and only a miss spends one: a stream of made-up
+ * ids reaches the catalogue at that rate, while lookups of markets that exist
+ * (many at once after a restart empties this cache) never use the budget up.
  */
 export async function marketExists(env: Env, id: string, address: string, lookupsPer10s: number): Promise<boolean> {
   if (!isId(id)) return false;
   if (known.has(id)) return true;
-  if (!(await allow(env, address, "lookup", lookupsPer10s))) fail(ErrorCode.RATE_LIMITED, "too many lookups of unknown markets from this address");
+  if (await full(env, address, "lookup", lookupsPer10s, 10_000)) fail(ErrorCode.RATE_LIMITED, "too many lookups of unknown markets from this address");
   const found = await catalog(env).has(id);
   if (found) known.add(id);
+  else await allow(env, address, "lookup", lookupsPer10s);
   return found;
 }
 

@@ -32,6 +32,8 @@ export interface TicketClaims {
   /** The session the ticket was taken with, for a registered account: a logout refuses its tickets too. */
   sid?: string;
   acct?: string;
+  /** When the session the ticket was issued from ends, in seconds: a socket opened with it closes then. */
+  sxp?: number;
 }
 
 export type Claims = SessionClaims | TicketClaims;

@@ -8,7 +8,6 @@ import type { AccountId, SelectionId } from "../protocol/units.ts";
 import { AlarmClock } from "../platform/alarm-clock.ts";
 import { FaultPoints } from "../platform/fault-points.ts";
 import { type SocketHandlers, SocketObject } from "../platform/socket-object.ts";
-import { REAP_EVERY_MS } from "../platform/socket-room.ts";
 import { Phase } from "../rules/bet-record.ts";
 import { exposureOf } from "../rules/exposure.ts";
 import * as book from "../rules/market-book.ts";
@@ -39,15 +38,13 @@ export class MarketHub extends SocketObject {
   readonly #clock: AlarmClock;
   /** The market's summary for the book, sent after each change, off the hot path. */
   readonly #summaries: SummaryPublisher;
-  /** Reaping runs on the alarm at most every REAP_EVERY_MS; a woken hub reaps on its first alarm. */
-  #reapAt = 0;
   /** The last alarm left money work undone (a wallet failed). */
   #behind = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new HubStore(ctx.storage);
-    this.#clock = new AlarmClock(ctx.storage, REAP_EVERY_MS);
+    this.#clock = new AlarmClock(ctx.storage);
     this.faults = new FaultPoints(ctx);
     this.fanout = new RelayFanout(env.MARKET_RELAY, () => this.#live.market.id, this.store.getMeta(RELAYS) ?? 0);
     this.#feed = new FeedWatchdog(this.store);
@@ -60,8 +57,10 @@ export class MarketHub extends SocketObject {
     this.#desk = new BetDesk({ store: this.store, wallets, market, notify, schedule: () => this.#schedule(), now: Date.now, checkpoint });
     this.#settlement = new Settlement({ store: this.store, wallets, marketId: () => market().id, notify, checkpoint });
     this.#summaries = summariesOf(env, this.store, () => this.#live.current, () => this.#schedule());
-    // After a crash or an eviction, re-arm the alarm for whatever stored work is due.
-    if (this.#live.current) void ctx.blockConcurrencyWhile(() => this.#clock.load().then(() => this.#schedule()));
+    // After a crash or an eviction, re-arm for the work stored in SQLite. With no alarm found, this wake
+    // may be the alarm's own delivery, which arming now cancels (AlarmClock.load): arm only for stored
+    // work, whose alarm then runs a reaping pass too, never push it out to a later reap.
+    if (this.#live.current) void ctx.blockConcurrencyWhile(async () => ((await this.#clock.load()) ? this.#schedule() : this.#clock.arm(this.#stored())));
   }
 
   // ---- RPC: the Worker's ----
@@ -170,10 +169,7 @@ export class MarketHub extends SocketObject {
     const m = this.#live.current;
     if (!m) return;
     if (this.#feed.lost(m, now)) this.setStatus({ status: MarketStatus.SUSPENDED, reason: "feed lost: no heartbeat" }, "watchdog");
-    if (now >= this.#reapAt) {
-      this.#reapAt = now + REAP_EVERY_MS;
-      this.#live.reap(now);
-    }
+    this.#live.reap(now);
     const unpaid = await this.#settlement.pay();
     const unfinished = await this.#desk.reconcile();
     this.#behind = unpaid > 0 || unfinished > 0;
@@ -194,7 +190,11 @@ export class MarketHub extends SocketObject {
 
   /** One alarm for every kind of work: set it for the earliest. */
   #schedule(): void {
-    const due = [this.#live.viewersDue, this.#desk.nextDue(), this.#feed.due(this.#live.current), this.#summaries.retryAt];
-    this.#clock.arm(due, this.#reapAt, () => this.room.count() > 0);
+    this.#clock.arm([...this.#stored(), this.#live.viewersDue, this.#summaries.retryAt, this.room.reapDue(Date.now())]);
+  }
+
+  /** When work kept in SQLite falls due: bets and payments, the feed watchdog. */
+  #stored(): (number | null)[] {
+    return [this.#desk.nextDue(), this.#feed.due(this.#live.current)];
   }
 }

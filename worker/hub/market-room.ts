@@ -33,6 +33,11 @@ export class MarketRoom {
   #viewersSent = -1;
   #viewersAt = 0;
   #viewersDue: number | null = null;
+  /**
+   * Sockets told a count apart from the last broadcast (on joining), with when:
+   * no socket gets two counts within VIEWERS_EVERY_MS, nor the same count twice.
+   */
+  readonly #told = new Map<WebSocket, { text: string; at: number }>();
 
   constructor(deps: MarketRoomDeps) {
     this.#d = deps;
@@ -126,9 +131,17 @@ export class MarketRoom {
     this.viewersChanged();
   }
 
+  /** A new socket gets the count, itself included, after its first frames; the others get it at the next tick. */
+  welcome(ws: WebSocket, viewers: string, now: number): void {
+    this.#d.sockets.send(ws, viewers);
+    this.#told.set(ws, { text: viewers, at: now });
+    this.viewersChanged();
+  }
+
   /** A socket left: forget what it had waiting, recount. */
   drop(ws: WebSocket): void {
     this.#conflator.drop(ws);
+    this.#told.delete(ws);
     this.viewersChanged();
   }
 
@@ -153,12 +166,31 @@ export class MarketRoom {
     if (this.#viewersDue === null || this.#viewersDue > now) return;
     this.#viewersDue = null;
     const count = this.#viewerCount();
-    if (count === this.#viewersSent) return;
-    this.#viewersSent = count;
-    this.#viewersAt = now;
     const text = JSON.stringify({ type: "viewers", count } satisfies ServerFrame);
-    this.#d.sockets.broadcast(text, true);
-    this.#d.fanout.publish({ seq: null, text });
+    if (count !== this.#viewersSent) {
+      this.#viewersSent = count;
+      this.#viewersAt = now;
+      const { sockets } = this.#d;
+      if (this.#told.size === 0) sockets.broadcast(text, true);
+      else for (const ws of sockets.all()) if (!this.#told.has(ws)) sockets.send(ws, text);
+      this.#d.fanout.publish({ seq: null, text });
+    }
+    this.#catchUpTold(text, now);
+  }
+
+  /** Sockets told a count on joining: the current one once their second is up, if it differs. */
+  #catchUpTold(text: string, now: number): void {
+    for (const [ws, told] of this.#told) {
+      const free = told.at + VIEWERS_EVERY_MS;
+      if (told.text === text) {
+        if (free <= now) this.#told.delete(ws);
+      } else if (free <= now) {
+        this.#d.sockets.send(ws, text);
+        this.#told.set(ws, { text, at: now });
+      } else if (this.#viewersDue === null || free < this.#viewersDue) {
+        this.#viewersDue = free;
+      }
+    }
   }
 
   #viewerCount(): number {

@@ -5,7 +5,7 @@
 // viewer to a relay), and send the first frames (a replay or a snapshot).
 import { ErrorCode } from "../protocol/codes.ts";
 import type { AccountId } from "../protocol/units.ts";
-import { HubHeader, RelayHeader } from "../platform/object-headers.ts";
+import { AddressHeader, HubHeader, RelayHeader } from "../platform/object-headers.ts";
 import { refuse } from "../platform/socket-object.ts";
 import type { SocketRoom } from "../platform/socket-room.ts";
 import type { HubStore } from "./hub-store.ts";
@@ -31,6 +31,8 @@ export async function upgradeSocket({ store, sockets, live }: UpgradeDeps, reque
   // to use once another socket closes. Nothing awaits between these checks and the spend.
   const ticket = h.get(HubHeader.TICKET);
   if (ticket && store.ticketSpent(ticket)) return refuse(401, ErrorCode.UNAUTHENTICATED, "ticket already used");
+  const { address, full } = sockets.heldFrom(request);
+  if (full) return refuse(429, ErrorCode.RATE_LIMITED, "too many sockets held from this address");
   const maxSockets = Number(h.get(HubHeader.MAX_SOCKETS) ?? "8");
   if (account && sockets.countFor(account) >= maxSockets) {
     return refuse(429, ErrorCode.RATE_LIMITED, `at most ${maxSockets} sockets per account on one market`);
@@ -45,6 +47,7 @@ export async function upgradeSocket({ store, sockets, live }: UpgradeDeps, reque
   if (!account && relayAfter > 0 && sockets.count() >= relayAfter) {
     const relay = live.placeOnRelay(relayAfter);
     const headers = new Headers({ Upgrade: "websocket", [RelayHeader.MARKET]: market.id, [RelayHeader.INDEX]: String(relay.index) });
+    for (const name of Object.values(AddressHeader)) headers.set(name, h.get(name) ?? "");
     return relay.stub.fetch(new Request(url, { headers }));
   }
   const sinceParam = url.searchParams.get("since");
@@ -57,10 +60,11 @@ export async function upgradeSocket({ store, sockets, live }: UpgradeDeps, reque
   const first = live.firstFrames(since, epoch, false);
   const pair = new WebSocketPair();
   const [client, server] = [pair[0], pair[1]];
-  sockets.accept(server, { account, canBet: h.get(HubHeader.CAN_BET) === "1", connectedAt: now, conflateMs });
+  const ends = Number(h.get(HubHeader.SESSION_EXPIRES));
+  const expiresAt = account && Number.isSafeInteger(ends) && ends > 0 ? ends : null;
+  sockets.accept(server, { account, canBet: h.get(HubHeader.CAN_BET) === "1", connectedAt: now, conflateMs, expiresAt }, address);
 
   for (const text of first.frames) sockets.send(server, text);
-  sockets.send(server, first.viewers);
-  live.viewersChanged();
+  live.welcome(server, first.viewers, now);
   return new Response(null, { status: 101, webSocket: client });
 }

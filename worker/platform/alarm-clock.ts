@@ -1,28 +1,29 @@
 // One alarm per object for every kind of timed work: armed for the earliest
 // due time (rules/alarm-plan.ts), never moved when an earlier one is still to
-// come, and held back with a doubling pause after an alarm that left work
+// run, and held back with a doubling pause after an alarm that left work
 // undone, so a failing wallet is not retried in a tight loop.
 import { planAlarm } from "../rules/alarm-plan.ts";
 
 export class AlarmClock {
   readonly #storage: DurableObjectStorage;
-  readonly #reapEveryMs: number;
   #armedAt: number | null = null;
   #retryMs = 0;
   #notBefore = 0;
 
-  constructor(storage: DurableObjectStorage, reapEveryMs: number) {
+  constructor(storage: DurableObjectStorage) {
     this.#storage = storage;
-    this.#reapEveryMs = reapEveryMs;
   }
 
   /**
    * After a crash or an eviction: learn the alarm already set, so it is never
-   * moved. This instance may have been woken to run it, and changing it now
-   * would cancel that run.
+   * moved later. Whether one was found: while the runtime delivers an alarm,
+   * `getAlarm()` answers null, and setting an alarm before the handler starts
+   * cancels that run (workerd logs "alarm handler canceled"), so with none
+   * found the caller must not arm until an entry point plans again.
    */
-  async load(): Promise<void> {
+  async load(): Promise<boolean> {
     this.#armedAt = await this.#storage.getAlarm();
+    return this.#armedAt !== null;
   }
 
   /** The alarm is running: none is armed until it plans again. */
@@ -36,22 +37,9 @@ export class AlarmClock {
     this.#notBefore = behind ? Date.now() + this.#retryMs : 0;
   }
 
-  /**
-   * Arm for the earliest of `due`. `sockets` is asked only when no alarm is
-   * armed within the reaping period anyway (counting lists every socket).
-   */
-  arm(due: (number | null)[], reapAt: number, sockets: () => boolean): void {
-    const now = Date.now();
-    const armedSoon = this.#armedAt !== null && this.#armedAt > now && this.#armedAt <= now + this.#reapEveryMs;
-    const next = planAlarm({
-      now,
-      due,
-      armedAt: this.#armedAt,
-      sockets: !armedSoon && sockets(),
-      reapAt,
-      reapEveryMs: this.#reapEveryMs,
-      notBefore: this.#notBefore,
-    });
+  /** Arm for the earliest of `due`. */
+  arm(due: (number | null)[]): void {
+    const next = planAlarm({ now: Date.now(), due, armedAt: this.#armedAt, notBefore: this.#notBefore });
     if (next === null) return;
     this.#armedAt = next;
     void this.#storage.setAlarm(next);

@@ -6,9 +6,17 @@ export const HubHeader = {
   CAN_BET: "x-edgebook-can-bet",
   TICKET: "x-edgebook-ticket",
   TICKET_EXPIRES: "x-edgebook-ticket-expires",
+  /** When the session behind the socket ends (ms since the epoch): the socket is closed then. */
+  SESSION_EXPIRES: "x-edgebook-session-expires",
   MAX_SOCKETS: "x-edgebook-max-sockets",
   RELAY_AFTER: "x-edgebook-relay-after",
 } as const;
+
+/**
+ * The client's address, as the Worker read it (never a client's own header),
+ * and how many sockets one address may hold on the object that accepts it.
+ */
+export const AddressHeader = { ADDRESS: "x-edgebook-address", MAX_HELD: "x-edgebook-max-held" } as const;
 
 export const RelayHeader = { MARKET: "x-edgebook-market", INDEX: "x-edgebook-relay" } as const;
 

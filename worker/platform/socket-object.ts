@@ -63,6 +63,8 @@ export abstract class SocketObject extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     try {
+      // A socket whose session has ended is closed (4003) before its frame is read.
+      if (!this.room.heard(ws, Date.now())) return;
       await this.on.frame(ws, message);
     } catch (err) {
       log.error(`${this.kind}.webSocketMessage`, err, this.on.context());

@@ -1,9 +1,12 @@
 // The hub's sockets on the Hibernation API: who is watching, sending one
-// serialised string to all of them, per-socket limits, reaping the silent.
-// Per-socket identity lives in the attachment, which survives hibernation;
-// rate-limit counters live in memory and simply restart after a wake.
+// serialised string to all of them, per-socket limits, reaping the silent and
+// those whose session ended. Per-socket identity, session expiry and the last
+// frame heard live in the attachment, which survives hibernation; rate-limit
+// counters live in memory and simply restart after a wake.
 import { CloseCode } from "../protocol/codes.ts";
 import type { AccountId } from "../protocol/units.ts";
+import { AddressHeader } from "./object-headers.ts";
+import { CHECK_SLACK_MS, IDLE_MS, PASS_GAP_MS, type SocketTimes, judgeSocket, nextPass } from "../rules/reaping.ts";
 
 export interface Attachment {
   /** Set at the upgrade from a verified ticket or token; never from a frame. */
@@ -13,26 +16,28 @@ export interface Attachment {
   connectedAt: number;
   /** Odds conflation window asked for at connect; 0 for every change as it happens. */
   conflateMs: number;
+  /** When the session (token or ticket) the socket opened with ends, in ms; null without one. Closed then with 4003. */
+  expiresAt: number | null;
+  /** The last frame the object itself received (pings the runtime answers are stamped by the runtime). */
+  heardAt?: number;
 }
 
 export const FRAMES_PER_SECOND = 20;
 /** Frames refused in a row for the limit before the socket is closed for flooding. */
 export const FLOOD_STRIKES = 40;
-export const IDLE_MS = 60_000;
-export const REAP_EVERY_MS = 30_000;
 
 const TAG_ALL = "all";
 /** Sockets that take every odds frame as it happens; the rest take conflated ones. */
 const TAG_LIVE = "live";
 const TAG_CONFLATED = "con";
 const accountTag = (a: AccountId) => `acct:${a}`;
+const addressTag = (address: string) => `ip:${address.slice(0, 64)}`;
 
 /** The times of a socket's last FRAMES_PER_SECOND admitted frames, oldest first, as a ring. */
 interface Meter {
   times: number[];
   next: number;
   strikes: number;
-  lastMessageAt: number;
 }
 
 export type Admit = "ok" | "limited" | "flooding";
@@ -40,19 +45,29 @@ export type Admit = "ok" | "limited" | "flooding";
 export class SocketRoom {
   readonly #ctx: DurableObjectState;
   readonly #meters = new WeakMap<WebSocket, Meter>();
+  /** When the next reaping pass is needed: null with no socket; undefined after a wake, until counted. */
+  #reapAt: number | null | undefined = undefined;
+  #passedAt = 0;
 
   constructor(ctx: DurableObjectState) {
     this.#ctx = ctx;
   }
 
-  /** `extra` tags group sockets for the caller's own broadcasts (a book view, say). */
-  accept(ws: WebSocket, attachment: Attachment, extra: string[] = []): void {
+  /**
+   * `address`: the client's, from the Worker (AddressHeader), counted by `heldFrom`.
+   * `extra` tags group sockets for the caller's own broadcasts (a book view, say).
+   */
+  accept(ws: WebSocket, attachment: Attachment, address: string | null, extra: string[] = []): void {
     const tags = [TAG_ALL, ...extra];
+    if (address) tags.push(addressTag(address));
     if (attachment.account) tags.push(accountTag(attachment.account));
     tags.push(attachment.conflateMs > 0 ? TAG_CONFLATED : TAG_LIVE);
     // acceptWebSocket (not ws.accept) lets the object hibernate with the socket open.
     this.#ctx.acceptWebSocket(ws, tags);
     ws.serializeAttachment(attachment);
+    // Never heard from yet: look again when it could first be idle (or its session ends).
+    const check = Math.min(attachment.connectedAt + IDLE_MS + CHECK_SLACK_MS, attachment.expiresAt ?? Infinity);
+    this.#reapAt = Math.min(this.#reapAt ?? Infinity, check);
   }
 
   attachment(ws: WebSocket): Attachment {
@@ -73,6 +88,17 @@ export class SocketRoom {
 
   countFor(account: AccountId): number {
     return this.#ctx.getWebSockets(accountTag(account)).length;
+  }
+
+  /**
+   * The address a socket upgrade comes from (the Worker's AddressHeader), and
+   * whether it already holds its cap of sockets here (MAX_HELD_SOCKETS_PER_ADDRESS).
+   */
+  heldFrom(request: Request): { address: string | null; full: boolean } {
+    const address = request.headers.get(AddressHeader.ADDRESS);
+    const max = Number(request.headers.get(AddressHeader.MAX_HELD));
+    if (address === null || !Number.isSafeInteger(max) || max <= 0) return { address, full: false };
+    return { address, full: this.#ctx.getWebSockets(addressTag(address)).length >= max };
   }
 
   /**
@@ -117,10 +143,9 @@ export class SocketRoom {
   admit(ws: WebSocket, now: number): Admit {
     let m = this.#meters.get(ws);
     if (!m) {
-      m = { times: [], next: 0, strikes: 0, lastMessageAt: now };
+      m = { times: [], next: 0, strikes: 0 };
       this.#meters.set(ws, m);
     }
-    m.lastMessageAt = now;
     if (m.times.length < FRAMES_PER_SECOND) {
       m.times.push(now);
       return "ok";
@@ -136,18 +161,78 @@ export class SocketRoom {
     return m.strikes > FLOOD_STRIKES ? "flooding" : "limited";
   }
 
-  /** Close sockets that have sent nothing, not even a ping, for IDLE_MS. Returns how many. */
-  reap(now: number): number {
-    let closed = 0;
-    for (const ws of this.#ctx.getWebSockets(TAG_ALL)) {
-      const pinged = this.#ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
-      const spoke = this.#meters.get(ws)?.lastMessageAt ?? 0;
-      const connected = this.attachment(ws)?.connectedAt ?? 0;
-      if (now - Math.max(pinged, spoke, connected) > IDLE_MS) {
-        this.close(ws, CloseCode.IDLE, "idle: no ping for 60 s");
-        closed++;
-      }
+  /**
+   * A frame reached the object: note it in the attachment (so it counts after
+   * a wake too). False when the socket's session has ended: it is closed with
+   * 4003 and the frame must not be acted on.
+   */
+  heard(ws: WebSocket, now: number): boolean {
+    const a = this.attachment(ws);
+    const ends = a.expiresAt ?? null;
+    if (ends !== null && now >= ends) {
+      this.close(ws, CloseCode.SESSION_EXPIRED, "session expired");
+      return false;
     }
+    ws.serializeAttachment({ ...a, heardAt: now });
+    return true;
+  }
+
+  /**
+   * When the next reaping pass is needed, for the alarm; null with no socket.
+   * After a wake the time is not in memory: the alarm armed before the sleep
+   * covers it, so the sweep from now (never earlier than that alarm) is safe.
+   */
+  reapDue(now: number): number | null {
+    if (this.#reapAt === undefined) this.#reapAt = nextPass(now, [], this.count());
+    return this.#reapAt;
+  }
+
+  /**
+   * The reaping pass, on an alarm: when it is due, or at most every
+   * PASS_GAP_MS on alarms that run anyway. Closes sockets silent for IDLE_MS
+   * (4000) and sockets whose session ended (4003). Returns how many closed.
+   */
+  reap(now: number): number {
+    const due = this.reapDue(now);
+    if ((due === null || now < due) && now - this.#passedAt < PASS_GAP_MS) return 0;
+    this.#passedAt = now;
+    let closed = 0;
+    const checks: number[] = [];
+    for (const ws of this.#ctx.getWebSockets(TAG_ALL)) {
+      const verdict = judgeSocket(this.#times(ws), now);
+      if ("checkAt" in verdict) {
+        if (verdict.checkAt !== null) checks.push(verdict.checkAt);
+        continue;
+      }
+      if (verdict.close === "expired") this.close(ws, CloseCode.SESSION_EXPIRED, "session expired");
+      else this.close(ws, CloseCode.IDLE, "idle: nothing received for 60 s");
+      closed++;
+    }
+    this.#reapAt = nextPass(now, checks, this.count());
     return closed;
+  }
+
+  /**
+   * For objects whose only timed work is reaping (the relays): arm the alarm
+   * for the next pass. `running`: called from the alarm itself, whose alarm is
+   * spent; otherwise an alarm armed no later is left alone (one whose time has
+   * passed is about to run, and moving it would cancel that run).
+   */
+  async armReaping(now: number, running: boolean): Promise<void> {
+    const due = this.reapDue(now);
+    if (due === null) return;
+    if (!running) {
+      const armed = await this.#ctx.storage.getAlarm();
+      if (armed !== null && armed <= due) return;
+    }
+    await this.#ctx.storage.setAlarm(due);
+  }
+
+  /** When the socket was last heard from: the runtime's ping stamp, the last frame, or the connect. */
+  #times(ws: WebSocket): SocketTimes {
+    const a = this.attachment(ws);
+    const pinged = this.#ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? null;
+    const spoke = Math.max(pinged ?? 0, a.heardAt ?? 0);
+    return { heardAt: Math.max(spoke, a.connectedAt ?? 0), spoke: spoke > 0, expiresAt: a.expiresAt ?? null };
   }
 }

@@ -60,6 +60,8 @@ export const CloseCode = {
   INTERNAL: 1011,
   IDLE: 4000,
   REPLACED: 4001,
+  /** Addition: the session (token or ticket) the socket opened with has ended. */
+  SESSION_EXPIRED: 4003,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

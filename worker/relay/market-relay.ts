@@ -10,7 +10,6 @@ import type { Published } from "../hub/relay-fanout.ts";
 import { screenFrame } from "../platform/frame-screening.ts";
 import { RelayHeader } from "../platform/object-headers.ts";
 import { type SocketHandlers, SocketObject, refuse } from "../platform/socket-object.ts";
-import { REAP_EVERY_MS } from "../platform/socket-room.ts";
 
 const RECENT = 512;
 const REPORT_AFTER_MS = 300;
@@ -24,6 +23,8 @@ export class MarketRelay extends SocketObject {
   /** The newest forwarded change frames, so a socket that joins mid-call misses none. */
   readonly #recent: Published[] = [];
   #reportTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Sockets told the viewer count on joining, and when: the hub's next count, if the same within a second, is not sent again. */
+  readonly #told = new Map<WebSocket, { text: string; at: number }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -56,14 +57,15 @@ export class MarketRelay extends SocketObject {
       const reply: ServerFrame = { type: "bet", id: frame.id, status: "rejected", reason: RejectReason.UNAUTHENTICATED };
       this.room.send(ws, JSON.stringify(reply));
     },
-    gone: () => this.#report(),
-    // Close viewers silent for a minute, as the hub does; the alarm runs while anyone watches.
+    gone: (ws) => {
+      this.#told.delete(ws);
+      this.#report();
+    },
+    // Reap as the hub does (rules/reaping.ts): the relay's alarm is for reaping alone.
     alarm: async () => {
       if (this.room.reap(Date.now()) > 0) this.#report();
     },
-    afterAlarm: async () => {
-      if (this.room.count() > 0) await this.ctx.storage.setAlarm(Date.now() + REAP_EVERY_MS);
-    },
+    afterAlarm: () => this.room.armReaping(Date.now(), true),
   };
 
   async #join(request: Request): Promise<Response> {
@@ -74,6 +76,12 @@ export class MarketRelay extends SocketObject {
       this.#index = Number(request.headers.get(RelayHeader.INDEX) ?? 0);
       this.#remember("market", market);
       this.#remember("index", this.#index);
+    }
+    const { address, full } = this.room.heldFrom(request);
+    // The hub counted this viewer when it placed it here: a refusal recounts.
+    if (full) {
+      this.#report();
+      return refuse(429, ErrorCode.RATE_LIMITED, "too many sockets held from this address");
     }
     const url = new URL(request.url);
     const since = url.searchParams.get("since");
@@ -89,7 +97,7 @@ export class MarketRelay extends SocketObject {
     // and its first frame is the replay or snapshot, never a live change.
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    this.room.accept(server, { account: null, canBet: false, connectedAt: Date.now(), conflateMs: 0 });
+    this.room.accept(server, { account: null, canBet: false, connectedAt: Date.now(), conflateMs: 0, expiresAt: null }, address);
     for (const text of first.frames) this.room.send(server, text);
     let upTo = first.seq;
     for (const f of this.#recent) {
@@ -102,8 +110,9 @@ export class MarketRelay extends SocketObject {
     // Another join moved the relay past this socket's first frames without keeping what lies between.
     if (this.#lastSeq !== null && upTo < this.#lastSeq) return this.#resumeLater(server, client);
     this.room.send(server, first.viewers);
+    this.#told.set(server, { text: first.viewers, at: Date.now() });
     this.#report();
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + REAP_EVERY_MS);
+    await this.room.armReaping(Date.now(), false);
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -121,7 +130,7 @@ export class MarketRelay extends SocketObject {
   async publish(frames: Published[]): Promise<void> {
     for (const f of frames) {
       if (f.seq === null) {
-        this.room.broadcast(f.text, true);
+        this.#viewers(f.text);
         continue;
       }
       if (this.#lastSeq !== null && f.seq <= this.#lastSeq) continue;
@@ -157,6 +166,14 @@ export class MarketRelay extends SocketObject {
     this.#recent.push(f);
     if (this.#recent.length > RECENT) this.#recent.shift();
     this.room.broadcast(f.text, true);
+  }
+
+  /** The hub's viewer count to every socket, but not again to one told the same on joining within the second. */
+  #viewers(text: string): void {
+    const now = Date.now();
+    for (const [ws, told] of this.#told) if (told.at + 1000 <= now) this.#told.delete(ws);
+    if (this.#told.size === 0) return this.room.broadcast(text, true);
+    for (const ws of this.room.all()) if (this.#told.get(ws)?.text !== text) this.room.send(ws, text);
   }
 
   /** Tell the hub how many watch here, a moment after the last change. */

@@ -5,9 +5,6 @@ const needs = (extra: Partial<AlarmNeeds> = {}): AlarmNeeds => ({
   now: 1000,
   due: [],
   armedAt: null,
-  sockets: false,
-  reapAt: 0,
-  reapEveryMs: 30_000,
   notBefore: 0,
   ...extra,
 });
@@ -17,13 +14,8 @@ describe("the alarm plan", () => {
     expect(planAlarm(needs({ due: [5000, null, 3000] }))).toBe(3000);
   });
 
-  it("arms nothing when no work is due and no socket is open", () => {
+  it("arms nothing when no work is due", () => {
     expect(planAlarm(needs({ due: [null, null] }))).toBeNull();
-  });
-
-  it("reaps open sockets one period from now, never sooner", () => {
-    expect(planAlarm(needs({ sockets: true }))).toBe(31_000);
-    expect(planAlarm(needs({ sockets: true, reapAt: 40_000 }))).toBe(40_000);
   });
 
   it("leaves an earlier alarm still to come in place: it plans again when it runs", () => {
@@ -31,8 +23,8 @@ describe("the alarm plan", () => {
     expect(planAlarm(needs({ due: [1500], armedAt: 2000 }))).toBe(1500);
   });
 
-  it("re-arms when the armed time has already passed", () => {
-    expect(planAlarm(needs({ due: [9000], armedAt: 500 }))).toBe(9000);
+  it("never moves an alarm whose time has passed: it is about to run, and moving it would cancel that run", () => {
+    expect(planAlarm(needs({ due: [31_000], armedAt: 500 }))).toBeNull();
   });
 
   it("holds everything back during a back-off", () => {

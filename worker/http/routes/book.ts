@@ -27,9 +27,9 @@ const Stats = {
 
 export const bookRoutes = new Hono<AppEnv>()
   .get("/ws", route(Socket), async (c) => {
-    await admitSocketOpen(c);
+    const held = await admitSocketOpen(c);
     const view = unwrap(parseView(new URL(c.req.url).searchParams));
-    const headers = new Headers({ Upgrade: "websocket", [BookHeader.VIEW]: JSON.stringify(view) });
+    const headers = new Headers({ Upgrade: "websocket", [BookHeader.VIEW]: JSON.stringify(view), ...held });
     return bookOf(c.env).fetch(new Request("https://book/ws", { headers }));
   })
   .get("/stats", route(Stats), async (c) => {

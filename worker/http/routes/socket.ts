@@ -15,7 +15,7 @@ import { type RouteSpec, route } from "../route.ts";
 import { bearer, liveSession, stillLive } from "../session.ts";
 import { admitSocketOpen } from "../socket-door.ts";
 import { existingHub, spend } from "../stubs.ts";
-import { TICKET_TTL_MS, nowSeconds, sign, verify } from "../tokens.ts";
+import { SESSION_TTL_MS, TICKET_TTL_MS, nowSeconds, sign, verify } from "../tokens.ts";
 
 const Ticket = {
   summary: "A single-use ticket for this market's socket, valid 60 s",
@@ -47,6 +47,7 @@ export const socketRoutes = new Hono<AppEnv>()
         jti: crypto.randomUUID(),
         iat: nowSeconds(),
         exp: nowSeconds() + TICKET_TTL_MS / 1000,
+        sxp: s.exp,
         // A registered account's ticket names its session, so logging out refuses the ticket too.
         ...(s.acct !== undefined && s.jti !== undefined ? { sid: s.jti, acct: s.acct } : {}),
       },
@@ -55,7 +56,7 @@ export const socketRoutes = new Hono<AppEnv>()
     return c.json({ ticket }, 201);
   })
   .get("/:id/ws", route(Socket), async (c) => {
-    await admitSocketOpen(c);
+    const held = await admitSocketOpen(c);
     const config = c.get("config");
     const req = c.req.raw;
     const url = new URL(req.url);
@@ -66,6 +67,7 @@ export const socketRoutes = new Hono<AppEnv>()
       Upgrade: "websocket",
       [HubHeader.MAX_SOCKETS]: String(config.maxSocketsPerAccount),
       [HubHeader.RELAY_AFTER]: String(config.relayAfter),
+      ...held,
     });
     const ticket = url.searchParams.get("ticket");
     const token = bearer(req.headers.get("authorization") ?? undefined);
@@ -78,11 +80,14 @@ export const socketRoutes = new Hono<AppEnv>()
       headers.set(HubHeader.TICKET, claims.jti);
       // The hub keeps a spent ticket until it expires, on its own clock in milliseconds.
       headers.set(HubHeader.TICKET_EXPIRES, String(claims.exp * 1000));
+      // The socket lives no longer than the session the ticket came from (at most a session's life from the ticket).
+      headers.set(HubHeader.SESSION_EXPIRES, String((claims.sxp ?? claims.exp + SESSION_TTL_MS / 1000) * 1000));
     } else if (token !== null) {
       const claims = await liveSession(c.env, token, signingSecret(config));
       if (!claims) fail(ErrorCode.UNAUTHENTICATED, "session token is invalid, expired or logged out");
       headers.set(HubHeader.ACCOUNT, claims.sub);
       headers.set(HubHeader.CAN_BET, claims.role === Role.PUNTER ? "1" : "0");
+      headers.set(HubHeader.SESSION_EXPIRES, String(claims.exp * 1000));
     } else if (req.headers.has("authorization")) {
       fail(ErrorCode.UNAUTHENTICATED, "malformed Authorization header");
     }
