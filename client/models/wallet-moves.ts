@@ -26,9 +26,7 @@ export function pendingLines(state: LimitsState): string[] {
   for (const [key, label] of LIMIT_NAMES) {
     const p = pending[key];
     if (p === undefined) continue;
-    const value = p !== null && typeof p === "object" ? p.value : p;
-    const at = (p !== null && typeof p === "object" ? p.at : undefined) ?? pending.at;
-    lines.push(`${label}: ${value === null ? "no limit" : formatMoney(value)}${at === undefined ? " after 24 hours" : ` from ${formatTime(at)}`}`);
+    lines.push(`${label}: ${p.value === null ? "no limit" : formatMoney(p.value)} from ${formatTime(p.at)}`);
   }
   return lines;
 }

@@ -166,9 +166,11 @@ describe("the wallet routes' client, against the contract's shapes", () => {
 
   it("shows each pending raise or removal with when it applies", () => {
     const at = Date.UTC(2026, 11, 5, 12, 0);
-    expect(pendingLines({ limits: { lossPerDay: 1_000 }, pending: { lossPerDay: { value: 5_000, at }, stakePerBet: null } })).toEqual([
-      `Losses per day: 50.00 from ${new Date(at).toLocaleString("en-GB", { dateStyle: "short", timeStyle: "short" })}`,
-      "Stake per bet: no limit after 24 hours",
+    // The server's shape (worker/protocol/wallet.ts): each pending change as {value, at}, null removing the limit.
+    const when = new Date(at).toLocaleString("en-GB", { dateStyle: "short", timeStyle: "short" });
+    expect(pendingLines({ limits: { lossPerDay: 1_000 }, pending: { lossPerDay: { value: 5_000, at }, stakePerBet: { value: null, at } } })).toEqual([
+      `Losses per day: 50.00 from ${when}`,
+      `Stake per bet: no limit from ${when}`,
     ]);
     expect(pendingLines({ limits: {} })).toEqual([]);
   });

@@ -35,14 +35,16 @@ export const StatementQuery = v.object({
 
 // ---- Answers ----
 
-export const BalanceSchema = v.object({ balance: v.number() });
+/** Money on the wire: whole minor units, always. */
+const Cents = v.pipe(v.number(), v.safeInteger("must be an integer number of minor units"));
+export const BalanceSchema = v.object({ balance: Cents });
 
 export const StatementEntrySchema = v.object({
   seq: v.number(),
   ts: v.number(),
   kind: v.picklist(["grant", "deposit", "withdrawal", "stake", "payout", "refund", "cashout"]),
-  amount: v.pipe(v.number(), v.description("Signed: credits positive, debits negative")),
-  balance: v.pipe(v.number(), v.description("The balance after this entry")),
+  amount: v.pipe(Cents, v.description("Signed: credits positive, debits negative")),
+  balance: v.pipe(Cents, v.description("The balance after this entry")),
   ref: v.pipe(v.string(), v.description("marketId/betId for a bet's money, the request id for a deposit or withdrawal, `opening` for the opening grant")),
 });
 export const StatementSchema = v.object({ entries: v.array(StatementEntrySchema), next: v.optional(v.string()) });
