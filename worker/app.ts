@@ -30,7 +30,7 @@ export function buildApp() {
     const config = configOf(c.env);
     c.set("config", config);
     setLogLevel(config.logLevel);
-    const weak = weakSecrets(c.env, new URL(c.req.url).hostname);
+    const weak = weakSecrets(c.env);
     if (weak) throw new WeakSecret(weak);
     await next();
     // A 101 response carries the socket and cannot take new headers.

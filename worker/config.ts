@@ -73,13 +73,14 @@ export function configOf(env: Env): Config {
 export const PRODUCTION_SECRET_LENGTH = 32;
 
 /**
- * What is wrong with the secrets for a server reached at `hostname`, or null.
- * Only a server on a loopback address (`npm start`, tests of the local server)
- * may run with the shorter local secrets; anything else is production.
+ * What is wrong with the secrets, or null. Only the local server of
+ * `npm start` may run with shorter local secrets, and it says so the one way
+ * no client can: its launcher gives the Worker a FRONT_KEY (see
+ * http/client-address.ts). Never the request's Host, which the client writes.
  */
-export function weakSecrets(env: Env, hostname: string): string | null {
-  if (/^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(hostname)) return null;
+export function weakSecrets(env: Env): string | null {
   const vars = env as unknown as Record<string, string | undefined>;
+  if (vars.FRONT_KEY) return null;
   for (const name of ["ADMIN_KEY", "SESSION_SECRET"]) {
     const value = vars[name];
     if (value && value.length < PRODUCTION_SECRET_LENGTH) return `${name} is shorter than ${PRODUCTION_SECRET_LENGTH} characters; set a longer one with \`wrangler secret put ${name}\``;

@@ -176,6 +176,33 @@ describe("placing bets", () => {
   });
 });
 
+describe("an account's bets", () => {
+  it("are listed a page at a time, newest first, each exactly once, with no page limit that silently drops the rest", async () => {
+    const { market, punter } = await setup();
+    const placed: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await bet(punter.token, market.id, { stake: 200 });
+      expect(r.status).toBe(200);
+      placed.push(r.json.bet.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const r = await call("GET", `/api/me/bets?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { token: punter.token });
+      expect(r.status).toBe(200);
+      expect(r.json.bets.length).toBeLessThanOrEqual(2);
+      seen.push(...r.json.bets.map((b: { id: string }) => b.id));
+      cursor = r.json.next;
+      pages++;
+    } while (cursor !== undefined && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...placed].reverse());
+    expect((await call("GET", "/api/me/bets?cursor=not-a-cursor", { token: punter.token })).status).toBe(400);
+    expect((await call("GET", "/api/me/bets?limit=501", { token: punter.token })).status).toBe(400);
+  });
+});
+
 describe("in-play delay", () => {
   it("answers pending, then accepts after the delay at the asked odds", async () => {
     const { admin, market, punter } = await setup();

@@ -176,7 +176,18 @@ describe("secrets in production", () => {
     }
   });
 
-  it("lets a server on a loopback address run with shorter local secrets", async () => {
-    expect((await buildApp().request("http://127.0.0.1:8787/api/health", {}, shortKeys)).status).toBe(200);
+  it("judges secrets by how the server was started, never by the Host a client sends", async () => {
+    const error = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      for (const host of ["127.0.0.1:8787", "127.1", "localhost", "[::1]"]) {
+        expect((await buildApp().request(`http://${host}/api/health`, {}, shortKeys)).status, host).toBe(500);
+      }
+    } finally {
+      error.mockRestore();
+    }
+    // The local server of npm start (its launcher sets FRONT_KEY, sent by its front) runs with shorter local secrets.
+    const local = { ...shortKeys, FRONT_KEY: "front-key-for-this-test" };
+    const r = await buildApp().request("http://127.0.0.1:8787/api/health", { headers: { "x-edgebook-front": "front-key-for-this-test" } }, local);
+    expect(r.status).toBe(200);
   });
 });

@@ -7,6 +7,7 @@ import type { Role } from "../protocol/codes.ts";
 import type { Money } from "../protocol/units.ts";
 import type { EntryKind } from "../rules/ledger.ts";
 import { SqlStore } from "../platform/sql-store.ts";
+import type { BetPosition } from "../rules/bet-page.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS account (
@@ -193,10 +194,24 @@ export class WalletStore extends SqlStore {
     return row ? (JSON.parse(row.bet as string) as Bet) : null;
   }
 
-  bets(limit: number): Bet[] {
-    return this.sql
-      .exec("SELECT bet FROM bets ORDER BY placed_at DESC, rowid DESC LIMIT ?", limit)
-      .toArray()
-      .map((r) => JSON.parse(r.bet as string) as Bet);
+  /** One page of the account's bets, newest first, after `below` (a position a page ended at). */
+  bets(limit: number, below: BetPosition | null = null): { bets: Bet[]; next: BetPosition | null } {
+    const rows = (
+      below === null
+        ? this.sql.exec("SELECT rowid AS row, placed_at, bet FROM bets ORDER BY placed_at DESC, rowid DESC LIMIT ?", limit + 1)
+        : this.sql.exec(
+            "SELECT rowid AS row, placed_at, bet FROM bets WHERE placed_at < ? OR (placed_at = ? AND rowid < ?) ORDER BY placed_at DESC, rowid DESC LIMIT ?",
+            below.placedAt,
+            below.placedAt,
+            below.row,
+            limit + 1,
+          )
+    ).toArray();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      bets: page.map((r) => JSON.parse(r.bet as string) as Bet),
+      next: rows.length > limit && last ? { placedAt: last.placed_at as number, row: last.row as number } : null,
+    };
   }
 }

@@ -21,6 +21,7 @@ import {
   refundKey,
   stakeKey,
 } from "../rules/ledger.ts";
+import { decodeBetCursor, encodeBetCursor } from "../rules/bet-page.ts";
 import type { LimitState, Limits } from "../rules/limits.ts";
 import { type Result, ok, refused } from "../rules/result.ts";
 import { type BalanceAnswer, Cashier, type Statement } from "./cashier.ts";
@@ -213,8 +214,12 @@ export class Wallet extends DurableObject<Env> {
     return owner === null ? null : this.#store.bet(owner, betId);
   }
 
-  bets(limit = 200): Result<Bet[]> {
-    return ok(this.#store.bets(limit));
+  /** A page of this account's bets, newest first; `next` names the following page, absent on the last. */
+  bets(limit = 200, cursor?: string): Result<{ bets: Bet[]; next?: string }> {
+    const below = cursor === undefined ? null : decodeBetCursor(cursor);
+    if (cursor !== undefined && below === null) return refused(ErrorCode.INVALID, "cursor is not one this server gave");
+    const page = this.#store.bets(limit, below);
+    return ok(page.next === null ? { bets: page.bets } : { bets: page.bets, next: encodeBetCursor(page.next) });
   }
 
   /** The balance, the sum of the ledger (always equal), and the newest entries. */

@@ -35,9 +35,13 @@ const Logout = {
 } satisfies RouteSpec;
 const Me = { summary: "The session's account", who: "session", answer: { status: 200, description: "Account", schema: v.object({ account: AccountSchema }) } } satisfies RouteSpec;
 const MyBets = {
-  summary: "The account's bets, newest first",
+  summary: "The account's bets, newest first, a page at a time",
   who: "session",
-  answer: { status: 200, description: "Bets", schema: v.object({ bets: v.array(BetSchema) }) },
+  query: v.object({
+    cursor: v.optional(v.pipe(v.string(), v.description("The previous page's `next`, as given (addition)"))),
+    limit: v.optional(v.pipe(v.number(), v.safeInteger("limit is a whole number"), v.minValue(1, "limit is at least 1"), v.maxValue(500, "limit is at most 500"), v.description("Page size, default 200 (addition)")), 200),
+  }),
+  answer: { status: 200, description: "Bets; `next` is absent on the last page (addition)", schema: v.object({ bets: v.array(BetSchema), next: v.optional(v.string()) }) },
 } satisfies RouteSpec;
 
 /** Counted before the body is read: a flood of junk bodies spends the budget too. */
@@ -77,6 +81,6 @@ export const sessionRoutes = new Hono<AppEnv>()
     return c.json({ account });
   })
   .get("/me/bets", route(MyBets), async (c) => {
-    const bets = unwrap(await wallet(c.env, c.get("session").sub).bets(200));
-    return c.json({ bets });
+    const { cursor, limit } = valid(c, MyBets).query;
+    return c.json(unwrap(await wallet(c.env, c.get("session").sub).bets(limit, cursor)));
   });
