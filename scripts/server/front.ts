@@ -144,11 +144,17 @@ export function startFront(opts: FrontOptions): Promise<Front> {
   const perAddress = new Map<string, number>();
   /** Client connections handed to an upgrade: the HTTP server no longer tracks them. */
   const upgraded = new Set<net.Socket>();
+  /** Connections past the per-address cap: answered 429 and closed, never forwarded. */
+  const overCap = new WeakSet<net.Socket>();
   server.on("connection", (socket: net.Socket) => {
     const address = peerAddress(socket);
     const n = (perAddress.get(address) ?? 0) + 1;
     if (n > opts.maxConnectionsPerAddress) {
-      socket.destroy();
+      // Said before anything is read, so the client can tell a limit from a failure; then closed.
+      // Nothing the client sends on it is ever forwarded (see `overCap` in the handlers below).
+      overCap.add(socket);
+      socket.on("error", () => socket.destroy());
+      refuse(socket, 429, "RATE_LIMITED", "too many connections from this address");
       return;
     }
     perAddress.set(address, n);
@@ -173,6 +179,7 @@ export function startFront(opts: FrontOptions): Promise<Front> {
   /** Per connection: the answer in progress, and how many requests wait behind it. */
   const lines = new WeakMap<net.Socket, { turn: Promise<void>; waiting: number }>();
   server.on("request", (req, res) => {
+    if (overCap.has(req.socket)) return void req.socket.destroy();
     const line = lines.get(req.socket) ?? { turn: Promise.resolve(), waiting: 0 };
     lines.set(req.socket, line);
     if (line.waiting >= MAX_PIPELINED) {
@@ -235,6 +242,7 @@ export function startFront(opts: FrontOptions): Promise<Front> {
   }
 
   server.on("upgrade", (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    if (overCap.has(socket)) return void socket.destroy();
     upgraded.add(socket);
     socket.once("close", () => upgraded.delete(socket));
     socket.on("error", () => socket.destroy());

@@ -95,6 +95,29 @@ describe("request bodies and pipelining", () => {
   });
 });
 
+describe("connections per address", () => {
+  it("answers a connection past the per-address cap with a JSON 429 before closing it, and keeps other addresses", async () => {
+    const held: net.Socket[] = [];
+    try {
+      for (let i = 0; i < 256; i++) {
+        const s = net.connect({ port: PORT, host: "127.0.0.1", localAddress: "127.0.0.13" });
+        s.on("error", () => {});
+        held.push(s);
+        await new Promise<void>((r) => s.once("connect", () => r()));
+      }
+      await sleep(200);
+      const over = await exchange(PORT, request("GET", "/api/health", PORT, { Connection: "close" }), { localAddress: "127.0.0.13", waitMs: 3_000 });
+      assert.deepEqual(statuses(over.text), [429], over.text);
+      assert.match(over.text, /"code":"RATE_LIMITED"/);
+      assert.doesNotMatch(over.text, /"ok":true/);
+      const other = await exchange(PORT, request("GET", "/api/health", PORT, { Connection: "close" }), { localAddress: "127.0.0.14" });
+      assert.deepEqual(statuses(other.text), [200]);
+    } finally {
+      for (const s of held) s.destroy();
+    }
+  });
+});
+
 describe("long URLs", () => {
   it("takes a book socket naming 500 ids of 64 characters, and answers headers past the cap with a JSON 431", async () => {
     const ids = Array.from({ length: 500 }, (_, i) => `m${String(i).padStart(63, "0")}`).join(",");
