@@ -926,6 +926,12 @@ describe("a book past one view's 500 markets", () => {
       await Promise.all(ids.map((id) => api("POST", "/api/markets", { id, name: `Late match ${id.slice(-3)}`, event: "Past the view", selections: [{ id: "home", name: "Home", odds: 2.5 }, { id: "away", name: "Away", odds: 3 }] }, admin)));
     }
   });
+  // Later tests expect their new market on the lobby's first page: void these, back under one view.
+  after(async () => {
+    for (let i = 0; i < made.length; i += 20) {
+      await Promise.all(made.slice(i, i + 20).map((id) => api("POST", `/api/markets/${id}/settle`, { void: true }, admin)));
+    }
+  });
 
   it("shows every open market a page of 500 at a time on one book socket, live on the last page too", async () => {
     const newest = made.at(-1);
