@@ -1,11 +1,13 @@
 // Registered accounts: registration, password login, the same answer for a
 // wrong name or password, names unique across case and Unicode spelling, the
 // stored hash, login limits per account and per address, and logout refusing
-// the token on HTTP, on socket upgrades and in the tickets it took.
+// the token (a registered account's or a guest's) on HTTP, on socket upgrades
+// and in the tickets it took.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Account } from "../../worker/account/account.ts";
+import type { Wallet } from "../../worker/wallet/wallet.ts";
 import { accountKey } from "../../worker/account/account-name.ts";
 import { ITERATIONS, hashPassword } from "../../worker/account/password.ts";
 import { LoginLimit } from "../../worker/http/account-sessions.ts";
@@ -31,6 +33,30 @@ const claimsOf = (token: string) => JSON.parse(atob(token.split(".")[1].replace(
 
 async function ticketFor(token: string, marketId: string) {
   return call("POST", `/api/markets/${marketId}/ticket`, { token });
+}
+
+/**
+ * Take a ticket and open a socket with `token`, log it out, then expect the
+ * token refused on HTTP, at the ticket route, at logout and at a socket
+ * upgrade, and the ticket it took refused at the upgrade.
+ */
+async function expectLogoutRefusesToken(token: string, marketId: string) {
+    const ticket = await ticketFor(token, marketId);
+    expect(ticket.status).toBe(201);
+    const before = await openSocket(marketId, { token });
+    expect(before.status).toBe(101);
+    before.socket?.close();
+
+    expect((await call("POST", "/api/session/logout", { token })).status).toBe(204);
+
+    expect((await call("GET", "/api/me", { token })).status).toBe(401);
+    expect((await call("GET", "/api/me/bets", { token })).status).toBe(401);
+    expect((await ticketFor(token, marketId)).status).toBe(401);
+    expect((await call("POST", "/api/session/logout", { token })).status).toBe(401);
+    const byToken = await openSocket(marketId, { token });
+    expect(byToken.status).toBe(401);
+    expect(byToken.json.error.code).toBe("UNAUTHENTICATED");
+    expect((await openSocket(marketId, { query: `ticket=${ticket.json.ticket}` })).status).toBe(401);
 }
 
 describe("registration", () => {
@@ -107,7 +133,6 @@ describe("login", () => {
     const b = await punterSession("guest");
     expect(a.account.id).not.toBe(b.account.id);
     expect(claimsOf(a.token)).not.toHaveProperty("acct");
-    expect(claimsOf(a.token)).not.toHaveProperty("jti");
     expect((await call("GET", "/api/me", { token: a.token })).status).toBe(200);
     expect((await call("POST", "/api/session/logout", { token: a.token })).status).toBe(204);
   });
@@ -163,22 +188,7 @@ describe("logout", () => {
   it("refuses the token from then on, on HTTP and on socket upgrades, and refuses the tickets it took", async () => {
     const market = await createMarket(await adminSession());
     const { name, token, account } = await registered();
-    const ticket = await ticketFor(token, market.id);
-    expect(ticket.status).toBe(201);
-    const before = await openSocket(market.id, { token });
-    expect(before.status).toBe(101);
-    before.socket?.close();
-
-    expect((await call("POST", "/api/session/logout", { token })).status).toBe(204);
-
-    expect((await call("GET", "/api/me", { token })).status).toBe(401);
-    expect((await call("GET", "/api/me/bets", { token })).status).toBe(401);
-    expect((await ticketFor(token, market.id)).status).toBe(401);
-    expect((await call("POST", "/api/session/logout", { token })).status).toBe(401);
-    const byToken = await openSocket(market.id, { token });
-    expect(byToken.status).toBe(401);
-    expect(byToken.json.error.code).toBe("UNAUTHENTICATED");
-    expect((await openSocket(market.id, { query: `ticket=${ticket.json.ticket}` })).status).toBe(401);
+    await expectLogoutRefusesToken(token, market.id);
 
     // Logging in again reaches the same account, with a session that works.
     const again = await login(name, PASSWORD);
@@ -210,6 +220,44 @@ describe("logout", () => {
 
   it("needs a session", async () => {
     expect((await call("POST", "/api/session/logout")).status).toBe(401);
+  });
+});
+
+describe("a guest's logout", () => {
+  it("refuses the guest's token from then on, on HTTP and on socket upgrades, and refuses the tickets it took", async () => {
+    const market = await createMarket(await adminSession());
+    const { token } = await punterSession("guest");
+    await expectLogoutRefusesToken(token, market.id);
+  });
+
+  it("leaves other guests' sessions working", async () => {
+    const market = await createMarket(await adminSession());
+    const [a, b] = [await punterSession("guest"), await punterSession("guest")];
+    const bTicket = (await ticketFor(b.token, market.id)).json.ticket as string;
+    expect((await call("POST", "/api/session/logout", { token: a.token })).status).toBe(204);
+    expect((await call("GET", "/api/me", { token: a.token })).status).toBe(401);
+    expect((await call("GET", "/api/me", { token: b.token })).status).toBe(200);
+    expect((await openSocket(market.id, { token: b.token })).status).toBe(101);
+    expect((await openSocket(market.id, { query: `ticket=${bTicket}` })).status).toBe(101);
+  });
+
+  it("refuses an admin's token after its logout, and leaves the admin's other sessions working", async () => {
+    const [admin, other] = [await adminSession(), await adminSession()];
+    expect((await call("POST", "/api/session/logout", { token: admin })).status).toBe(204);
+    expect((await call("GET", "/api/me", { token: admin })).status).toBe(401);
+    expect((await call("GET", "/api/me", { token: other })).status).toBe(200);
+  });
+
+  it("keeps a guest's revoked session id in its wallet only until its token would have expired", async () => {
+    const { token, account } = await punterSession("guest");
+    expect((await call("POST", "/api/session/logout", { token })).status).toBe(204);
+    const ids = await runInDurableObject(env.WALLET.getByName(account.id), async (obj: Wallet, state) => {
+      state.storage.sql.exec("INSERT INTO revoked_sessions (jti, expires_at) VALUES ('long-gone', ?)", Date.now() - 1);
+      obj.revokeSession("already-expired", Date.now() - 1);
+      obj.revokeSession("still-good", Date.now() + 60_000);
+      return state.storage.sql.exec("SELECT jti FROM revoked_sessions ORDER BY jti").toArray().map((r) => r.jti);
+    });
+    expect(ids).toEqual(["still-good", claimsOf(token).jti].sort());
   });
 });
 

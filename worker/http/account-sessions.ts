@@ -43,8 +43,9 @@ export async function openSession(c: Context<AppEnv>, who: SessionOf): Promise<{
   // registration cut off between its two calls gets its wallet at the next login.
   const account = unwrap(await wallet(c.env, who.id).open(who.id, who.name, who.role, grant));
   const now = nowSeconds();
-  const registered = who.acct === undefined ? {} : { jti: crypto.randomUUID(), acct: who.acct };
-  const claims = { typ: "session", sub: who.id, name: who.name, role: who.role, iat: now, exp: now + SESSION_TTL_MS / 1000, ...registered } as const;
+  // Every session has an id for logout to revoke; a registered one also names its account object, which keeps the revoked ids (a guest's wallet keeps its own).
+  const registered = who.acct === undefined ? {} : { acct: who.acct };
+  const claims = { typ: "session", sub: who.id, name: who.name, role: who.role, iat: now, exp: now + SESSION_TTL_MS / 1000, jti: crypto.randomUUID(), ...registered } as const;
   return { token: await sign(claims, signingSecret(c.get("config"))), account };
 }
 

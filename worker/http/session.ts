@@ -6,7 +6,7 @@ import { ErrorCode, fail } from "../errors.ts";
 import { signingSecret } from "../config.ts";
 import type { AppEnv } from "./context.ts";
 import { Role } from "../protocol/codes.ts";
-import { accountObject } from "./stubs.ts";
+import { accountObject, wallet } from "./stubs.ts";
 import { type SessionClaims, verify } from "./tokens.ts";
 
 /** Who may call a route: any session, or only an admin's or a punter's. */
@@ -26,20 +26,26 @@ export async function sessionOf(c: Context<AppEnv>): Promise<SessionClaims | nul
 
 /**
  * The claims of a genuine, unexpired session token that was not logged out.
- * A guest's token is checked by its signature alone (no call); a registered
- * account's costs one call to its account object, which holds the revoked ids.
+ * Costs one call: a registered account's token to its account object, a
+ * guest's (or an admin's) to its wallet; each holds its revoked session ids.
  */
 export async function liveSession(env: Env, token: string, secret: string): Promise<SessionClaims | null> {
   const claims = await verify(token, "session", secret);
   if (!claims) return null;
-  return (await stillLive(env, claims.acct, claims.jti)) ? claims : null;
+  return (await stillLive(env, claims.sub, claims.acct, claims.jti)) ? claims : null;
 }
 
-/** Has the registered session `jti` of account object `acct` not been logged out? A guest's (neither set) always has. */
-export async function stillLive(env: Env, acct: string | undefined, jti: string | undefined): Promise<boolean> {
+/**
+ * Has session `jti` of account `sub` not been logged out? A registered one
+ * (`acct` set) asks its account object, a guest's asks its wallet. A token
+ * signed before guests had session ids (neither set) is taken until it
+ * expires, within a day of the change: it cannot be revoked.
+ */
+export async function stillLive(env: Env, sub: string, acct: string | undefined, jti: string | undefined): Promise<boolean> {
   if (acct === undefined && jti === undefined) return true;
-  if (acct === undefined || jti === undefined) return false;
-  return accountObject(env, acct).live(jti);
+  if (jti === undefined) return false;
+  if (acct !== undefined) return accountObject(env, acct).live(jti);
+  return wallet(env, sub).sessionLive(jti);
 }
 
 export async function requireSession(c: Context<AppEnv>, who: Who): Promise<SessionClaims> {

@@ -16,7 +16,11 @@ export interface SessionClaims {
   iat: number;
   /** Expires at, in seconds. */
   exp: number;
-  /** A registered account's session: its id (what logout revokes) and its account object's name. Guests have neither. */
+  /**
+   * The session's id (what logout revokes) and, for a registered account, its
+   * account object's name. A guest's has no `acct`: its wallet keeps its revoked ids.
+   * Tokens signed before guests had a `jti` have neither (see session.ts).
+   */
   jti?: string;
   acct?: string;
 }
@@ -29,7 +33,7 @@ export interface TicketClaims {
   jti: string;
   iat?: number;
   exp: number;
-  /** The session the ticket was taken with, for a registered account: a logout refuses its tickets too. */
+  /** The session the ticket was taken with (and, for a registered account, its account object): a logout refuses its tickets too. */
   sid?: string;
   acct?: string;
   /** When the session the ticket was issued from ends, in seconds: a socket opened with it closes then. */

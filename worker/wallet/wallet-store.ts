@@ -1,7 +1,7 @@
 // The wallet's SQLite: the account, the append-only ledger, refusals (so a
 // retried debit that failed fails the same way), the account's bets, the
-// first answer to each deposit or withdrawal id, and the account's limits and
-// self-exclusion.
+// first answer to each deposit or withdrawal id, the account's limits and
+// self-exclusion, and a guest's logged-out session ids.
 import type { Bet } from "../protocol/schemas.ts";
 import type { Role } from "../protocol/codes.ts";
 import type { Money } from "../protocol/units.ts";
@@ -42,6 +42,11 @@ CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE INDEX ledger_ts ON ledger (ts);
 `;
 
+// A guest's logged-out session ids, each kept until its token would expire anyway (ms).
+const GUEST_SESSIONS = `
+CREATE TABLE revoked_sessions (jti TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+`;
+
 export interface AccountRow {
   accountId: string;
   name: string;
@@ -72,7 +77,17 @@ export interface MoneyRequest {
 
 export class WalletStore extends SqlStore {
   constructor(storage: DurableObjectStorage) {
-    super(storage, [SCHEMA, MONEY_REQUESTS]);
+    super(storage, [SCHEMA, MONEY_REQUESTS, GUEST_SESSIONS]);
+  }
+
+  /** Refuse a guest's session id until `expiresAt` (ms); the already expired ones go at the same time. */
+  revokeSession(jti: string, expiresAt: number, now: number): void {
+    this.sql.exec("DELETE FROM revoked_sessions WHERE expires_at <= ?", now);
+    if (expiresAt > now) this.sql.exec("INSERT OR IGNORE INTO revoked_sessions (jti, expires_at) VALUES (?, ?)", jti, expiresAt);
+  }
+
+  sessionRevoked(jti: string): boolean {
+    return this.sql.exec("SELECT 1 FROM revoked_sessions WHERE jti = ?", jti).toArray().length > 0;
   }
 
   request(id: string): MoneyRequest | null {

@@ -63,6 +63,20 @@ export class Wallet extends DurableObject<Env> {
     return refusal ?? this.account();
   }
 
+  /**
+   * Refuse a guest's session `jti` from now until it expires (`expiresAt`, ms:
+   * the token's own expiry, on the real clock, not the wallet's test clock).
+   * A registered account's sessions are kept by its account object instead.
+   */
+  revokeSession(jti: string, expiresAt: number): void {
+    this.#store.revokeSession(jti, expiresAt, Date.now());
+  }
+
+  /** Is the guest session `jti` still good (not logged out)? */
+  sessionLive(jti: string): boolean {
+    return !this.#store.sessionRevoked(jti);
+  }
+
   deposit(id: string, amount: number): BalanceAnswer {
     return this.#store.transact(() => this.#cashier.deposit(id, amount));
   }

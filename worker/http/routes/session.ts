@@ -71,9 +71,11 @@ export const sessionRoutes = new Hono<AppEnv>()
   })
   .post("/session/logout", route(Logout), async (c) => {
     const s = c.get("session");
-    // A guest's token carries no session id: it is never looked up per request,
-    // so there is nothing to revoke (docs/security.md, "Left open"); the client drops it.
-    if (s.acct !== undefined && s.jti !== undefined) await accountObject(c.env, s.acct).revoke(s.jti, s.exp * 1000);
+    // A registered session's revoked ids live in its account object, a guest's in its wallet.
+    if (s.jti !== undefined) {
+      if (s.acct !== undefined) await accountObject(c.env, s.acct).revoke(s.jti, s.exp * 1000);
+      else await wallet(c.env, s.sub).revokeSession(s.jti, s.exp * 1000);
+    }
     return c.body(null, 204);
   })
   .get("/me", route(Me), async (c) => {

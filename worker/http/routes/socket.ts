@@ -48,8 +48,9 @@ export const socketRoutes = new Hono<AppEnv>()
         iat: nowSeconds(),
         exp: nowSeconds() + TICKET_TTL_MS / 1000,
         sxp: s.exp,
-        // A registered account's ticket names its session, so logging out refuses the ticket too.
-        ...(s.acct !== undefined && s.jti !== undefined ? { sid: s.jti, acct: s.acct } : {}),
+        // A ticket names its session, so logging out refuses the ticket too.
+        ...(s.jti !== undefined ? { sid: s.jti } : {}),
+        ...(s.acct !== undefined ? { acct: s.acct } : {}),
       },
       signingSecret(c.get("config")),
     );
@@ -74,7 +75,7 @@ export const socketRoutes = new Hono<AppEnv>()
     if (ticket !== null) {
       const claims = await verify(ticket, "ticket", signingSecret(config));
       if (!claims || claims.mkt !== id) fail(ErrorCode.UNAUTHENTICATED, "ticket is invalid, expired or for another market");
-      if (!(await stillLive(c.env, claims.acct, claims.sid))) fail(ErrorCode.UNAUTHENTICATED, "ticket was taken with a session that has logged out");
+      if (!(await stillLive(c.env, claims.sub, claims.acct, claims.sid))) fail(ErrorCode.UNAUTHENTICATED, "ticket was taken with a session that has logged out");
       headers.set(HubHeader.ACCOUNT, claims.sub);
       headers.set(HubHeader.CAN_BET, claims.role === Role.PUNTER ? "1" : "0");
       headers.set(HubHeader.TICKET, claims.jti);
