@@ -1,10 +1,12 @@
 // The trader's live book for one market: per selection the open bets, their
 // stakes, what the book pays and its result if that selection wins, with the
-// worst case marked. Quiet on purpose: a table redrawn every 2 s must not speak.
+// worst case marked; a settled or voided market shows its final result instead.
+// Quiet on purpose: a table redrawn every 2 s must not speak.
 import { useEffect, useMemo } from "preact/hooks";
 import { formatMoney, formatProfit } from "../format.ts";
 import { useApp } from "../models/app-model.ts";
 import { MarketExposure } from "../models/exposure.ts";
+import { FinalResult } from "./FinalResult.tsx";
 import { TableHead } from "./TableHead.tsx";
 
 interface Props {
@@ -39,7 +41,9 @@ export function ExposureTable({ marketId, marketName, selections, poll }: Props)
 
   return (
     <div class="xp" data-testid={`admin-exposure-${marketId}`}>
-      {exposure ? (
+      {exposure?.final ? (
+        <FinalResult marketId={marketId} marketName={marketName} final={exposure.final} />
+      ) : exposure ? (
         // Focusable so a keyboard can scroll it when a narrow screen makes it scroll.
         <div class={`xp-scroll${error ? " xp-stale" : ""}`} role="region" aria-labelledby={captionId} tabIndex={0}>
           <table class="xp-table">

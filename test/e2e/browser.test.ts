@@ -215,6 +215,26 @@ describe("the web app", () => {
     await trader.screenshot({ path: join(SHOTS, "trader-book.png") });
   });
 
+  it("shows the trader a settled market's final result: taken, paid out and margin", async () => {
+    await newMarket("e2e-final");
+    const trader = await browser();
+    await loginTrader(trader);
+    await selectMarket(trader, "e2e-final");
+    const { token } = await api("POST", "/api/session", { name: "erin" });
+    await api("POST", "/api/markets/e2e-final/bets", { id: "e2e-final-bet-1", selectionId: "home", stake: 2000, odds: 2.5 }, token);
+    await api("POST", "/api/markets/e2e-final/bets", { id: "e2e-final-bet-2", selectionId: "away", stake: 1000, odds: 3 }, token);
+    await api("POST", "/api/markets/e2e-final/settle", { winner: "home" }, admin);
+    // A finished market moves to the folded list of settled and voided markets, still selected.
+    await trader.locator('[data-testid="admin-market-e2e-final"][data-status="settled"]').waitFor({ state: "attached" });
+    await trader.locator("details.tm-done > summary").click();
+    // Taken 20.00 + 10.00; Home's 20.00 at 2.50 is paid 50.00: the book lost 20.00.
+    const final = trader.locator('[data-testid="admin-final-e2e-final"][data-margin="-2000"]');
+    await final.waitFor({ timeout: 5000 });
+    assert.equal(await final.getAttribute("data-taken"), "3000");
+    assert.equal(await final.getAttribute("data-paid-out"), "5000");
+    assert.equal(await trader.getByTestId("admin-exposure-total-e2e-final").count(), 0);
+  });
+
   it("takes a bet: the balance drops by the stake and My bets shows it", async () => {
     await newMarket("e2e-bet");
     const page = await browser();

@@ -596,6 +596,32 @@ describe("many bets on one market", () => {
   }, 120_000);
 });
 
+describe("a finished market's final result", () => {
+  const finalOf = async (admin: string, marketId: string) => (await call("GET", `/api/markets/${marketId}/exposure`, { token: admin })).json.exposure;
+
+  it("shows what the book took, paid out and kept once the market is settled with a winner", async () => {
+    const { admin, market, punter } = await setup();
+    for (const body of [
+      { selectionId: "home", stake: 1000, odds: 2.5 },
+      { selectionId: "home", stake: 2000, odds: 2.5 },
+      { selectionId: "away", stake: 3000, odds: 2.9 },
+    ]) expect((await bet(punter.token, market.id, body)).json.status).toBe("accepted");
+    expect(await finalOf(admin, market.id)).not.toHaveProperty("final");
+    expect((await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { winner: "home" } })).status).toBe(200);
+    const exposure = await finalOf(admin, market.id);
+    // Taken 1000 + 2000 + 3000; paid out 2500 + 5000 to the two home bets; the away stake is kept.
+    expect(exposure.final).toEqual({ taken: 6000, paidOut: 7500, margin: -1500, bets: 3 });
+    expect(exposure.totalStake).toBe(0);
+  });
+
+  it("shows every stake refunded and no margin once the market is voided", async () => {
+    const { admin, market, punter } = await setup();
+    for (const selectionId of ["home", "draw"]) expect((await bet(punter.token, market.id, { selectionId, stake: 1500, odds: selectionId === "home" ? 2.5 : 3.2 })).json.status).toBe("accepted");
+    expect((await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { void: true } })).status).toBe(200);
+    expect((await finalOf(admin, market.id)).final).toEqual({ taken: 3000, paidOut: 3000, margin: 0, bets: 2 });
+  });
+});
+
 describe("bets held in an in-play delay", () => {
   it("shows all 600 held bets in exposure, and settlement refuses and refunds every one of them at once", async () => {
     const { admin, market } = await setup();
@@ -617,6 +643,8 @@ describe("bets held in an in-play delay", () => {
     expect((await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { void: true } })).status).toBe(200);
     // One alarm pass decides every held bet: none waits for its own delay to end.
     await runDurableObjectAlarm(hub);
+    // Refused when the market shut, the held bets were never taken: the final result holds none of them.
+    expect((await call("GET", `/api/markets/${market.id}/exposure`, { token: admin })).json.exposure.final).toEqual({ taken: 0, paidOut: 0, margin: 0, bets: 0 });
     const bets = await betsOf(market.id);
     expect(bets).toHaveLength(600);
     expect(bets.filter((b) => b.status === "rejected" && b.reason === "MARKET_CLOSED" && b.phase === "done")).toHaveLength(600);

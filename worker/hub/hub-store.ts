@@ -6,7 +6,7 @@ import type { MarketEvent, OddsPoint } from "../protocol/schemas.ts";
 import type { AccountId, BetId, Money, Odds } from "../protocol/units.ts";
 import { SqlStore } from "../platform/sql-store.ts";
 import type { BetRow, Phase } from "../rules/bet-record.ts";
-import type { SelectionTotals } from "../rules/exposure.ts";
+import type { DecidedTotals, SelectionTotals } from "../rules/exposure.ts";
 import type { MarketState } from "../rules/market-book.ts";
 
 export interface StoredEvent {
@@ -288,6 +288,21 @@ export class HubStore extends SqlStore {
       )
       .toArray()
       .map((r) => ({ selectionId: r.selection_id as string, bets: r.bets as number, stake: r.stake as number, payout: r.payout as number }));
+  }
+
+  /**
+   * Sums over every decided bet (won, lost, void), one aggregate query, never
+   * capped: stakes taken and what settlement credits (payout is the winner's
+   * return, the refunded stake on void, 0 on a loss).
+   */
+  decidedTotals(): DecidedTotals {
+    const r = this.sql
+      .exec(
+        `SELECT COUNT(*) AS bets, COALESCE(SUM(stake), 0) AS stake, COALESCE(SUM(payout), 0) AS payout
+         FROM bets WHERE status IN ('won', 'lost', 'void')`,
+      )
+      .one();
+    return { bets: r.bets as number, stake: r.stake as number, payout: r.payout as number };
   }
 
   acceptedBets(): BetRow[] {

@@ -9,7 +9,7 @@ import { AlarmClock } from "../platform/alarm-clock.ts";
 import { FaultPoints } from "../platform/fault-points.ts";
 import { type SocketHandlers, SocketObject } from "../platform/socket-object.ts";
 import { Phase } from "../rules/bet-record.ts";
-import { exposureOf } from "../rules/exposure.ts";
+import { exposureOf, needsFinalResult } from "../rules/exposure.ts";
 import * as book from "../rules/market-book.ts";
 import { type Result, ok, refused } from "../rules/result.ts";
 import { BetDesk } from "./bet-desk.ts";
@@ -115,11 +115,12 @@ export class MarketHub extends SocketObject {
     return this.#desk.place(account, body);
   }
 
-  /** Open bets and what each outcome would cost the book. */
+  /** Open bets and what each outcome would cost the book; a finished market's final result too. */
   exposure(): Result<wire.Exposure> {
     const m = this.#live.current;
     if (!m) return noMarket();
-    return ok(exposureOf(m, this.store.exposure(), this.store.countInPhase(Phase.HELD, Phase.DEBIT)));
+    const decided = needsFinalResult(m) ? this.store.decidedTotals() : undefined;
+    return ok(exposureOf(m, this.store.exposure(), this.store.countInPhase(Phase.HELD, Phase.DEBIT), decided));
   }
 
   /** The last odds changes, oldest first, for a chart. */

@@ -154,6 +154,19 @@ export const BetSchema = v.object({
   reason: v.optional(v.picklist(values(RejectReason))),
   dueAt: v.optional(v.number()),
 });
+/**
+ * Addition: a settled or voided market's final result, from its decided bets.
+ * `taken` is the stakes of accepted bets (won, lost or void), `paidOut` what
+ * settlement credits (winners' payouts, void stakes refunded), `margin` is
+ * `taken - paidOut` (negative is a loss). Integer minor units.
+ */
+export const FinalResultSchema = v.object({
+  taken: v.number(),
+  paidOut: v.number(),
+  margin: v.number(),
+  bets: v.number(),
+});
+export type FinalResult = v.InferOutput<typeof FinalResultSchema>;
 /** Addition: the trader's view of a market's open book. */
 export const ExposureSchema = v.object({
   marketId: v.string(),
@@ -171,6 +184,8 @@ export const ExposureSchema = v.object({
       profitIfWins: v.number(),
     }),
   ),
+  /** Only for a settled or voided market: its final result. */
+  final: v.optional(FinalResultSchema),
 });
 export type Exposure = v.InferOutput<typeof ExposureSchema>;
 

@@ -10,7 +10,7 @@ import {
   createMarket,
   toWireMarket,
 } from "../../../worker/rules/market-book.ts";
-import { exposureOf } from "../../../worker/rules/exposure.ts";
+import { exposureOf, finalResultOf } from "../../../worker/rules/exposure.ts";
 import { type BetAsk, quoteBet, requote } from "../../../worker/rules/quote.ts";
 import { AcceptPolicy, MarketStatus, RejectReason } from "../../../worker/protocol/codes.ts";
 import type { CreateMarketBody } from "../../../worker/protocol/schemas.ts";
@@ -474,6 +474,25 @@ describe("the book's exposure", () => {
         { id: "away", bets: 0, stake: 0, payout: 0, profitIfWins: 3000 },
       ],
     });
+  });
+});
+
+describe("a finished market's final result", () => {
+  const decided = { bets: 3, stake: 6000, payout: 7500 };
+
+  it("takes the stakes, pays out what settlement credited, and keeps the difference as margin", () => {
+    expect(finalResultOf(decided)).toEqual({ taken: 6000, paidOut: 7500, margin: -1500, bets: 3 });
+    expect(finalResultOf({ bets: 2, stake: 5000, payout: 5000 })).toEqual({ taken: 5000, paidOut: 5000, margin: 0, bets: 2 });
+    expect(finalResultOf({ bets: 0, stake: 0, payout: 0 })).toEqual({ taken: 0, paidOut: 0, margin: 0, bets: 0 });
+  });
+
+  it("is in the exposure answer of a settled or voided market, and of no other", () => {
+    for (const state of ["settled", "voided"] as const) {
+      expect(exposureOf(marketIn(state), [], 0, decided).final).toEqual({ taken: 6000, paidOut: 7500, margin: -1500, bets: 3 });
+      expect(exposureOf(marketIn(state), [], 0)).not.toHaveProperty("final");
+    }
+    for (const state of ["suspended", "closed"] as const) expect(exposureOf(marketIn(state), [], 0, decided)).not.toHaveProperty("final");
+    expect(exposureOf(market(), [], 0, decided)).not.toHaveProperty("final");
   });
 });
 

@@ -52,7 +52,7 @@ const Bet = {
   refusals: [429],
 } satisfies RouteSpec;
 const Exposure = {
-  summary: "Open bets per selection and the book's result if each wins (admin)",
+  summary: "Open bets per selection and the book's result if each wins; for a settled or voided market, its final result (admin)",
   who: "admin",
   params: id,
   answer: { status: 200, description: "Exposure", schema: v.object({ exposure: s.ExposureSchema }) },
