@@ -1,9 +1,8 @@
 // A settled or voided market's final result for the trader, in place of its
 // book (all zeros once every bet is decided): what the book took, what
-// settlement paid out, and the margin it kept.
+// settlement paid out, and the margin it kept, as four labelled figures.
 import type { FinalResult as Final } from "../../worker/protocol/schemas.ts";
 import { formatMoney, formatProfit } from "../format.ts";
-import { TableHead } from "./TableHead.tsx";
 
 interface Props {
   marketId: string;
@@ -12,23 +11,23 @@ interface Props {
 }
 
 export function FinalResult({ marketId, marketName, final }: Props) {
-  const captionId = `xp-final-caption-${marketId}`;
+  const figures: [string, string, string | undefined][] = [
+    ["Bets", String(final.bets), undefined],
+    ["Taken", formatMoney(final.taken), undefined],
+    ["Paid out", formatMoney(final.paidOut), undefined],
+    ["Margin", formatProfit(final.margin), final.margin > 0 ? "pos" : final.margin < 0 ? "neg" : undefined],
+  ];
   return (
-    <div class="xp-scroll" role="region" aria-labelledby={captionId} tabIndex={0}>
-      <table class="xp-table" data-testid={`admin-final-${marketId}`} data-taken={final.taken} data-paid-out={final.paidOut} data-margin={final.margin}>
-        <caption id={captionId}>
-          Final result for {marketName} ({marketId}): stakes taken, paid out and the margin kept
-        </caption>
-        <TableHead columns={["Bets", "Taken", "Paid out", "Margin"]} />
-        <tbody>
-          <tr>
-            <td>{final.bets}</td>
-            <td>{formatMoney(final.taken)}</td>
-            <td>{formatMoney(final.paidOut)}</td>
-            <td class={final.margin > 0 ? "pos" : final.margin < 0 ? "neg" : undefined}>{formatProfit(final.margin)}</td>
-          </tr>
-        </tbody>
-      </table>
-    </div>
+    <section class="xp-final" aria-label={`Final result for ${marketName} (${marketId})`} data-testid={`admin-final-${marketId}`} data-taken={final.taken} data-paid-out={final.paidOut} data-margin={final.margin}>
+      <h3 class="xp-final-title">Final result: stakes taken, paid out and the margin kept</h3>
+      <dl class="xp-final-figures">
+        {figures.map(([label, value, tone]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd class={tone}>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
   );
 }
