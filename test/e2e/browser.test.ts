@@ -803,30 +803,6 @@ describe("accounts that last", () => {
     assert.equal(await page.getByTestId("exclusion-confirm-dialog").count(), 0);
     assert.equal(await page.getByTestId("exclusion-result").innerText(), "");
   });
-
-  it("refuses a bet past the loss limit the punter set on the account page, saying so in the bet slip", async () => {
-    await newMarket("e2e-loss-limit");
-    const page = await browser();
-    await page.goto(`${server.url}/#/account`);
-    await loginPunter(page, "lena");
-    await page.getByTestId("limit-lossPerDay").fill("20");
-    await page.getByTestId("limits-submit").click();
-    await waitForText(page, "limits-result", "Limits saved.");
-
-    await page.goto(`${server.url}/#/market/e2e-loss-limit`);
-    await page.locator('[data-testid="market-connection"][data-state="live"]').waitFor();
-    await placeBet(page, "e2e-loss-limit", "15");
-    await waitForText(page, "balance", "985.00", { partial: true });
-    // 15 lost so far today if it loses; 10 more would pass the 20 limit.
-    const entry = page.getByTestId("slip-entry-e2e-loss-limit-home");
-    if (!(await entry.isVisible())) await page.getByTestId("odds-e2e-loss-limit-home").click();
-    await entry.getByTestId("stake-input").fill("10");
-    await entry.getByTestId("place-bet").click();
-    const refused = entry.locator('[data-testid="bet-outcome"][data-outcome="refused"]');
-    await refused.waitFor({ timeout: 5000 });
-    assert.equal(await refused.innerText(), "Bet refused. This bet would pass one of your limits (stake per bet or losses per day). No money moved.");
-    await waitForText(page, "balance", "985.00", { partial: true });
-  });
 });
 
 describe("the whole book, live", () => {
