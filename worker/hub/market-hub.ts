@@ -4,7 +4,7 @@
 // and settlement. The entry points are written once, in SocketObject.
 import { ErrorCode, MarketStatus } from "../protocol/codes.ts";
 import type * as wire from "../protocol/schemas.ts";
-import type { AccountId, SelectionId } from "../protocol/units.ts";
+import type { AccountId, BetId, SelectionId } from "../protocol/units.ts";
 import { AlarmClock } from "../platform/alarm-clock.ts";
 import { FaultPoints } from "../platform/fault-points.ts";
 import { type SocketHandlers, SocketObject } from "../platform/socket-object.ts";
@@ -13,6 +13,9 @@ import { exposureOf, needsFinalResult } from "../rules/exposure.ts";
 import * as book from "../rules/market-book.ts";
 import { type Result, ok, refused } from "../rules/result.ts";
 import { BetDesk } from "./bet-desk.ts";
+import { CashOutDesk } from "./cashout-desk.ts";
+import { CashOutStore } from "./cashout-store.ts";
+import { CashOutValues } from "./cashout-values.ts";
 import { FeedWatchdog } from "./feed-watchdog.ts";
 import { handleFrame } from "./frame-handler.ts";
 import { HubStore } from "./hub-store.ts";
@@ -29,6 +32,7 @@ export class MarketHub extends SocketObject {
   protected readonly kind = "hub";
   // Instance fields, not methods: not callable over RPC. Tests reach them through runInDurableObject.
   readonly store: HubStore;
+  readonly cashouts: CashOutStore;
   readonly faults: FaultPoints;
   readonly fanout: RelayFanout;
   readonly #live: MarketRoom;
@@ -38,6 +42,8 @@ export class MarketHub extends SocketObject {
   readonly #clock: AlarmClock;
   /** The market's summary for the book, sent after each change, off the hot path. */
   readonly #summaries: SummaryPublisher;
+  readonly #cashOuts: CashOutDesk;
+  readonly #values: CashOutValues;
   /** The last alarm left money work undone (a wallet failed). */
   #behind = false;
 
@@ -54,7 +60,11 @@ export class MarketHub extends SocketObject {
     const notify = (account: AccountId, frame: wire.ServerFrame) => this.room.toAccount(account, JSON.stringify(frame));
     const checkpoint = this.faults.hit.bind(this.faults);
     const market = () => this.#live.market;
-    this.#desk = new BetDesk({ store: this.store, wallets, market, notify, schedule: () => this.#schedule(), now: Date.now, checkpoint });
+    this.#values = new CashOutValues({ store: this.store, sockets: this.room, market: () => this.#live.current, now: Date.now });
+    const betChanged = this.#values.betChanged.bind(this.#values);
+    this.#desk = new BetDesk({ store: this.store, wallets, market, notify, schedule: () => this.#schedule(), now: Date.now, checkpoint, accepted: betChanged });
+    this.cashouts = new CashOutStore(ctx.storage.sql);
+    this.#cashOuts = new CashOutDesk({ store: this.store, cashouts: this.cashouts, wallets, market, notify, schedule: () => this.#schedule(), now: Date.now, checkpoint, betChanged });
     this.#settlement = new Settlement({ store: this.store, wallets, marketId: () => market().id, notify, checkpoint });
     this.#summaries = summariesOf(env, this.store, () => this.#live.current, () => this.#schedule());
     // After a crash or an eviction, re-arm for the work stored in SQLite. With no alarm found, this wake
@@ -115,12 +125,18 @@ export class MarketHub extends SocketObject {
     return this.#desk.place(account, body);
   }
 
+  /** A punter's cash out of one of their bets here: the socket's `cashout` answer. */
+  async cashOut(account: AccountId, betId: BetId, body: wire.CashOutBody): Promise<wire.CashOutReplyFrame> {
+    if (!this.#live.current) throw new Error("cash out on a market that does not exist");
+    return this.#cashOuts.request(account, betId, body);
+  }
+
   /** Open bets and what each outcome would cost the book; a finished market's final result too. */
   exposure(): Result<wire.Exposure> {
     const m = this.#live.current;
     if (!m) return noMarket();
     const decided = needsFinalResult(m) ? this.store.decidedTotals() : undefined;
-    return ok(exposureOf(m, this.store.exposure(), this.store.countInPhase(Phase.HELD, Phase.DEBIT), decided));
+    return ok(exposureOf(m, this.store.exposure(), this.store.countInPhase(Phase.HELD, Phase.DEBIT), decided, this.#cashOuts.totals()));
   }
 
   /** The last odds changes, oldest first, for a chart. */
@@ -150,8 +166,8 @@ export class MarketHub extends SocketObject {
 
   protected readonly on: SocketHandlers = {
     context: () => ({ market: this.#live.current?.id }),
-    request: (request) => upgradeSocket({ store: this.store, sockets: this.room, live: this.#live }, request),
-    frame: (ws, message) => handleFrame(this.room, this.#desk, ws, message),
+    request: (request) => upgradeSocket({ store: this.store, sockets: this.room, live: this.#live, greet: (ws, a) => this.#values.greet(ws, a) }, request),
+    frame: (ws, message) => handleFrame(this.room, this.#desk, ws, message, this.#cashOuts),
     gone: (ws) => this.#live.drop(ws),
     alarm: () => this.#alarm(),
     afterAlarm: async (failed) => {
@@ -173,7 +189,8 @@ export class MarketHub extends SocketObject {
     this.#live.reap(now);
     const unpaid = await this.#settlement.pay();
     const unfinished = await this.#desk.reconcile();
-    this.#behind = unpaid > 0 || unfinished > 0;
+    const owed = await this.#cashOuts.reconcile();
+    this.#behind = unpaid > 0 || unfinished > 0 || owed > 0;
   }
 
   // ---- Internals ----
@@ -184,6 +201,8 @@ export class MarketHub extends SocketObject {
     if (feed) this.#feed.seen(this.#live.market, Date.now());
     if (change.frame) {
       this.#live.commit(change.market, change.frame, by, alongside);
+      // Viewers have the change already; only then are the open bets' cash out values worked out.
+      this.#values.afterChange(change.frame);
       this.#schedule();
     }
     return ok({ seq: this.#live.market.seq });
@@ -196,6 +215,6 @@ export class MarketHub extends SocketObject {
 
   /** When work kept in SQLite falls due: bets and payments, the feed watchdog. */
   #stored(): (number | null)[] {
-    return [this.#desk.nextDue(), this.#feed.due(this.#live.current)];
+    return [this.#desk.nextDue(), this.#feed.due(this.#live.current), this.#cashOuts.nextDue()];
   }
 }

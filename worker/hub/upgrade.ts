@@ -15,9 +15,11 @@ export interface UpgradeDeps {
   store: HubStore;
   sockets: SocketRoom;
   live: MarketRoom;
+  /** After a punter's socket has its first frames: what else it should know at once (its cash out values). */
+  greet?: (ws: WebSocket, account: AccountId) => void;
 }
 
-export async function upgradeSocket({ store, sockets, live }: UpgradeDeps, request: Request): Promise<Response> {
+export async function upgradeSocket({ store, sockets, live, greet }: UpgradeDeps, request: Request): Promise<Response> {
   if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
     return refuse(426, ErrorCode.INVALID, "expected a WebSocket upgrade");
   }
@@ -65,6 +67,7 @@ export async function upgradeSocket({ store, sockets, live }: UpgradeDeps, reque
   sockets.accept(server, { account, canBet: h.get(HubHeader.CAN_BET) === "1", connectedAt: now, conflateMs, expiresAt }, address);
 
   for (const text of first.frames) sockets.send(server, text);
+  if (account) greet?.(server, account);
   live.welcome(server, first.viewers, now);
   return new Response(null, { status: 101, webSocket: client });
 }
