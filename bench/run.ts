@@ -9,6 +9,7 @@
 //   npm run bench [-- --quick] [-- --repeats 3] [-- --subscribers 1000] [-- --budget 2400] [-- --base-port 8820]
 //   npm run bench -- settle [--bets 5000]   (settlement alone: bench/settlement.ts)
 //   npm run bench -- book [flags]           (the whole book alone: bench/book.ts)
+//   npm run bench -- cashout [flags]        (live cash out values of 10,000 open bets: bench/cashout.ts)
 //
 // Exit status: 0 when every run delivered every frame in order and the money
 // was right, 1 otherwise, 2 past the time budget.
@@ -32,6 +33,10 @@ if (process.argv[2] === "book") {
   await import("./book.ts");
   // bench/book.ts exits the process when it is done; nothing of the comparison runs meanwhile.
   await new Promise<never>(() => {});
+}
+if (process.argv[2] === "cashout") {
+  const { cashOutBench } = await import("./cashout.ts");
+  process.exit(await cashOutBench(process.argv.slice(3)));
 }
 if (process.argv[2] === "settle") {
   const { settlementBench } = await import("./settlement.ts");
