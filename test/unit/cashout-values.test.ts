@@ -30,6 +30,8 @@ function world(bets: BetRow[]) {
     market.selections[0].odds = home as Odds;
     market.seq++;
     values.afterChange({ type: "odds", seq: market.seq, ts: Date.now(), odds: { home: home / 100 } });
+    // Values are worked out in the turn after the odds frame went out.
+    vi.advanceTimersByTime(0);
   };
   return { market, sent, values, odds };
 }

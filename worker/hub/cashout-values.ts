@@ -15,6 +15,8 @@ import type { HubStore } from "./hub-store.ts";
 
 /** At most 4 values a second per bet. */
 export const VALUE_EVERY_MS = 250;
+/** Values worked out per turn of the object, so other events (the next odds push) are taken between slices. */
+const SLICE = 2_000;
 
 interface OpenBet {
   key: string;
@@ -48,6 +50,9 @@ export class CashOutValues {
   readonly #sent = new Map<string, Sent>();
   /** Bets whose newest value waits for their window to end. */
   readonly #held = new Map<string, OpenBet>();
+  /** Bets whose selection's odds moved, waiting for their value to be worked out. */
+  readonly #queue = new Set<OpenBet>();
+  #draining = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #timerAt = Infinity;
 
@@ -55,17 +60,44 @@ export class CashOutValues {
     this.#d = deps;
   }
 
-  /** After a change was committed and sent to every viewer: the values it moved, to their owners. */
+  /**
+   * After a change was committed and sent to every viewer: the values it
+   * moved, to their owners. An odds change is worked off in later turns, a
+   * slice of bets per turn: the runtime writes the viewers' odds frame out
+   * when this turn ends, so thousands of values never hold it back, and an
+   * odds push arriving meanwhile is taken between slices (the values then
+   * computed at the newest price). Status and settlement are rare and go at once.
+   */
   afterChange(frame: ChangeFrame): void {
     const index = this.#index();
     if (index.size === 0) return;
     if (frame.type === "odds") {
-      for (const selectionId of Object.keys(frame.odds)) for (const bet of index.get(selectionId)?.values() ?? []) this.#offer(bet);
+      for (const selectionId of Object.keys(frame.odds)) for (const bet of index.get(selectionId)?.values() ?? []) this.#queue.add(bet);
+      this.#drainSoon();
       return;
     }
+    this.#queue.clear();
     for (const bets of index.values()) for (const bet of bets.values()) this.#offer(bet);
     // Settled or voided: no bet stays open. Their owners were told null just now.
     if (frame.type === "settled") this.#clear();
+  }
+
+  #drainSoon(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    setTimeout(() => this.#drain(), 0);
+  }
+
+  /** One slice of the queued bets' values; the rest in the next turn. */
+  #drain(): void {
+    this.#draining = false;
+    let n = 0;
+    for (const bet of this.#queue) {
+      this.#queue.delete(bet);
+      this.#offer(bet);
+      if (++n === SLICE) break;
+    }
+    if (this.#queue.size > 0) this.#drainSoon();
   }
 
   /** A bet was accepted, cashed out in part, or cashed out: index it as it stands and tell its owner. */
@@ -107,6 +139,7 @@ export class CashOutValues {
   }
 
   #forget(bet: OpenBet): void {
+    this.#queue.delete(bet);
     this.#bySelection?.get(bet.selectionId)?.delete(bet.key);
     const mine = this.#byAccount.get(bet.account);
     mine?.delete(bet);
@@ -116,6 +149,7 @@ export class CashOutValues {
   }
 
   #clear(): void {
+    this.#queue.clear();
     this.#bySelection = new Map();
     this.#byAccount.clear();
     this.#held.clear();
