@@ -239,6 +239,16 @@ describe("cash out requests", () => {
   });
 });
 
+describe("the cash out route in the OpenAPI document", () => {
+  it("describes POST /api/markets/{id}/bets/{betId}/cashout with its body and answer", async () => {
+    const doc = (await call("GET", "/api/openapi.json")).json;
+    const op = doc.paths["/api/markets/{id}/bets/{betId}/cashout"]?.post;
+    expect(op).toBeDefined();
+    expect(JSON.stringify(op.requestBody)).toMatch(/"value"/);
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(["200", "401", "404", "429"]));
+  });
+});
+
 describe("cash out races", () => {
   it("a cash out held in its delay while the market is suspended and reopened is refused, and the bet settles normally", async () => {
     const { admin, market, punter } = await setup();
