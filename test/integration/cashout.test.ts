@@ -3,7 +3,7 @@
 // (idempotent, exact and better, partial, in play), one ledger entry per
 // cash out, crashes at the money points, and races with suspension and
 // settlement that end one way or the other.
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { MarketHub } from "../../worker/hub/market-hub.ts";
 import { type FaultPoint, firedFaults } from "../../worker/platform/fault-points.ts";
@@ -120,6 +120,19 @@ describe("cash out values", () => {
     await viewer.next("status");
     for (const ws of [theirs, viewer]) expect(ws.frames.filter((f) => typeof f !== "string" && f.type === "cashout")).toEqual([]);
     for (const ws of [mine, theirs, viewer]) ws.close();
+  });
+
+  it("keeps sending values after the hub hibernates, from the open bets it reads back from SQLite", async () => {
+    const { admin, market, punter } = await setup();
+    const betId = await placeBet(punter.token, market.id);
+    const ws = await mustOpen(market.id, { token: punter.token });
+    await ws.next("snapshot");
+    await nextValue(ws, betId);
+    // The instance and its memory go; the socket stays open.
+    await evictDurableObject(hubStub(market.id));
+    await push(admin, market.id, { home: 3.1 });
+    expect(await nextValue(ws, betId)).toBe(oracle(1000, 2.5, 3.1));
+    ws.close();
   });
 
   it("sends the value at the latest odds last when the odds move many times in a row", async () => {
