@@ -103,6 +103,11 @@ export class CashOutDesk {
     return cashouts.inPhase(CashOutPhase.CREDIT).filter((r) => !this.#busy.has(keyOf(r.account, r.id))).length;
   }
 
+  /** In the settlement's transaction: cash outs still in their delay are decided (refused MARKET_CLOSED) by the next alarm. */
+  marketSettled(at: number): void {
+    this.#d.cashouts.makeHeldDue(at);
+  }
+
   /** Every cash out done on the market, summed: what the book's exposure counts. */
   totals(): CashOutTotals {
     const all = this.#d.cashouts.totals();

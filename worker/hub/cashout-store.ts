@@ -106,6 +106,11 @@ export class CashOutStore {
     );
   }
 
+  /** Every cash out waiting out an in-play delay is due at `at` (the market was settled: they are refused at once). */
+  makeHeldDue(at: number): void {
+    this.#sql.exec("UPDATE cashouts SET due_at = ? WHERE phase = 'held'", at);
+  }
+
   inPhase(phase: CashOutPhase): CashOutRow[] {
     return this.#sql.exec("SELECT * FROM cashouts WHERE phase = ? ORDER BY created_at", phase).toArray().map(toRow);
   }

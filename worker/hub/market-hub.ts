@@ -108,7 +108,10 @@ export class MarketHub extends SocketObject {
     // The settled event and every bet's outcome land in one transaction. Payment follows from the
     // alarm, which the commit arms for now, not from this call: a pass started here would keep
     // writing while this answer waits behind the output gate, holding it back for the whole pass.
-    return this.#change(book.applySettle(m, outcome, ts), by, false, () => this.#settlement.mark(winner, ts));
+    return this.#change(book.applySettle(m, outcome, ts), by, false, () => {
+      this.#settlement.mark(winner, ts);
+      this.#cashOuts.marketSettled(ts);
+    });
   }
 
   /** The feed's heartbeat, for markets with a watchdog. */
