@@ -134,8 +134,8 @@ export class MarketHub extends SocketObject {
 
   // ---- RPC: the relays' ----
 
-  firstFrames(since: number | null, epoch: string | null, counted: boolean): { frames: string[]; seq: number; viewers: string } {
-    return this.#live.firstFrames(since, epoch, counted);
+  firstFrames(since: number | null, epoch: string | null, counted: boolean, address: string | null = null): { frames: string[]; seq: number; viewers: string } {
+    return this.#live.firstFrames(since, epoch, counted, address);
   }
 
   framesBetween(after: number, upTo: number): Published[] {

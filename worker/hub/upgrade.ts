@@ -57,7 +57,7 @@ export async function upgradeSocket({ store, sockets, live }: UpgradeDeps, reque
   const conflateMs = Number.isSafeInteger(conflateParam) ? Math.min(Math.max(conflateParam, 0), 5000) : 0;
 
   // Nothing from here to the end awaits, so no change can land between the first frames and the live stream.
-  const first = live.firstFrames(since, epoch, false);
+  const first = live.firstFrames(since, epoch, false, address);
   const pair = new WebSocketPair();
   const [client, server] = [pair[0], pair[1]];
   const ends = Number(h.get(HubHeader.SESSION_EXPIRES));

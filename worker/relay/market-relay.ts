@@ -90,7 +90,7 @@ export class MarketRelay extends SocketObject {
     // the sockets already here and wait in #recent for this one. The hub
     // counted this socket when it placed it here.
     const position = since !== null && /^\d{1,15}$/.test(since) ? Number(since) : null;
-    const first = await this.#hub().firstFrames(position, url.searchParams.get("epoch"), true);
+    const first = await this.#hub().firstFrames(position, url.searchParams.get("epoch"), true, address);
     await this.#catchUp(first.seq);
     // From here to the return nothing awaits, so no publish can slip in between
     // the first frames and the catch-up: the socket joins the room only now,
