@@ -24,19 +24,20 @@ export interface BetsAloneResult {
   mismatches: number;
 }
 
+/**
+ * Socket bets for `seconds`: each punter keeps `inflight` in flight, paced
+ * under the hub's 20 frames a second per socket; more bets than pacing can
+ * send in the time, so the deadline ends the load.
+ */
+export function pacedSocketBets(punters: number, inflight: number, seconds: number): BetLoadOptions {
+  return { punters, bets: punters * 20 * (seconds + 2), inflight, perSocketRate: 18, stake: 100, http: false, deadline: performance.now() + seconds * 1000 };
+}
+
 /** `punters` sockets on the market, each pacing itself under the hub's 20 a second, for `seconds`. */
 export async function betsAlone(sys: EdgebookSystem, opts: { punters: number; seconds: number; inflight: number; prefix: string }): Promise<BetsAloneResult> {
   const table = await seatPunters(sys.platform.url, sys.marketId, { punters: opts.punters, http: false }, opts.prefix);
   try {
-    const load: BetLoadOptions = {
-      punters: opts.punters,
-      bets: opts.punters * 20 * (opts.seconds + 2),
-      inflight: opts.inflight,
-      perSocketRate: 18,
-      stake: 100,
-      http: false,
-      deadline: performance.now() + opts.seconds * 1000,
-    };
+    const load = pacedSocketBets(opts.punters, opts.inflight, opts.seconds);
     const before = sys.sample();
     const bets = await fireBets(table, load);
     const after = sys.sample();

@@ -6,8 +6,8 @@
 // fan-out to fewer viewers and (edgebook only) a resume storm from seq 0 and
 // bets alone at full speed.
 import { performance } from "node:perf_hooks";
-import { type BetLoadOptions, fireBets, seatPunters, unseatPunters, verifyMoney } from "./bet-load.ts";
-import { betsAlone, resumeStorm } from "./edgebook-scenarios.ts";
+import { fireBets, seatPunters, unseatPunters, verifyMoney } from "./bet-load.ts";
+import { betsAlone, pacedSocketBets, resumeStorm } from "./edgebook-scenarios.ts";
 import { type EdgebookSystem, startEdgebook } from "./edgebook-system.ts";
 import { Arrivals, type FanoutResult, byteCount, fanoutProblems, runFanout } from "./fanout-run.ts";
 import { runPolling } from "./http-poll.ts";
@@ -325,16 +325,7 @@ async function betsWhileBroadcasting(sys: EdgebookSystem, ctx: RunContext, base:
   const { plan } = ctx;
   const table = await seatPunters(sys.platform.url, sys.marketId, { punters: plan.punters, http: false }, `bench-r${ctx.repeat}-punter`);
   try {
-    const opts: BetLoadOptions = {
-      punters: plan.punters,
-      // More than pacing can send in the time: the deadline ends the load.
-      bets: plan.punters * 20 * (plan.betSeconds + 2),
-      inflight: plan.betInflight,
-      perSocketRate: 18,
-      stake: 100,
-      http: false,
-      deadline: performance.now() + plan.betSeconds * 1000,
-    };
+    const opts = pacedSocketBets(plan.punters, plan.betInflight, plan.betSeconds);
     const [fan, bets] = await Promise.all([
       runFanout({ ...base, updates: Math.ceil(plan.rate * plan.betSeconds), rate: plan.rate, warmup: 0, firstK: k, drainMs: 30_000 }),
       fireBets(table, opts),
