@@ -205,7 +205,10 @@ Scenarios:
    until the last one was live. Every resumed socket is checked for gaps.
 7. **memory-per-connection**: the server's resident memory (RSS from \`/proc\`,
    summed over the process group) after the subscribers opened, less before,
-   divided by the sockets (${WARM_NOTE}).
+   divided by the sockets (${WARM_NOTE}). Both samples are taken after one
+   change has reached every open socket, so each socket is measured as it is in
+   use (a socket's first send allocates its buffers; the hub sends a snapshot on
+   opening, the bare object nothing).
 8. **fanout-small**: after saturation (and a pause for its backlog), all but
    ${p.plan.smallSubscribers} subscribers close and the steady fan-out of scenario 1 runs
    again to the rest: the second size the targets compare with Socket.IO.
