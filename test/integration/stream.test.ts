@@ -74,6 +74,25 @@ describe("resume", () => {
     recent.close();
   });
 
+  it("replays a run longer than one page in order, with the viewer count and changes made meanwhile after it", async () => {
+    const admin = await adminSession();
+    const market = await createMarket(admin);
+    // Alternating, so every push is a change (a push to the price already there changes nothing).
+    const prices = Array.from({ length: 150 }, (_, i) => (i % 2 === 0 ? 2.6 : 2.7));
+    await pushes(admin, market.id, prices);
+    const back = await mustOpen(market.id, { query: `since=0&epoch=${market.epoch}` });
+    // Two changes right after the upgrade, while the replay is still going out a page a turn.
+    await pushes(admin, market.id, [3.1, 3.2]);
+    const got = [];
+    for (let i = 0; i < 153; i++) got.push(await back.next());
+    const changes = got.filter((f) => f.type === "odds");
+    expect(changes.map((f) => f.seq)).toEqual(Array.from({ length: 152 }, (_, i) => i + 1));
+    expect((changes.at(-1) as { odds: Record<string, number> }).odds).toEqual({ home: 3.2 });
+    // The count comes right after the replay (it was sent behind it), before the changes made meanwhile.
+    expect(got.findIndex((f) => f.type === "viewers")).toBe(150);
+    back.close();
+  });
+
   /** Pads the stored frames of seq 1..n to about `bytes` each, as a market of many selections would send. */
   async function padFrames(marketId: string, n: number, bytes: number) {
     await runInDurableObject(hubStub(marketId), (_hub: MarketHub, state) => {

@@ -64,7 +64,8 @@ export async function upgradeSocket({ store, sockets, live }: UpgradeDeps, reque
   const expiresAt = account && Number.isSafeInteger(ends) && ends > 0 ? ends : null;
   sockets.accept(server, { account, canBet: h.get(HubHeader.CAN_BET) === "1", connectedAt: now, conflateMs, expiresAt }, address);
 
-  for (const text of first.frames) sockets.send(server, text);
+  // A long replay goes out a page a turn; live frames to this socket queue behind it.
+  sockets.sendPaged(server, first.frames);
   live.welcome(server, first.viewers, now);
   return new Response(null, { status: 101, webSocket: client });
 }

@@ -98,7 +98,8 @@ export class MarketRelay extends SocketObject {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.room.accept(server, { account: null, canBet: false, connectedAt: Date.now(), conflateMs: 0, expiresAt: null }, address);
-    for (const text of first.frames) this.room.send(server, text);
+    // A long replay goes out a page a turn; what follows here queues behind it.
+    this.room.sendPaged(server, first.frames);
     let upTo = first.seq;
     for (const f of this.#recent) {
       if (f.seq === null || f.seq <= upTo) continue;
