@@ -16,17 +16,22 @@ const httpExposure = async (admin: string, marketId: string): Promise<Exposure> 
 const bet = (token: string, marketId: string, selectionId: string, stake: number, odds: number, id = uniqueId("bet")) =>
   call("POST", `/api/markets/${marketId}/bets`, { token, body: { id, selectionId, stake, odds } });
 
-/** Exposure frames until one shows `totalStake` (intermediate conflated ones included), with when each came. */
-async function exposuresUntil(socket: TestSocket, totalStake: number, timeoutMs = 5000): Promise<{ frames: ExposureFrame[]; at: number[] }> {
+/**
+ * Exposure frames until one matches `done` (conflated intermediate ones included,
+ * such as a bet still at the wallet: pending, its stake not yet counted), with when each came.
+ */
+async function exposuresUntil(socket: TestSocket, done: (e: Exposure) => boolean, timeoutMs = 5000): Promise<{ frames: ExposureFrame[]; at: number[]; last: ExposureFrame }> {
   const frames: ExposureFrame[] = [];
   const at: number[] = [];
   for (;;) {
     const f = await socket.next("exposure", timeoutMs);
     frames.push(f);
     at.push(Date.now());
-    if (f.exposure.totalStake === totalStake) return { frames, at };
+    if (done(f.exposure)) return { frames, at, last: f };
   }
 }
+
+const staked = (totalStake: number) => (e: Exposure) => e.totalStake === totalStake && e.pendingBets === 0;
 
 describe("the book pushed to the trader's socket", () => {
   it("comes right after the snapshot on connect, then again after a bet, with the figures the HTTP route answers", async () => {
@@ -40,7 +45,7 @@ describe("the book pushed to the trader's socket", () => {
 
     const punter = await punterSession();
     expect((await bet(punter.token, market.id, "home", 1000, 2.5)).json.status).toBe("accepted");
-    const after = await trader.next("exposure");
+    const after = (await exposuresUntil(trader, staked(1000))).last;
     expect(after.exposure).toEqual({
       marketId: market.id,
       totalStake: 1000,
@@ -65,9 +70,9 @@ describe("the book pushed to the trader's socket", () => {
     await trader.next("exposure");
     await bet(punter.token, market.id, "home", 1000, 2.5);
     await bet(punter.token, market.id, "away", 500, 2.9);
-    await exposuresUntil(trader, 1500);
+    await exposuresUntil(trader, staked(1500));
     await call("POST", `/api/markets/${market.id}/settle`, { token: admin, body: { winner: "home" } });
-    const final = await trader.next("exposure");
+    const final = (await exposuresUntil(trader, (e) => e.final !== undefined)).last;
     expect(final.exposure.final).toEqual({ taken: 1500, paidOut: 2500, margin: -1000, bets: 2 });
     for (const socket of [mine, viewer]) {
       const frames = [...socket.frames, ...(await socket.drain(2 * EXPOSURE_EVERY_MS))];
@@ -87,7 +92,7 @@ describe("the book pushed to the trader's socket", () => {
     const bets = punters.flatMap((p, i) => [1, 2, 3, 4, 5].map((n) => bet(p.token, market.id, ["home", "draw", "away"][(i + n) % 3], 100 * n, [2.5, 3.2, 2.9][(i + n) % 3])));
     const answers = await Promise.all(bets);
     expect(answers.every((a) => a.json.status === "accepted")).toBe(true);
-    const { frames, at } = await exposuresUntil(trader, 4 * (100 + 200 + 300 + 400 + 500));
+    const { frames, at } = await exposuresUntil(trader, staked(4 * (100 + 200 + 300 + 400 + 500)));
     // Sends are at least EXPOSURE_EVERY_MS apart: never more than one per window, plus the first.
     expect(frames.length).toBeLessThan(answers.length);
     expect(frames.length).toBeLessThanOrEqual(1 + Math.ceil((at[at.length - 1] - started) / EXPOSURE_EVERY_MS));
@@ -100,16 +105,17 @@ describe("the book pushed to the trader's socket", () => {
   it("counts a stake held in an in-play delay as pending, and sends the book again when the delay ends", async () => {
     const admin = await adminSession();
     const market = await createMarket(admin, { id: uniqueId("held") });
-    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "open", inPlay: true, betDelayMs: 300 } });
+    await call("POST", `/api/markets/${market.id}/status`, { token: admin, body: { status: "open", inPlay: true, betDelayMs: 1000 } });
     const trader = await mustOpen(market.id, { token: admin });
     await trader.next("exposure");
     const punter = await punterSession();
     expect((await bet(punter.token, market.id, "draw", 400, 3.2)).json.status).toBe("pending");
-    const held = await trader.next("exposure");
-    expect(held.exposure).toMatchObject({ pendingBets: 1, totalStake: 400 });
-    const decided = await trader.next("exposure");
-    expect(decided.exposure).toMatchObject({ pendingBets: 0, totalStake: 400 });
-    expect(decided.exposure).toEqual(await httpExposure(admin, market.id));
+    // Held for the delay: the stake is taken and counted, the bet pending; then accepted.
+    const held = await exposuresUntil(trader, (e) => e.totalStake === 400);
+    expect(held.last.exposure).toMatchObject({ pendingBets: 1, totalStake: 400 });
+    expect(held.last.exposure.selections.find((s) => s.id === "draw")).toMatchObject({ bets: 1, stake: 400, payout: 1280 });
+    const decided = await exposuresUntil(trader, staked(400));
+    expect(decided.last.exposure).toEqual(await httpExposure(admin, market.id));
     trader.close();
   });
 
@@ -121,7 +127,7 @@ describe("the book pushed to the trader's socket", () => {
     await evictDurableObject(hubOf(market.id));
     const punter = await punterSession();
     await bet(punter.token, market.id, "away", 700, 2.9);
-    expect((await trader.next("exposure")).exposure).toEqual(await httpExposure(admin, market.id));
+    expect((await exposuresUntil(trader, staked(700))).last.exposure).toEqual(await httpExposure(admin, market.id));
     trader.close();
   });
 });

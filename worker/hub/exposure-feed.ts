@@ -49,7 +49,8 @@ export class ExposureFeed {
    * than the window allows. Changes inside a window merge into its send.
    */
   changed(): void {
-    if (this.#timer !== null || this.#d.sockets.tagged(TRADER_TAG).length === 0) return;
+    // No socket lookup here: settlement calls this once per bet it marks. The flush looks once.
+    if (this.#timer !== null) return;
     const wait = Math.max(0, this.#sentAt + EXPOSURE_EVERY_MS - Date.now());
     this.#timer = setTimeout(() => this.#flush(), wait);
   }
