@@ -28,6 +28,8 @@ export class ExposureFeed {
   #sentAt = -Infinity;
   /** The exposure last sent to every trader, as JSON: an unchanged book is not sent again. */
   #lastSent: string | null = null;
+  #lookedAt: number | null = null;
+  #traders = false;
 
   constructor(deps: ExposureFeedDeps) {
     this.#d = deps;
@@ -49,16 +51,31 @@ export class ExposureFeed {
    * than the window allows. Changes inside a window merge into its send.
    */
   changed(): void {
-    // No socket lookup here: settlement calls this once per bet it marks. The flush looks once.
-    if (this.#timer !== null) return;
+    // No timer without a trader to send to: a pending timer also keeps the hub from hibernating.
+    if (this.#timer !== null || !this.#anyTrader()) return;
     const wait = Math.max(0, this.#sentAt + EXPOSURE_EVERY_MS - Date.now());
     this.#timer = setTimeout(() => this.#flush(), wait);
   }
 
   /** A trader socket's first book, right after its snapshot (or replay), so the view needs no fetch. */
   welcome(ws: WebSocket): void {
+    this.#lookedAt = null;
     const frame = this.#frame();
     if (frame) this.#d.sockets.send(ws, JSON.stringify(frame));
+  }
+
+  /**
+   * Whether any trader socket is open, looked up once per instant: workerd's
+   * clock stands still while code runs, so settlement marking thousands of
+   * bets in one go looks once. A trader's connect forgets the answer.
+   */
+  #anyTrader(): boolean {
+    const now = Date.now();
+    if (this.#lookedAt !== now) {
+      this.#lookedAt = now;
+      this.#traders = this.#d.sockets.tagged(TRADER_TAG).length > 0;
+    }
+    return this.#traders;
   }
 
   #flush(): void {
