@@ -2,10 +2,11 @@
 // exposure on connect and after every bet that changes it (conflated), the
 // same figures as GET /exposure; punters' and viewers' sockets never do.
 import { env } from "cloudflare:workers";
-import { evictDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Exposure, ExposureFrame } from "../../worker/protocol/schemas.ts";
 import { EXPOSURE_EVERY_MS } from "../../worker/hub/exposure-feed.ts";
+import type { MarketHub } from "../../worker/hub/market-hub.ts";
 import { type TestSocket, adminSession, call, createMarket, mustOpen, punterSession, uniqueId } from "../helpers/api.ts";
 
 const hubOf = (id: string) => env.MARKET_HUB.get(env.MARKET_HUB.idFromName(id));
@@ -100,6 +101,30 @@ describe("the book pushed to the trader's socket", () => {
     // The trailing send was the last: nothing more follows an unchanged book.
     expect((await trader.drain(2 * EXPOSURE_EVERY_MS)).filter((f) => f.type === "exposure")).toEqual([]);
     trader.close();
+  });
+
+  it("reads the book once per send, the same frame to every trader socket", async () => {
+    const admin = await adminSession();
+    const market = await createMarket(admin);
+    const traders = [await mustOpen(market.id, { token: admin }), await mustOpen(market.id, { token: admin }), await mustOpen(market.id, { token: admin })];
+    for (const t of traders) await t.next("exposure");
+    // Count the store's exposure reads from here on (the hub stays in memory: its sockets are open).
+    const reads = await runInDurableObject(hubOf(market.id), (hub: MarketHub) => {
+      const read = hub.store.exposure.bind(hub.store);
+      const counter = { n: 0 };
+      hub.store.exposure = () => (counter.n++, read());
+      (globalThis as { exposureReads?: typeof counter }).exposureReads = counter;
+      return counter.n;
+    });
+    expect(reads).toBe(0);
+    const punter = await punterSession();
+    await bet(punter.token, market.id, "home", 1000, 2.5);
+    const seen = await Promise.all(traders.map((t) => exposuresUntil(t, staked(1000))));
+    const sent = seen[0].frames.map((f) => f.exposure);
+    for (const s of seen) expect(s.frames.map((f) => f.exposure)).toEqual(sent);
+    const counted = await runInDurableObject(hubOf(market.id), () => (globalThis as { exposureReads?: { n: number } }).exposureReads?.n);
+    expect(counted).toBe(sent.length);
+    for (const t of traders) t.close();
   });
 
   it("counts a stake held in an in-play delay as pending, and sends the book again when the delay ends", async () => {
