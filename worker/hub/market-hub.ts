@@ -8,11 +8,10 @@ import type { AccountId, SelectionId } from "../protocol/units.ts";
 import { AlarmClock } from "../platform/alarm-clock.ts";
 import { FaultPoints } from "../platform/fault-points.ts";
 import { type SocketHandlers, SocketObject } from "../platform/socket-object.ts";
-import { Phase } from "../rules/bet-record.ts";
-import { exposureOf, needsFinalResult } from "../rules/exposure.ts";
 import * as book from "../rules/market-book.ts";
 import { type Result, ok, refused } from "../rules/result.ts";
 import { BetDesk } from "./bet-desk.ts";
+import { ExposureFeed } from "./exposure-feed.ts";
 import { FeedWatchdog } from "./feed-watchdog.ts";
 import { handleFrame } from "./frame-handler.ts";
 import { HubStore } from "./hub-store.ts";
@@ -36,6 +35,8 @@ export class MarketHub extends SocketObject {
   readonly #settlement: Settlement;
   readonly #feed: FeedWatchdog;
   readonly #clock: AlarmClock;
+  /** The book pushed to trader sockets after every change to it. */
+  readonly #exposure: ExposureFeed;
   /** The market's summary for the book, sent after each change, off the hot path. */
   readonly #summaries: SummaryPublisher;
   /** The last alarm left money work undone (a wallet failed). */
@@ -48,7 +49,12 @@ export class MarketHub extends SocketObject {
     this.faults = new FaultPoints(ctx);
     this.fanout = new RelayFanout(env.MARKET_RELAY, () => this.#live.market.id, this.store.getMeta(RELAYS) ?? 0);
     this.#feed = new FeedWatchdog(this.store);
-    const changed = (urgent: boolean) => this.#summaries.changed(urgent);
+    this.#exposure = new ExposureFeed({ store: this.store, sockets: this.room, market: () => this.#live.current });
+    this.store.onBetWritten = () => this.#exposure.changed();
+    const changed = (urgent: boolean) => {
+      this.#summaries.changed(urgent);
+      if (urgent) this.#exposure.changed(); // a settlement's final result; odds never change the book
+    };
     this.#live = new MarketRoom({ store: this.store, sockets: this.room, fanout: this.fanout, schedule: () => this.#schedule(), changed });
     const wallets = walletsOf(env.WALLET);
     const notify = (account: AccountId, frame: wire.ServerFrame) => this.room.toAccount(account, JSON.stringify(frame));
@@ -117,10 +123,8 @@ export class MarketHub extends SocketObject {
 
   /** Open bets and what each outcome would cost the book; a finished market's final result too. */
   exposure(): Result<wire.Exposure> {
-    const m = this.#live.current;
-    if (!m) return noMarket();
-    const decided = needsFinalResult(m) ? this.store.decidedTotals() : undefined;
-    return ok(exposureOf(m, this.store.exposure(), this.store.countInPhase(Phase.HELD, Phase.DEBIT), decided));
+    const exposure = this.#exposure.current();
+    return exposure ? ok(exposure) : noMarket();
   }
 
   /** The last odds changes, oldest first, for a chart. */
@@ -150,7 +154,7 @@ export class MarketHub extends SocketObject {
 
   protected readonly on: SocketHandlers = {
     context: () => ({ market: this.#live.current?.id }),
-    request: (request) => upgradeSocket({ store: this.store, sockets: this.room, live: this.#live }, request),
+    request: (request) => upgradeSocket({ store: this.store, sockets: this.room, live: this.#live, exposure: this.#exposure }, request),
     frame: (ws, message) => handleFrame(this.room, this.#desk, ws, message),
     gone: (ws) => this.#live.drop(ws),
     alarm: () => this.#alarm(),
