@@ -1,0 +1,76 @@
+// Accounts in Chromium: passkeys with the browser's virtual authenticator
+// (register, log out, log in again to the same balance; a passkey added to a
+// password account), and a loss limit set on the account page refusing a bet
+// in the bet slip with a clear message.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { Page } from "playwright-core";
+import { browser, loginAccount, server, useServer, waitForText } from "./harness.ts";
+
+useServer();
+
+/** WebAuthn needs a domain for its RP ID, not an IP address: the page is opened on localhost (an allowed origin in the harness). */
+const HOST = server.url.replace("127.0.0.1", "localhost");
+
+/** Chromium's virtual authenticator on this page: a platform authenticator with resident keys and user verification that always passes. */
+async function withAuthenticator(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+  });
+  return { credentials: async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials };
+}
+
+describe("passkeys in the browser", () => {
+  it("registers an account with a passkey, logs out, and logs in with the passkey to the same account and balance", async () => {
+    const page = await browser();
+    const authenticator = await withAuthenticator(page);
+    await page.goto(`${HOST}/#/account`);
+    await page.getByTestId("login-name").fill("paula");
+    await page.getByTestId("login-passkey-register").click();
+    await waitForText(page, "account-name", "paula");
+    assert.equal(await page.getByTestId("guest-tag").count(), 0, "a passkey account is a registered one");
+    const [made] = await authenticator.credentials();
+    assert.ok(made?.isResidentCredential, "the passkey is discoverable (a login needs no name)");
+    await waitForText(page, "passkey-count", "1 passkey on this account.");
+
+    await page.getByTestId("deposit-amount").fill("25");
+    await page.getByTestId("deposit-submit").click();
+    await waitForText(page, "balance", "1,025.00", { partial: true });
+
+    await page.getByTestId("logout").click();
+    await page.getByTestId("login-form").waitFor();
+    assert.equal(await page.getByTestId("balance").count(), 0);
+    await page.getByTestId("login-passkey").click();
+    await waitForText(page, "account-name", "paula");
+    await waitForText(page, "balance", "1,025.00", { partial: true });
+    assert.equal((await authenticator.credentials())[0].signCount, 2, "the passkey signed twice: registration and login");
+  });
+
+  it("adds a passkey to a password account on the account page, then logs in with it", async () => {
+    const page = await browser();
+    await withAuthenticator(page);
+    await page.goto(`${HOST}/#/account`);
+    await loginAccount(page, "quentin", "quentin-password-1", true);
+    await waitForText(page, "passkey-count", "No passkeys yet.");
+    await page.getByTestId("account-add-passkey").click();
+    await waitForText(page, "passkey-result", "Passkey added. You can now log in with it.");
+    await waitForText(page, "passkey-count", "1 passkey on this account.");
+    await page.getByTestId("logout").click();
+    await page.getByTestId("login-passkey").click();
+    await waitForText(page, "account-name", "quentin");
+  });
+
+  it("says so in words when no passkey is used, and stays logged out", async () => {
+    const page = await browser();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("WebAuthn.enable");
+    // An authenticator with no passkey for this site: the browser reports none was chosen.
+    await cdp.send("WebAuthn.addVirtualAuthenticator", { options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true } });
+    await page.goto(`${HOST}/#/account`);
+    await page.getByTestId("login-passkey").click();
+    await waitForText(page, "login-error", "No passkey was used", { partial: true, timeout: 15_000 });
+    assert.equal(await page.getByTestId("balance").count(), 0);
+  });
+});
