@@ -10,6 +10,8 @@ export class PasskeyCancelled extends Error {}
 
 const toBytes = (text: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 const toText = (buffer: ArrayBuffer): string => btoa(String.fromCharCode(...new Uint8Array(buffer))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const named = (c: PublicKeyCredential) => ({ id: c.id, rawId: toText(c.rawId), type: "public-key" as const });
+const clientData = (r: AuthenticatorResponse) => ({ clientDataJSON: toText(r.clientDataJSON) });
 const descriptors = (list: { id: string }[]) => list.map((d) => ({ type: "public-key" as const, id: toBytes(d.id) }));
 
 export async function createPasskey(options: CreationOptions): Promise<RegistrationCredential> {
@@ -24,16 +26,8 @@ export async function createPasskey(options: CreationOptions): Promise<Registrat
     }),
   )) as PublicKeyCredential;
   const response = credential.response as AuthenticatorAttestationResponse;
-  return {
-    id: credential.id,
-    rawId: toText(credential.rawId),
-    type: "public-key",
-    response: {
-      clientDataJSON: toText(response.clientDataJSON),
-      attestationObject: toText(response.attestationObject),
-      transports: response.getTransports?.() ?? [],
-    },
-  };
+  const transports = response.getTransports?.() ?? [];
+  return { ...named(credential), response: { ...clientData(response), attestationObject: toText(response.attestationObject), transports } };
 }
 
 export async function getPasskey(options: RequestOptions): Promise<AuthenticationCredential> {
@@ -41,17 +35,8 @@ export async function getPasskey(options: RequestOptions): Promise<Authenticatio
     navigator.credentials.get({ publicKey: { ...options, challenge: toBytes(options.challenge), allowCredentials: descriptors(options.allowCredentials) } }),
   )) as PublicKeyCredential;
   const response = credential.response as AuthenticatorAssertionResponse;
-  return {
-    id: credential.id,
-    rawId: toText(credential.rawId),
-    type: "public-key",
-    response: {
-      clientDataJSON: toText(response.clientDataJSON),
-      authenticatorData: toText(response.authenticatorData),
-      signature: toText(response.signature),
-      userHandle: response.userHandle ? toText(response.userHandle) : null,
-    },
-  };
+  const userHandle = response.userHandle ? toText(response.userHandle) : null;
+  return { ...named(credential), response: { ...clientData(response), authenticatorData: toText(response.authenticatorData), signature: toText(response.signature), userHandle } };
 }
 
 /** The browser's refusals (cancelled, timed out, no passkey, unsupported) as one error the page can word. */
