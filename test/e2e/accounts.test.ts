@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { browser, loginAccount, loginPunter, newMarket, placeBet, server, useServer, waitForText } from "./harness.ts";
+import { join } from "node:path";
+import { SHOTS, axeViolations, browser, loginAccount, loginPunter, newMarket, placeBet, server, useServer, waitForText } from "./harness.ts";
 
 useServer();
 
@@ -34,6 +35,8 @@ describe("passkeys in the browser", () => {
     const [made] = await authenticator.credentials();
     assert.ok(made?.isResidentCredential, "the passkey is discoverable (a login needs no name)");
     await waitForText(page, "passkey-count", "1 passkey on this account.");
+    assert.deepEqual(await axeViolations(page), [], "axe-core on the account page with its passkeys");
+    await page.screenshot({ path: join(SHOTS, "account-passkeys.png"), fullPage: true });
 
     await page.getByTestId("deposit-amount").fill("25");
     await page.getByTestId("deposit-submit").click();
