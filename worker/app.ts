@@ -12,6 +12,7 @@ import { bookRoutes } from "./http/routes/book.ts";
 import { marketRoutes } from "./http/routes/markets.ts";
 import { meRoutes } from "./http/routes/me.ts";
 import { openApiDocument } from "./http/openapi.ts";
+import { passkeyRoutes } from "./http/routes/passkeys.ts";
 import { type RouteSpec, route } from "./http/route.ts";
 import { sameOrigin } from "./http/same-origin.ts";
 import { sessionRoutes } from "./http/routes/session.ts";
@@ -52,6 +53,7 @@ export function buildApp() {
   let document: Record<string, unknown> | undefined;
   app.get("/api/openapi.json", route(OpenApi), (c) => c.json((document ??= openApiDocument(app))));
   app.route("/api", sessionRoutes);
+  app.route("/api", passkeyRoutes);
   app.route("/api/me", meRoutes);
   app.route("/api/markets", socketRoutes);
   app.route("/api/markets", marketRoutes);
