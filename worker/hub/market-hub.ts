@@ -11,10 +11,12 @@ import { type SocketHandlers, SocketObject } from "../platform/socket-object.ts"
 import { Phase } from "../rules/bet-record.ts";
 import { exposureOf, needsFinalResult } from "../rules/exposure.ts";
 import * as book from "../rules/market-book.ts";
+import type { LegAnswer, LegAsk, LegResult } from "../rules/multiple.ts";
 import { type Result, ok, refused } from "../rules/result.ts";
 import { BetDesk } from "./bet-desk.ts";
 import { FeedWatchdog } from "./feed-watchdog.ts";
 import { handleFrame } from "./frame-handler.ts";
+import { LegDesk, withLegs } from "./legs.ts";
 import { HubStore } from "./hub-store.ts";
 import { MarketRoom, RELAYS } from "./market-room.ts";
 import { type Published, RelayFanout } from "./relay-fanout.ts";
@@ -35,6 +37,8 @@ export class MarketHub extends SocketObject {
   readonly #desk: BetDesk;
   readonly #settlement: Settlement;
   readonly #feed: FeedWatchdog;
+  /** Multiples' legs on this market (legs.ts); an instance field, so tests can read its store. */
+  readonly legs: LegDesk;
   readonly #clock: AlarmClock;
   /** The market's summary for the book, sent after each change, off the hot path. */
   readonly #summaries: SummaryPublisher;
@@ -56,6 +60,8 @@ export class MarketHub extends SocketObject {
     const market = () => this.#live.market;
     this.#desk = new BetDesk({ store: this.store, wallets, market, notify, schedule: () => this.#schedule(), now: Date.now, checkpoint });
     this.#settlement = new Settlement({ store: this.store, wallets, marketId: () => market().id, notify, checkpoint });
+    const deliver = (a: AccountId, id: string, marketId: string, r: LegResult) => env.WALLET.getByName(a).multipleLegResult(id, marketId, r);
+    this.legs = new LegDesk({ sql: ctx.storage.sql, market: () => this.#live.current, deliver, schedule: () => this.#schedule(), now: Date.now });
     this.#summaries = summariesOf(env, this.store, () => this.#live.current, () => this.#schedule());
     // After a crash or an eviction, re-arm for the work stored in SQLite. With no alarm found, this wake
     // may be the alarm's own delivery, which arming now cancels (AlarmClock.load): arm only for stored
@@ -98,7 +104,10 @@ export class MarketHub extends SocketObject {
     // The settled event and every bet's outcome land in one transaction. Payment follows from the
     // alarm, which the commit arms for now, not from this call: a pass started here would keep
     // writing while this answer waits behind the output gate, holding it back for the whole pass.
-    return this.#change(book.applySettle(m, outcome, ts), by, false, () => this.#settlement.mark(winner, ts));
+    return this.#change(book.applySettle(m, outcome, ts), by, false, () => {
+      this.#settlement.mark(winner, ts);
+      this.legs.mark(winner, ts);
+    });
   }
 
   /** The feed's heartbeat, for markets with a watchdog. */
@@ -115,12 +124,22 @@ export class MarketHub extends SocketObject {
     return this.#desk.place(account, body);
   }
 
+  /** A multiple's leg, asked by its coordinator (the account's wallet): taken or refused now, the first answer kept. */
+  acceptLeg(account: AccountId, multipleId: string, ask: LegAsk): LegAnswer {
+    return this.legs.accept(account, multipleId, ask);
+  }
+
+  /** A rejected multiple's leg no longer counts here. */
+  releaseLeg(account: AccountId, multipleId: string): void {
+    this.legs.release(account, multipleId);
+  }
+
   /** Open bets and what each outcome would cost the book; a finished market's final result too. */
   exposure(): Result<wire.Exposure> {
     const m = this.#live.current;
     if (!m) return noMarket();
     const decided = needsFinalResult(m) ? this.store.decidedTotals() : undefined;
-    return ok(exposureOf(m, this.store.exposure(), this.store.countInPhase(Phase.HELD, Phase.DEBIT), decided));
+    return ok(exposureOf(m, withLegs(this.store.exposure(), this.legs.exposure()), this.store.countInPhase(Phase.HELD, Phase.DEBIT), decided));
   }
 
   /** The last odds changes, oldest first, for a chart. */
@@ -173,7 +192,8 @@ export class MarketHub extends SocketObject {
     this.#live.reap(now);
     const unpaid = await this.#settlement.pay();
     const unfinished = await this.#desk.reconcile();
-    this.#behind = unpaid > 0 || unfinished > 0;
+    const undelivered = await this.legs.deliver();
+    this.#behind = unpaid > 0 || unfinished > 0 || undelivered > 0;
   }
 
   // ---- Internals ----
@@ -196,6 +216,6 @@ export class MarketHub extends SocketObject {
 
   /** When work kept in SQLite falls due: bets and payments, the feed watchdog. */
   #stored(): (number | null)[] {
-    return [this.#desk.nextDue(), this.#feed.due(this.#live.current)];
+    return [this.#desk.nextDue(), this.#feed.due(this.#live.current), this.legs.nextDue()];
   }
 }
