@@ -154,6 +154,17 @@ describe("placing a multiple", () => {
     expect((await ledgerOf(punter.account.id)).entries).toHaveLength(1);
   });
 
+  it("counts the multiple's stake in the day's losses, and refuses a self-excluded account, with no money moved", async () => {
+    const { markets, punter } = await setup(2);
+    await call("PUT", "/api/me/limits", { token: punter.token, body: { lossPerDay: 1500 } });
+    expect((await place(punter.token, { id: multipleId(), stake: 1000, legs: legsOn(markets) })).json.multiple.status).toBe("accepted");
+    expect((await place(punter.token, { id: multipleId(), stake: 501, legs: legsOn(markets) })).json.multiple).toMatchObject({ status: "rejected", reason: "LIMIT_REACHED" });
+    await call("POST", "/api/me/exclusion", { token: punter.token, body: { days: 1 } });
+    expect((await place(punter.token, { id: multipleId(), stake: 100, legs: legsOn(markets) })).json.multiple).toMatchObject({ status: "rejected", reason: "SELF_EXCLUDED" });
+    expect(await balance(punter.token)).toBe(99_000);
+    await checkMultiples(punter.account.id);
+  });
+
   it("answers 400 to bad bodies and changes nothing", async () => {
     const { markets, punter } = await setup(3);
     const [a, b] = legsOn(markets);
