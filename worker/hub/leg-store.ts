@@ -4,17 +4,17 @@
 import type { AccountId, Money, Odds } from "../protocol/units.ts";
 import type { SelectionTotals } from "../rules/exposure.ts";
 
-/** Migration 3 of the hub's store (hub-store.ts MIGRATIONS). */
+/** Migration 3 of the hub's store (hub-store.ts MIGRATIONS); IF NOT EXISTS, so a store whose version row was lost re-applies it harmlessly. */
 export const LEGS_MIGRATION = `
-CREATE TABLE legs (
+CREATE TABLE IF NOT EXISTS legs (
   account TEXT NOT NULL, multiple_id TEXT NOT NULL, selection_id TEXT NOT NULL,
   stake INTEGER NOT NULL, odds INTEGER NOT NULL, payout INTEGER NOT NULL,
   status TEXT NOT NULL, reason TEXT, max_payout INTEGER NOT NULL,
   notify INTEGER NOT NULL DEFAULT 0, due_at INTEGER,
   PRIMARY KEY (account, multiple_id)
 );
-CREATE INDEX legs_status ON legs (status, selection_id);
-CREATE INDEX legs_notify ON legs (notify, due_at) WHERE notify = 1;
+CREATE INDEX IF NOT EXISTS legs_status ON legs (status, selection_id);
+CREATE INDEX IF NOT EXISTS legs_notify ON legs (notify, due_at) WHERE notify = 1;
 `;
 
 export const LegStatus = { ACCEPTED: "accepted", REFUSED: "refused", RELEASED: "released", WON: "won", LOST: "lost", VOID: "void" } as const;

@@ -9,11 +9,11 @@ import { newestFirst } from "./newest-first.ts";
 
 /** Migration 4 of the wallet's store (wallet-store.ts). */
 export const MULTIPLES_MIGRATION = `
-CREATE TABLE multiples (
+CREATE TABLE IF NOT EXISTS multiples (
   id TEXT PRIMARY KEY, placed_at INTEGER NOT NULL, phase TEXT NOT NULL, due_at INTEGER, record TEXT NOT NULL
 );
-CREATE INDEX multiples_placed ON multiples (placed_at);
-CREATE INDEX multiples_open ON multiples (phase) WHERE phase != 'done';
+CREATE INDEX IF NOT EXISTS multiples_placed ON multiples (placed_at);
+CREATE INDEX IF NOT EXISTS multiples_open ON multiples (phase) WHERE phase != 'done';
 `;
 
 /** Where a multiple stands in its saga, beside the status the punter sees. */
