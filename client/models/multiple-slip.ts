@@ -88,13 +88,10 @@ export class MultipleSlip {
   async place(): Promise<void> {
     const stake = this.stake.peek();
     if (this.phase.peek().kind === "sending" || this.problem.peek() !== null || stake === null) return;
-    this.request ??= {
-      id: newBetId(),
-      stake,
-      accept: this.#prefs.accept.peek(),
-      legs: this.#slip.entries.peek().map((e) => ({ marketId: e.live.id, selectionId: e.selectionId, odds: e.odds.peek() })),
-    };
-    await this.#send(this.request);
+    const legs = this.#slip.entries.peek().map((e) => ({ marketId: e.live.id, selectionId: e.selectionId, odds: e.odds.peek() }));
+    // The same multiple (placing again after an answer shows that answer); other selections make a new one, with a new id.
+    if (JSON.stringify(this.request?.legs) !== JSON.stringify(legs)) this.request = { id: newBetId(), stake, accept: this.#prefs.accept.peek(), legs };
+    await this.#send(this.request as MultipleBody);
   }
 
   /** The same request again (the same id): the answer as the multiple stands, never a second one. */

@@ -27,6 +27,7 @@ import { type Result, ok, refused } from "../rules/result.ts";
 import { type BalanceAnswer, Cashier, type Statement } from "./cashier.ts";
 import { type LedgerEntry, WalletStore } from "./wallet-store.ts";
 import { AlarmClock } from "../platform/alarm-clock.ts";
+import { log } from "../log.ts";
 import type { Multiple, MultipleBody } from "../protocol/multiples.ts";
 import type { LegResult } from "../rules/multiple.ts";
 import { MultipleDesk } from "./multiple-desk.ts";
@@ -84,6 +85,8 @@ export class Wallet extends DurableObject<Env> {
     let behind = true;
     try {
       behind = (await this.multiples.reconcile()) > 0;
+    } catch (err) {
+      log.error("wallet.alarm", err, { account: this.#store.account()?.accountId });
     } finally {
       this.#clock.finished(behind);
       this.#clock.arm([this.multiples.nextDue()]);
