@@ -21,16 +21,6 @@ export function MultipleSlipPanel() {
       </label>
       {multiple.on.value && (
         <div class="slip-entry-body">
-          <dl class="bet-figures">
-            <div>
-              <dt>Combined odds</dt>
-              <dd data-testid="multiple-odds">{multiple.combined.value ?? "–"}</dd>
-            </div>
-            <div>
-              <dt>Returns</dt>
-              <dd data-testid="multiple-return">{ret}</dd>
-            </div>
-          </dl>
           <label class="field" for="multiple-stake">
             <span>Stake</span>
           </label>
@@ -44,6 +34,16 @@ export function MultipleSlipPanel() {
             disabled={sending}
             onInput={(e) => multiple.setStake(e.currentTarget.value)}
           />
+          <dl class="bet-figures">
+            <div>
+              <dt>Combined odds</dt>
+              <dd data-testid="multiple-odds">{multiple.combined.value ?? "–"}</dd>
+            </div>
+            <div>
+              <dt>Returns</dt>
+              <dd data-testid="multiple-return">{ret}</dd>
+            </div>
+          </dl>
           <button type="button" class="btn btn-primary btn-block" disabled={sending || problem !== null} onClick={() => void multiple.place()} data-testid="place-multiple">
             {sending ? "Placing…" : "Place multiple"}
           </button>

@@ -46,7 +46,7 @@ function MultipleRow({ m }: { m: Multiple }) {
             const selection = market?.selections.find((s) => s.id === l.selectionId)?.name ?? l.selectionId;
             return (
               <li key={l.marketId}>
-                {selection} @ {formatOdds(l.odds, prefs.oddsFormat.value)} · {market ? market.name : l.marketId}
+                {selection} @ {formatOdds(l.odds, prefs.oddsFormat.value)} · {market ? `${market.event} · ${market.name}` : l.marketId}
                 {l.result && ` · ${l.result}`}
               </li>
             );

@@ -2,8 +2,9 @@
 // bet slip, sees its combined odds and return, places it; the trader settles
 // the three markets; the punter sees it won and the balance credited.
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { describe, it } from "node:test";
-import { admin, api, browser, cents, loginPunter, newMarket, server, useServer, waitForText } from "./harness.ts";
+import { SHOTS, admin, api, axeViolations, browser, cents, loginPunter, newMarket, server, useServer, waitForText } from "./harness.ts";
 
 useServer();
 
@@ -27,6 +28,8 @@ describe("multiples in the web app", () => {
     await waitForText(page, "multiple-odds", "18.75");
     // 1000 cents x 18.75 = 18750 cents, exactly.
     await waitForText(page, "multiple-return", "187.50");
+    await page.screenshot({ path: join(SHOTS, "multiple-slip.png") });
+    assert.deepEqual(await axeViolations(page), []);
     const before = await cents(page);
     await multiple.getByTestId("place-multiple").click();
     await multiple.locator('[data-testid="multiple-outcome"][data-phase="accepted"]').waitFor({ timeout: 10_000 });
@@ -43,5 +46,6 @@ describe("multiples in the web app", () => {
     assert.equal(await row.getByTestId("multiple-payout").innerText(), "187.50");
     assert.match(await row.innerText(), /3 legs/);
     await page.waitForFunction((want) => Number(document.querySelector('[data-testid="balance"]')?.textContent?.replace(/[^0-9]/g, "")) === want, before - 1000 + 18750, { timeout: 10_000 });
+    await page.screenshot({ path: join(SHOTS, "my-multiples.png") });
   });
 });
