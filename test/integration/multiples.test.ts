@@ -188,6 +188,13 @@ describe("placing a multiple", () => {
     expect(unknown.status).toBe(404);
   });
 
+  it("describes both routes in the OpenAPI document, with the multiple's schema", async () => {
+    const paths = (await call("GET", "/api/openapi.json")).json.paths;
+    expect(Object.keys(paths["/api/multiples"])).toEqual(["post"]);
+    expect(Object.keys(paths["/api/me/multiples"])).toEqual(["get"]);
+    expect(JSON.stringify(paths["/api/multiples"].post)).toMatch(/selectionId/);
+  });
+
   it("pages the account's multiples newest first with an opaque cursor", async () => {
     const { markets, punter } = await setup(2);
     const ids: string[] = [];
@@ -296,6 +303,7 @@ describe("a crash in the middle of a multiple", () => {
       const body = { id: multipleId(), stake: 1000, legs: legsOn(markets) };
       const crashed = await place(punter.token, body);
       expect(crashed.status).toBe(500);
+      expect(JSON.stringify(crashed.json)).not.toMatch(/fault injected|\.ts:/);
       expect(fired(point)).toBe(before + 1);
       await finish(punter.account.id);
       const again = await place(punter.token, body);
