@@ -315,6 +315,25 @@ describe("a crash in the middle of a multiple", () => {
     });
   }
 
+  it("answers pending when a market's answer to a leg is lost, and the alarm finishes it at that market's first answer", async () => {
+    const { admin, markets, punter } = await setup();
+    const before = fired("leg:answered");
+    await runInDurableObject(hubStub(markets[1].id), (hub: MarketHub) => hub.faults.arm("leg:answered"));
+    const body = { id: multipleId(), stake: 1000, legs: legsOn(markets) };
+    const first = await place(punter.token, body);
+    expect(first.status).toBe(200);
+    expect(first.json.multiple).toMatchObject({ status: "pending", payout: 0 });
+    expect(fired("leg:answered")).toBe(before + 1);
+    expect(await balance(punter.token)).toBe(99_000);
+    // The price moves after the market took the leg: asked again, the market answers as it first did.
+    await call("POST", `/api/markets/${markets[1].id}/odds`, { token: admin, body: { odds: { draw: 3.5 } } });
+    await finish(punter.account.id);
+    expect((await place(punter.token, body)).json.multiple).toMatchObject({ status: "accepted", odds: 23.2, payout: 23200 });
+    const legs = await runInDurableObject(hubStub(markets[1].id), (hub: MarketHub) => hub.legs.store.all());
+    expect(legs.map((l) => [l.status, l.odds])).toEqual([["accepted", 320]]);
+    await checkMultiples(punter.account.id);
+  });
+
   it("finishes a rejection whose wallet crashed between leg answers: refunded once, the taken leg released", async () => {
     const { admin, markets, punter } = await setup();
     await call("POST", `/api/markets/${markets[2].id}/status`, { token: admin, body: { status: "suspended" } });

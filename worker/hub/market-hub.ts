@@ -125,8 +125,10 @@ export class MarketHub extends SocketObject {
   }
 
   /** A multiple's leg, asked by its coordinator (the account's wallet): taken or refused now, the first answer kept. */
-  acceptLeg(account: AccountId, multipleId: string, ask: LegAsk): LegAnswer {
-    return this.legs.accept(account, multipleId, ask);
+  async acceptLeg(account: AccountId, multipleId: string, ask: LegAsk): Promise<LegAnswer> {
+    const answer = this.legs.accept(account, multipleId, ask);
+    await this.faults.hit("leg:answered");
+    return answer;
   }
 
   /** A rejected multiple's leg no longer counts here. */

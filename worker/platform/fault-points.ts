@@ -14,6 +14,7 @@ export type FaultPoint =
   | "multiple:recorded" // the wallet took a multiple's stake and recorded it, no leg asked yet
   | "multiple:leg" // one leg's answer is stored, the next leg not yet asked
   | "multiple:result" // a leg's result decided the multiple and is stored, the money not yet moved
+  | "leg:answered"; // a hub stored its answer to a multiple's leg, the answer not yet sent
 
 /**
  * How many times each point has crashed an object in this isolate. Module
