@@ -1,6 +1,6 @@
 // Model-based property test of multiples: random multiples (2 to 4 legs over
 // a few markets, any stake, any accept policy, some placed twice, some with a
-// crash armed at one of the saga's points), odds pushes and suspensions
+// crash armed at one of the saga's points, in the wallet or a leg's hub), odds pushes and suspensions
 // between them, then every market settled or voided in a random order, each
 // result sometimes delivered twice. After every step each wallet equals its
 // ledger; at the end every multiple is final, moved exactly what its status
@@ -18,7 +18,7 @@ import { hubStub, ledgerOf, walletStub } from "../helpers/money.ts";
 const MARKETS = 4;
 const SELECTIONS = ["home", "draw", "away"] as const;
 const START_ODDS = [2.5, 3.2, 2.9];
-const POINTS: FaultPoint[] = ["multiple:recorded", "multiple:leg", "multiple:result"];
+const POINTS: FaultPoint[] = ["multiple:recorded", "multiple:leg", "multiple:result", "leg:answered"];
 
 type Leg = { m: number; sel: number };
 type Op =
@@ -106,7 +106,8 @@ describe("multiples under random play", () => {
             };
             const armed = op.crash !== null && op.crash !== "multiple:result";
             // A point not reached (the multiple refused before any leg, say) stays armed and fires on a later one.
-            if (armed) await runInDurableObject(walletStub(account.id), (w: Wallet) => w.faults.arm(op.crash as FaultPoint));
+            if (op.crash === "leg:answered") await runInDurableObject(hubStub(markets[op.legs[op.legs.length - 1].m]), (hub: MarketHub) => hub.faults.arm("leg:answered"));
+            else if (armed) await runInDurableObject(walletStub(account.id), (w: Wallet) => w.faults.arm(op.crash as FaultPoint));
             const r = await call("POST", "/api/multiples", { token, body });
             expect([200, 500]).toContain(r.status);
             if (op.twice) {
