@@ -35,7 +35,9 @@
 //             admin-settle-<id>, admin-void-<id>, admin-confirm-dialog, admin-confirm-ok,
 //             admin-confirm-cancel,
 //             admin-exposure-<id>, admin-exposure-row-<m>-<s> (data-profit in cents, data-worst),
-//             admin-exposure-total-<id> (data-total-stake in cents, data-pending)
+//             admin-exposure-total-<id> (data-total-stake in cents, data-pending), admin-exposure-<id> data-stale,
+//             admin-totals (data-markets, data-staked, data-bets, data-pending, data-worst in cents),
+//             admin-totals-staked, admin-totals-worst, admin-totals-bets
 import { AccountPage } from "./components/AccountPage.tsx";
 import { AdminConsole } from "./components/AdminConsole.tsx";
 import { BetSlipPanel } from "./components/BetSlipPanel.tsx";

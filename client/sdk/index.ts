@@ -25,6 +25,7 @@ export type {
   CreateMarketBody,
   ErrorFrame,
   Exposure,
+  ExposureFrame,
   Market,
   MarketEvent,
   OddsFrame,

@@ -8,6 +8,7 @@ import type {
   BetReplyFrame,
   ChangeFrame,
   ErrorFrame,
+  ExposureFrame,
   Market,
   OddsFrame,
   SettledFrame,
@@ -35,6 +36,8 @@ export interface MarketSubscriptionEvents {
   bet: BetReplyFrame;
   balance: BalanceFrame;
   error: ErrorFrame;
+  /** Addition, trader (admin) sockets only: the market's book, on connect and after each change to it. */
+  exposure: ExposureFrame;
   /** Every frame that passed the schema (duplicates of applied changes excepted). */
   frame: ServerFrame;
   /** A frame that failed to parse: dropped, reported here. */
@@ -166,6 +169,9 @@ export class MarketSubscription extends SocketSubscription {
         break;
       case "error":
         this.#events.emit("error", frame);
+        break;
+      case "exposure":
+        this.#events.emit("exposure", frame);
         break;
     }
     this.#events.emit("frame", frame);

@@ -76,6 +76,9 @@ function toBet(r: Row): BetRow {
 }
 
 export class HubStore extends SqlStore {
+  /** Told after every write to a bet (the exposure feed listens); may run inside the writer's transaction. */
+  onBetWritten: () => void = () => {};
+
   constructor(storage: DurableObjectStorage) {
     super(storage, MIGRATIONS);
   }
@@ -166,11 +169,13 @@ export class HubStore extends SqlStore {
       b.syncedVersion,
       b.askedUnder,
     );
+    this.onBetWritten();
   }
 
   /** Forget a bet that turned out not to be this market's (its id belongs to another market). */
   dropBet(account: AccountId, id: BetId): void {
     this.sql.exec("DELETE FROM bets WHERE account = ? AND id = ?", account, id);
+    this.onBetWritten();
   }
 
   markSynced(account: AccountId, id: BetId, version: number): void {

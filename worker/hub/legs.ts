@@ -26,6 +26,8 @@ export interface LegDeskDeps {
   deliver: (account: AccountId, multipleId: string, marketId: string, result: LegResult) => Promise<void>;
   schedule: () => void;
   now: () => number;
+  /** The market's book changed (a leg taken, released or settled): the trader's exposure is sent again. */
+  changed: () => void;
 }
 
 const RESULT: Partial<Record<LegStatus, LegResult>> = { [S.WON]: "won", [S.LOST]: "lost", [S.VOID]: "void" };
@@ -73,6 +75,7 @@ export class LegDesk {
       row.reason = quote.reason;
     }
     this.store.put(row);
+    if (quote.ok) this.#d.changed();
     return quote.ok ? answerOf(row) : { ok: false, reason: quote.reason, ...(quote.odds === undefined ? {} : { odds: quote.odds }) };
   }
 
@@ -94,6 +97,7 @@ export class LegDesk {
       dueAt: null,
     };
     this.store.put({ ...base, status: S.RELEASED, payout: 0 as Money });
+    if (leg) this.#d.changed();
   }
 
   /** In the settlement's transaction: every accepted leg gets its result, owed to its wallet now. */

@@ -8,15 +8,14 @@ import type { AccountId, SelectionId } from "../protocol/units.ts";
 import { AlarmClock } from "../platform/alarm-clock.ts";
 import { FaultPoints } from "../platform/fault-points.ts";
 import { type SocketHandlers, SocketObject } from "../platform/socket-object.ts";
-import { Phase } from "../rules/bet-record.ts";
-import { exposureOf, needsFinalResult } from "../rules/exposure.ts";
 import * as book from "../rules/market-book.ts";
 import type { LegAnswer, LegAsk, LegResult } from "../rules/multiple.ts";
 import { type Result, ok, refused } from "../rules/result.ts";
 import { BetDesk } from "./bet-desk.ts";
+import { ExposureFeed } from "./exposure-feed.ts";
 import { FeedWatchdog } from "./feed-watchdog.ts";
 import { handleFrame } from "./frame-handler.ts";
-import { LegDesk, withLegs } from "./legs.ts";
+import { LegDesk } from "./legs.ts";
 import { HubStore } from "./hub-store.ts";
 import { MarketRoom, RELAYS } from "./market-room.ts";
 import { type Published, RelayFanout } from "./relay-fanout.ts";
@@ -40,6 +39,8 @@ export class MarketHub extends SocketObject {
   /** Multiples' legs on this market (legs.ts); an instance field, so tests can read its store. */
   readonly legs: LegDesk;
   readonly #clock: AlarmClock;
+  /** The book pushed to trader sockets after every change to it. */
+  readonly #exposure: ExposureFeed;
   /** The market's summary for the book, sent after each change, off the hot path. */
   readonly #summaries: SummaryPublisher;
   /** The last alarm left money work undone (a wallet failed). */
@@ -52,7 +53,13 @@ export class MarketHub extends SocketObject {
     this.faults = new FaultPoints(ctx);
     this.fanout = new RelayFanout(env.MARKET_RELAY, () => this.#live.market.id, this.store.getMeta(RELAYS) ?? 0);
     this.#feed = new FeedWatchdog(this.store);
-    const changed = (urgent: boolean) => this.#summaries.changed(urgent);
+    // Multiples' legs count in the book too (legs.ts); `this.legs` is made below, before any call can read it.
+    this.#exposure = new ExposureFeed({ store: this.store, sockets: this.room, market: () => this.#live.current, legs: () => this.legs.exposure() });
+    this.store.onBetWritten = () => this.#exposure.changed();
+    const changed = (urgent: boolean) => {
+      this.#summaries.changed(urgent);
+      if (urgent) this.#exposure.changed(); // a settlement's final result; odds never change the book
+    };
     this.#live = new MarketRoom({ store: this.store, sockets: this.room, fanout: this.fanout, schedule: () => this.#schedule(), changed });
     const wallets = walletsOf(env.WALLET);
     const notify = (account: AccountId, frame: wire.ServerFrame) => this.room.toAccount(account, JSON.stringify(frame));
@@ -61,7 +68,7 @@ export class MarketHub extends SocketObject {
     this.#desk = new BetDesk({ store: this.store, wallets, market, notify, schedule: () => this.#schedule(), now: Date.now, checkpoint });
     this.#settlement = new Settlement({ store: this.store, wallets, marketId: () => market().id, notify, checkpoint });
     const deliver = (a: AccountId, id: string, marketId: string, r: LegResult) => env.WALLET.getByName(a).multipleLegResult(id, marketId, r);
-    this.legs = new LegDesk({ sql: ctx.storage.sql, market: () => this.#live.current, deliver, schedule: () => this.#schedule(), now: Date.now });
+    this.legs = new LegDesk({ sql: ctx.storage.sql, market: () => this.#live.current, deliver, schedule: () => this.#schedule(), now: Date.now, changed: () => this.#exposure.changed() });
     this.#summaries = summariesOf(env, this.store, () => this.#live.current, () => this.#schedule());
     // After a crash or an eviction, re-arm for the work stored in SQLite. With no alarm found, this wake
     // may be the alarm's own delivery, which arming now cancels (AlarmClock.load): arm only for stored
@@ -138,10 +145,8 @@ export class MarketHub extends SocketObject {
 
   /** Open bets and what each outcome would cost the book; a finished market's final result too. */
   exposure(): Result<wire.Exposure> {
-    const m = this.#live.current;
-    if (!m) return noMarket();
-    const decided = needsFinalResult(m) ? this.store.decidedTotals() : undefined;
-    return ok(exposureOf(m, withLegs(this.store.exposure(), this.legs.exposure()), this.store.countInPhase(Phase.HELD, Phase.DEBIT), decided));
+    const exposure = this.#exposure.current();
+    return exposure ? ok(exposure) : noMarket();
   }
 
   /** The last odds changes, oldest first, for a chart. */
@@ -155,8 +160,8 @@ export class MarketHub extends SocketObject {
 
   // ---- RPC: the relays' ----
 
-  firstFrames(since: number | null, epoch: string | null, counted: boolean): { frames: string[]; seq: number; viewers: string } {
-    return this.#live.firstFrames(since, epoch, counted);
+  firstFrames(since: number | null, epoch: string | null, counted: boolean, address: string | null = null): { frames: string[]; seq: number; viewers: string } {
+    return this.#live.firstFrames(since, epoch, counted, address);
   }
 
   framesBetween(after: number, upTo: number): Published[] {
@@ -171,7 +176,7 @@ export class MarketHub extends SocketObject {
 
   protected readonly on: SocketHandlers = {
     context: () => ({ market: this.#live.current?.id }),
-    request: (request) => upgradeSocket({ store: this.store, sockets: this.room, live: this.#live }, request),
+    request: (request) => upgradeSocket({ store: this.store, sockets: this.room, live: this.#live, exposure: this.#exposure }, request),
     frame: (ws, message) => handleFrame(this.room, this.#desk, ws, message),
     gone: (ws) => this.#live.drop(ws),
     alarm: () => this.#alarm(),

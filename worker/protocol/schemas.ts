@@ -248,6 +248,12 @@ export const BalanceFrame = v.object({
   asOf: v.optional(v.number()),
 });
 export const ErrorFrame = v.object({ type: v.literal("error"), code: v.string(), message: v.string() });
+/**
+ * Addition: the market's book, pushed to trader (admin) sockets only, on connect and after any
+ * change to it (conflated); `exposure` is exactly the answer of GET /api/markets/:id/exposure,
+ * `seq` the market's seq when it was computed.
+ */
+export const ExposureFrame = v.object({ type: v.literal("exposure"), seq: v.number(), exposure: ExposureSchema });
 
 export const ServerFrame = v.variant("type", [
   SnapshotFrame,
@@ -258,6 +264,7 @@ export const ServerFrame = v.variant("type", [
   BetReplyFrame,
   BalanceFrame,
   ErrorFrame,
+  ExposureFrame,
 ]);
 
 export type SessionBody = v.InferOutput<typeof SessionBody>;
@@ -281,6 +288,7 @@ export type ViewersFrame = v.InferOutput<typeof ViewersFrame>;
 export type BetReplyFrame = v.InferOutput<typeof BetReplyFrame>;
 export type BalanceFrame = v.InferOutput<typeof BalanceFrame>;
 export type ErrorFrame = v.InferOutput<typeof ErrorFrame>;
+export type ExposureFrame = v.InferOutput<typeof ExposureFrame>;
 export type ServerFrame = v.InferOutput<typeof ServerFrame>;
 /** Frames that change the market and carry a seq: what the event log holds. */
 export type ChangeFrame = OddsFrame | StatusFrame | SettledFrame;
