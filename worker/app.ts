@@ -11,6 +11,7 @@ import { frontGate } from "./http/client-address.ts";
 import { bookRoutes } from "./http/routes/book.ts";
 import { marketRoutes } from "./http/routes/markets.ts";
 import { meRoutes } from "./http/routes/me.ts";
+import { multipleRoutes } from "./http/routes/multiples.ts";
 import { openApiDocument } from "./http/openapi.ts";
 import { passkeyRoutes } from "./http/routes/passkeys.ts";
 import { type RouteSpec, route } from "./http/route.ts";
@@ -55,6 +56,7 @@ export function buildApp() {
   app.route("/api", sessionRoutes);
   app.route("/api", passkeyRoutes);
   app.route("/api/me", meRoutes);
+  app.route("/api", multipleRoutes);
   app.route("/api/markets", socketRoutes);
   app.route("/api/markets", marketRoutes);
   app.route("/api/book", bookRoutes);

@@ -27,6 +27,7 @@ import type {
 } from "../../worker/protocol/schemas.ts";
 import { MarketPageSchema, type MarketPage } from "../../worker/protocol/book.ts";
 import * as pk from "../../worker/protocol/passkeys.ts";
+import { MultipleAnswerSchema, MultiplePageSchema, type Multiple, type MultipleBody } from "../../worker/protocol/multiples.ts";
 import type { MarketStatus } from "../../worker/protocol/codes.ts";
 import { ApiError } from "./api-error.ts";
 import { BalanceAnswer, LimitsAnswer, StatementAnswer, type Limits, type LimitsState, type StatementPage } from "./wallet-schemas.ts";
@@ -175,6 +176,16 @@ export class EdgebookApi {
   /** The session's bets, newest first. */
   async myBets(): Promise<Bet[]> {
     return (await this.#call("GET", "/api/me/bets", BetsAnswer)).bets;
+  }
+
+  /** Place a multiple (2 to 10 legs on distinct markets); the same id again answers as it stands. */
+  async placeMultiple(body: MultipleBody): Promise<Multiple> {
+    return (await this.#call("POST", "/api/multiples", MultipleAnswerSchema, body)).multiple;
+  }
+
+  /** One page of the session's multiples, newest first; `next` names the following page. */
+  async myMultiples(cursor?: string): Promise<{ multiples: Multiple[]; next?: string }> {
+    return this.#call("GET", `/api/me/multiples${cursor === undefined ? "" : `?cursor=${encodeURIComponent(cursor)}`}`, MultiplePageSchema);
   }
 
   async markets(): Promise<Market[]> {

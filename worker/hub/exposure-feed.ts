@@ -7,9 +7,10 @@ import type { Exposure, ExposureFrame } from "../protocol/schemas.ts";
 import { log } from "../log.ts";
 import type { SocketRoom } from "../platform/socket-room.ts";
 import { Phase } from "../rules/bet-record.ts";
-import { exposureOf, needsFinalResult } from "../rules/exposure.ts";
+import { type SelectionTotals, exposureOf, needsFinalResult } from "../rules/exposure.ts";
 import type { MarketState } from "../rules/market-book.ts";
 import type { HubStore } from "./hub-store.ts";
+import { withLegs } from "./legs.ts";
 
 /** The socket tag of trader (admin) sessions: the runtime's tag index finds them, no per-socket test. */
 export const TRADER_TAG = "trader";
@@ -20,6 +21,8 @@ export interface ExposureFeedDeps {
   store: HubStore;
   sockets: SocketRoom;
   market: () => MarketState | null;
+  /** Multiples' accepted legs per selection, counted as bets (legs.ts). */
+  legs?: () => SelectionTotals[];
 }
 
 export class ExposureFeed {
@@ -41,7 +44,7 @@ export class ExposureFeed {
     const m = this.#d.market();
     if (!m) return null;
     const decided = needsFinalResult(m) ? store.decidedTotals() : undefined;
-    return exposureOf(m, store.exposure(), store.countInPhase(Phase.HELD, Phase.DEBIT), decided);
+    return exposureOf(m, withLegs(store.exposure(), this.#d.legs?.() ?? []), store.countInPhase(Phase.HELD, Phase.DEBIT), decided);
   }
 
   /**

@@ -8,6 +8,7 @@ import { SqlStore } from "../platform/sql-store.ts";
 import type { BetRow, Phase } from "../rules/bet-record.ts";
 import type { DecidedTotals, SelectionTotals } from "../rules/exposure.ts";
 import type { MarketState } from "../rules/market-book.ts";
+import { LEGS_MIGRATION } from "./leg-store.ts";
 
 export interface StoredEvent {
   seq: number;
@@ -44,6 +45,8 @@ ALTER TABLE bets ADD COLUMN asked_under INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX bets_phase_order ON bets (phase, placed_at, account, id);
 CREATE INDEX bets_account_status ON bets (account, status);
 `,
+  // 3: multiples' legs on this market (leg-store.ts).
+  LEGS_MIGRATION,
 ] as const;
 
 /** Rows read per query when a caller walks every bet of a kind. */

@@ -9,11 +9,13 @@ import { AlarmClock } from "../platform/alarm-clock.ts";
 import { FaultPoints } from "../platform/fault-points.ts";
 import { type SocketHandlers, SocketObject } from "../platform/socket-object.ts";
 import * as book from "../rules/market-book.ts";
+import type { LegAnswer, LegAsk, LegResult } from "../rules/multiple.ts";
 import { type Result, ok, refused } from "../rules/result.ts";
 import { BetDesk } from "./bet-desk.ts";
 import { ExposureFeed } from "./exposure-feed.ts";
 import { FeedWatchdog } from "./feed-watchdog.ts";
 import { handleFrame } from "./frame-handler.ts";
+import { LegDesk } from "./legs.ts";
 import { HubStore } from "./hub-store.ts";
 import { MarketRoom, RELAYS } from "./market-room.ts";
 import { type Published, RelayFanout } from "./relay-fanout.ts";
@@ -34,6 +36,8 @@ export class MarketHub extends SocketObject {
   readonly #desk: BetDesk;
   readonly #settlement: Settlement;
   readonly #feed: FeedWatchdog;
+  /** Multiples' legs on this market (legs.ts); an instance field, so tests can read its store. */
+  readonly legs: LegDesk;
   readonly #clock: AlarmClock;
   /** The book pushed to trader sockets after every change to it. */
   readonly #exposure: ExposureFeed;
@@ -49,7 +53,8 @@ export class MarketHub extends SocketObject {
     this.faults = new FaultPoints(ctx);
     this.fanout = new RelayFanout(env.MARKET_RELAY, () => this.#live.market.id, this.store.getMeta(RELAYS) ?? 0);
     this.#feed = new FeedWatchdog(this.store);
-    this.#exposure = new ExposureFeed({ store: this.store, sockets: this.room, market: () => this.#live.current });
+    // Multiples' legs count in the book too (legs.ts); `this.legs` is made below, before any call can read it.
+    this.#exposure = new ExposureFeed({ store: this.store, sockets: this.room, market: () => this.#live.current, legs: () => this.legs.exposure() });
     this.store.onBetWritten = () => this.#exposure.changed();
     const changed = (urgent: boolean) => {
       this.#summaries.changed(urgent);
@@ -62,6 +67,8 @@ export class MarketHub extends SocketObject {
     const market = () => this.#live.market;
     this.#desk = new BetDesk({ store: this.store, wallets, market, notify, schedule: () => this.#schedule(), now: Date.now, checkpoint });
     this.#settlement = new Settlement({ store: this.store, wallets, marketId: () => market().id, notify, checkpoint });
+    const deliver = (a: AccountId, id: string, marketId: string, r: LegResult) => env.WALLET.getByName(a).multipleLegResult(id, marketId, r);
+    this.legs = new LegDesk({ sql: ctx.storage.sql, market: () => this.#live.current, deliver, schedule: () => this.#schedule(), now: Date.now, changed: () => this.#exposure.changed() });
     this.#summaries = summariesOf(env, this.store, () => this.#live.current, () => this.#schedule());
     // After a crash or an eviction, re-arm for the work stored in SQLite. With no alarm found, this wake
     // may be the alarm's own delivery, which arming now cancels (AlarmClock.load): arm only for stored
@@ -104,7 +111,10 @@ export class MarketHub extends SocketObject {
     // The settled event and every bet's outcome land in one transaction. Payment follows from the
     // alarm, which the commit arms for now, not from this call: a pass started here would keep
     // writing while this answer waits behind the output gate, holding it back for the whole pass.
-    return this.#change(book.applySettle(m, outcome, ts), by, false, () => this.#settlement.mark(winner, ts));
+    return this.#change(book.applySettle(m, outcome, ts), by, false, () => {
+      this.#settlement.mark(winner, ts);
+      this.legs.mark(winner, ts);
+    });
   }
 
   /** The feed's heartbeat, for markets with a watchdog. */
@@ -119,6 +129,18 @@ export class MarketHub extends SocketObject {
   async placeBet(account: AccountId, body: wire.BetBody): Promise<wire.BetReplyFrame> {
     if (!this.#live.current) throw new Error("bet on a market that does not exist");
     return this.#desk.place(account, body);
+  }
+
+  /** A multiple's leg, asked by its coordinator (the account's wallet): taken or refused now, the first answer kept. */
+  async acceptLeg(account: AccountId, multipleId: string, ask: LegAsk): Promise<LegAnswer> {
+    const answer = this.legs.accept(account, multipleId, ask);
+    await this.faults.hit("leg:answered");
+    return answer;
+  }
+
+  /** A rejected multiple's leg no longer counts here. */
+  releaseLeg(account: AccountId, multipleId: string): void {
+    this.legs.release(account, multipleId);
   }
 
   /** Open bets and what each outcome would cost the book; a finished market's final result too. */
@@ -177,7 +199,8 @@ export class MarketHub extends SocketObject {
     this.#live.reap(now);
     const unpaid = await this.#settlement.pay();
     const unfinished = await this.#desk.reconcile();
-    this.#behind = unpaid > 0 || unfinished > 0;
+    const undelivered = await this.legs.deliver();
+    this.#behind = unpaid > 0 || unfinished > 0 || undelivered > 0;
   }
 
   // ---- Internals ----
@@ -200,6 +223,6 @@ export class MarketHub extends SocketObject {
 
   /** When work kept in SQLite falls due: bets and payments, the feed watchdog. */
   #stored(): (number | null)[] {
-    return [this.#desk.nextDue(), this.#feed.due(this.#live.current)];
+    return [this.#desk.nextDue(), this.#feed.due(this.#live.current), this.legs.nextDue()];
   }
 }
