@@ -7,7 +7,7 @@ export default {
   // The rules that decide money: quotes and accept policies, payouts, the
   // ledger's keys and balances, settlement outcomes, exposure, bet records and
   // the market book whose state a quote reads.
-  mutate: ["worker/rules/{quote,ledger,settlement,exposure,bet-record,result,market-book,cashout,multiple,limits,statement}.ts"],
+  mutate: ["worker/rules/{quote,ledger,settlement,exposure,bet-record,result,market-book,cashout,multiple,limits,statement,resume}.ts"],
   testRunner: "vitest",
   vitest: { configFile: "vitest.mutation.config.ts", related: false },
   coverageAnalysis: "perTest",

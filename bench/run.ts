@@ -2,7 +2,7 @@
 // Object on workerd, Socket.IO, plain `ws`, HTTP polling), every scenario,
 // each point repeated on a fresh server, medians reported. Writes
 // bench/results.json and docs/benchmarks.md and prints the table and the
-// targets. `--quick` (under two minutes, every system, one run each) writes
+// targets. `--quick` (a few minutes, every system, one run each) writes
 // to bench/out/ instead, so it never overwrites the published figures
 // (add --publish to write them anyway).
 //
@@ -50,7 +50,7 @@ const args = parseArgs(process.argv.slice(2), {
   /** Override the plan's repeats / subscribers (0: the plan's). */
   repeats: 0,
   subscribers: 0,
-  /** Hard limit for the whole run, in seconds (0: 170 quick, 2400 full). */
+  /** Hard limit for the whole run, in seconds (0: 300 quick, 2400 full). */
   budget: 0,
   /** The servers' ports: this one and the next six. */
   basePort: 8820,
@@ -72,7 +72,7 @@ async function main(): Promise<number> {
   const plan: Plan = { ...(args.quick ? QUICK : FULL) };
   if (args.repeats > 0) plan.repeats = args.repeats;
   if (args.subscribers > 0) plan.subscribers = args.subscribers;
-  const budget = args.budget || (plan.quick ? 170 : 2400);
+  const budget = args.budget || (plan.quick ? 300 : 2400);
   const publish = !plan.quick || args.publish;
 
   // Hard limits: a budget, Ctrl-C, a kill. Each stops every server group this process started.

@@ -1,5 +1,6 @@
 // Words for what the account routes refuse, as a punter should read them:
 // what happened and what to do, never a code.
+import { PasskeyCancelled } from "./passkey-browser.ts";
 import { ApiError } from "./sdk/index.ts";
 
 /** The server's shortest password (contract: 400 `INVALID` under it). */
@@ -23,3 +24,12 @@ export function accountErrorText(err: unknown, invalid = "Something in the form 
 }
 
 export const SHORT_PASSWORD = `A password needs at least ${MIN_PASSWORD} characters.`;
+
+/** What went wrong in a passkey ceremony, in the page's words. */
+export function passkeyErrorText(err: unknown): string {
+  if (err instanceof PasskeyCancelled) {
+    return err.message === "unsupported" ? "This browser cannot use passkeys. Use your password." : "No passkey was used: it was cancelled, timed out, or there is none for this site on this device.";
+  }
+  if (err instanceof ApiError && err.code === "UNAUTHENTICATED") return "That passkey was not accepted. Try another, or log in with your password.";
+  return accountErrorText(err, "The passkey could not be registered. Try again.");
+}

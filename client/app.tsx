@@ -5,13 +5,14 @@
 //   header:   connection-status (data-state = live|connecting|reconnecting|stale|closed|idle),
 //             odds-format, balance, account-name, guest-tag, logout, nav-markets, nav-bets, nav-account,
 //             nav-trader, login-form, login-name, login-password, login-submit (password login),
-//             login-register, login-guest, login-error
+//             login-register, login-passkey, login-passkey-register, login-guest, login-error
 //   account:  account-page, account-page-name, account-balance, account-<money|statement|limits|exclusion>
 //             (data-state = unknown|available|unavailable), <part>-unavailable,
 //             deposit-/withdraw- form, amount, submit, result, retry; statement, statement-row-<seq>,
 //             statement-more; limits-form, limit-<name>, limits-submit, limits-result, limits-pending;
 //             exclusion-form, exclusion-days, exclusion-submit, exclusion-result, exclusion-confirm-dialog,
-//             exclusion-confirm-ok, exclusion-confirm-cancel; and my bets' ids below
+//             exclusion-confirm-ok, exclusion-confirm-cancel; account-passkeys, passkey-count,
+//             account-add-passkey, passkey-result; and my bets' ids below
 //   markets:  market-list, markets-error, market-card-<id> (data-status), market-link-<id>,
 //             odds-<marketId>-<selectionId>, inplay-badge-<id>, status-badge-<id>,
 //             suspended-overlay, closed-overlay, settled-overlay, voided-overlay
@@ -35,7 +36,9 @@
 //             admin-settle-<id>, admin-void-<id>, admin-confirm-dialog, admin-confirm-ok,
 //             admin-confirm-cancel,
 //             admin-exposure-<id>, admin-exposure-row-<m>-<s> (data-profit in cents, data-worst),
-//             admin-exposure-total-<id> (data-total-stake in cents, data-pending)
+//             admin-exposure-total-<id> (data-total-stake in cents, data-pending), admin-exposure-<id> data-stale,
+//             admin-totals (data-markets, data-staked, data-bets, data-pending, data-worst in cents),
+//             admin-totals-staked, admin-totals-worst, admin-totals-bets
 import { AccountPage } from "./components/AccountPage.tsx";
 import { AdminConsole } from "./components/AdminConsole.tsx";
 import { BetSlipPanel } from "./components/BetSlipPanel.tsx";

@@ -37,6 +37,14 @@ export interface Plan {
   inflight: number;
   /** Setup: sockets opened at once. */
   openConcurrency: number;
+  /** The second fan-out size (after the big one): viewers kept open. */
+  smallSubscribers: number;
+  /** Bets alone on one market: punters (a socket each) and how long. */
+  betPunters: number;
+  betsAloneSeconds: number;
+  /** Sockets that resume from seq 0 at once while the small fan-out runs, and for how long it runs. */
+  stormSockets: number;
+  stormSeconds: number;
 }
 
 export const FULL: Plan = {
@@ -57,6 +65,11 @@ export const FULL: Plan = {
   betSeconds: 8,
   inflight: 32,
   openConcurrency: 50,
+  smallSubscribers: 200,
+  betPunters: 200,
+  betsAloneSeconds: 8,
+  stormSockets: 20,
+  stormSeconds: 6,
 };
 
 export const QUICK: Plan = {
@@ -77,6 +90,11 @@ export const QUICK: Plan = {
   betSeconds: 3,
   inflight: 32,
   openConcurrency: 50,
+  smallSubscribers: 50,
+  betPunters: 50,
+  betsAloneSeconds: 3,
+  stormSockets: 10,
+  stormSeconds: 3,
 };
 
 /** The p99 a saturation step must stay under. */

@@ -41,6 +41,17 @@ function notes(r: Row): string {
     case "reconnect-storm":
       out.push(`all live ${int(x.allLiveMs as number)} ms after the drop; ${int(x.replays as number)} replays, ${int(x.snapshots as number)} snapshots, ${int(x.upToDate as number)} up to date`);
       break;
+    case "fanout-small":
+      if (typeof x.workerCpuUsPerDelivery === "number") out.push(`Worker process alone ${num(x.workerCpuUsPerDelivery, 2)} µs/delivery`);
+      break;
+    case "resume-storm":
+      out.push(`${int(x.stormSockets as number)} sockets resumed from seq 0 at seq ${int(x.seqAtStorm as number)}: ${int(x.replays as number)} replays, ${int(x.snapshots as number)} snapshots, slowest first frame ${int(x.slowestFirstFrameMs as number)} ms`);
+      break;
+    case "bets":
+      out.push(
+        `${x.punters} punters; ${num(x.cpuMsPerBet as number, 2)} ms CPU per bet (workerd ${num(x.workerCpuMsPerBet as number, 2)}); round trip p50/p99 in p50/p99 columns; money ${x.moneyRight ? "right" : "WRONG"}; ${int(x.rateLimited as number)} rate-limited`,
+      );
+      break;
     case "memory-per-connection":
       if (typeof x.workerProcessKBPerConn === "number") out.push(`Worker process alone ${num(x.workerProcessKBPerConn, 1)} KB`);
       break;
@@ -83,8 +94,9 @@ export function textTable(rows: Row[]): string {
 export function targetLines(ts: Target[]): string[] {
   return ts.map((t) => {
     const verdict = t.met === null ? "NOT MEASURED" : t.met ? "MET" : "MISSED";
-    const want = t.kind === "max" ? (t.limit === 1 ? "< 1" : `<= ${t.limit}`) : `>= ${t.limit}`;
-    return `${verdict}: ${t.name}: ${t.ratio === null ? "-" : `${t.ratio.toFixed(2)}x`} (target ${want}x); ${t.detail}`;
+    const unit = t.unit ?? "x";
+    const want = `${t.kind === "max" ? (t.strict ? "<" : "<=") : ">="} ${t.limit}${unit}`;
+    return `${verdict}: ${t.name}: ${t.ratio === null ? "-" : `${t.ratio.toFixed(2)}${unit}`} (target ${want}); ${t.detail}`;
   });
 }
 
@@ -193,7 +205,26 @@ Scenarios:
    until the last one was live. Every resumed socket is checked for gaps.
 7. **memory-per-connection**: the server's resident memory (RSS from \`/proc\`,
    summed over the process group) after the subscribers opened, less before,
-   divided by the sockets (${WARM_NOTE}).
+   divided by the sockets (${WARM_NOTE}). Both samples are taken after one
+   change has reached every open socket, so each socket is measured as it is in
+   use (a socket's first send allocates its buffers; the hub sends a snapshot on
+   opening, the bare object nothing).
+8. **fanout-small**: after saturation (and a pause for its backlog), all but
+   ${p.plan.smallSubscribers} subscribers close and the steady fan-out of scenario 1 runs
+   again to the rest: the second size the targets compare with Socket.IO.
+9. **resume-storm** (edgebook only): during a ${p.plan.stormSeconds} s steady fan-out to those
+   ${p.plan.smallSubscribers}, ${p.plan.stormSockets} new sockets resume from \`since=0\` of the current epoch
+   at once (by then the log holds every change of the run, thousands after
+   saturation). p50/p99 are the other viewers' deliveries meanwhile; the note
+   says how the storm was served (replay or snapshot).
+10. **bets** (edgebook only): ${p.plan.betPunters} punters, each with a socket and ${p.plan.betInflight} bets in
+   flight (paced under the hub's 20 frames a second per socket), bet on one market
+   for ${p.plan.betsAloneSeconds} s with no odds moving; bets/s are accepted bets, p50/p99 the bet
+   round trip (send to final answer), CPU per bet the server's whole process
+   tree over the accepted bets; every punter's balance is checked after.
+
+The inner path (workerd alone, without the front) is the "Worker process alone"
+figure of each row: the same run's CPU of the workerd process only.
 
 ## Caveats
 

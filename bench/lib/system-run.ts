@@ -1,10 +1,13 @@
 // One run of every scenario against one system, on a freshly started server:
 // (edgebook only: polling first, with no sockets open), open the subscribers
 // (memory per connection), steady fan-out (latency, deliveries, CPU, bytes),
-// goal burst, (edgebook only: reconnect storm, bets while broadcasting), and
-// saturation last, since its final step leaves a backlog behind.
+// goal burst, (edgebook only: reconnect storm, bets while broadcasting),
+// saturation (its final step leaves a backlog, waited out), then the small
+// fan-out to fewer viewers and (edgebook only) a resume storm from seq 0 and
+// bets alone at full speed.
 import { performance } from "node:perf_hooks";
-import { type BetLoadOptions, fireBets, seatPunters, unseatPunters, verifyMoney } from "./bet-load.ts";
+import { fireBets, seatPunters, unseatPunters, verifyMoney } from "./bet-load.ts";
+import { betsAlone, pacedSocketBets, resumeStorm } from "./edgebook-scenarios.ts";
 import { type EdgebookSystem, startEdgebook } from "./edgebook-system.ts";
 import { Arrivals, type FanoutResult, byteCount, fanoutProblems, runFanout } from "./fanout-run.ts";
 import { runPolling } from "./http-poll.ts";
@@ -158,10 +161,14 @@ export async function runSystem(name: ServerName, ctx: RunContext): Promise<RunR
     const open = (i: number) => sys.subscribe({ onOdds: arrivals.add, timeoutMs: 30_000, official: name === "socket.io" && i === 0 });
     const opening = performance.now();
     subs = await inBatches(Array.from({ length: Math.min(WARM_SOCKETS, plan.subscribers) }, (_, i) => i), plan.openConcurrency, (i) => open(i));
+    // Memory of sockets in use: each has had a frame before either sample (a socket's
+    // first send allocates its buffers, and the hub sends a snapshot where the bare object sends nothing).
+    await oneFrameToAll(sys, subs, k++);
     await sleep(300);
     const mem0 = sys.sample();
     subs.push(...(await inBatches(Array.from({ length: plan.subscribers - subs.length }, (_, i) => i + WARM_SOCKETS), plan.openConcurrency, (i) => open(i))));
     const openSeconds = (performance.now() - opening) / 1000;
+    await oneFrameToAll(sys, subs, k++);
     // The hub sends the viewer count at most once a second: let the last one go out before measuring.
     await sleep(1500);
     const mem1 = sys.sample();
@@ -238,8 +245,63 @@ export async function runSystem(name: ServerName, ctx: RunContext): Promise<RunR
       await sleep(1000);
     }
 
-    // (3) Saturation, last: its final step leaves a backlog.
-    rows.push(await saturate(name, ctx, base(), k, log));
+    // (3) Saturation: its final step leaves a backlog, drained before going on.
+    const sat = await saturate(name, ctx, base(), k, log);
+    rows.push(sat.row);
+    k = sat.k;
+    await sleep(plan.quick ? 2000 : 5000);
+
+    // (7) The small fan-out: all but `smallSubscribers` viewers close; the same steady stream to the rest.
+    for (const s of subs.splice(plan.smallSubscribers)) s.terminate();
+    await sleep(1500);
+    const small = await runFanout({ ...base(), updates: plan.fanoutUpdates, rate: plan.rate, warmup: plan.warmup, firstK: k, drainMs: 30_000 });
+    k += plan.warmup + plan.fanoutUpdates;
+    ctx.details.push({ system: name, repeat: ctx.repeat, scenario: "fanout-small", ...small });
+    rows.push(fanoutRow("fanout-small", name, small));
+    log(`fan-out ${subs.length} x ${plan.rate}/s: ${describeFanout(small)}`);
+    await sleep(500);
+
+    if (name === "edgebook") {
+      const eb = sys as EdgebookSystem;
+      // (8) A resume storm from seq 0 while the small fan-out's viewers keep watching.
+      const storm = await resumeStorm(eb, { subscribers: subs, arrivals, inflight: plan.inflight, rate: plan.rate, seconds: plan.stormSeconds, storm: plan.stormSockets, firstK: k });
+      k += Math.ceil(plan.rate * plan.stormSeconds);
+      ctx.details.push({ system: name, repeat: ctx.repeat, scenario: "resume-storm", ...storm });
+      rows.push({
+        ...fanoutRow("resume-storm", "edgebook", storm.fan, {
+          stormSockets: storm.stormSockets,
+          replays: storm.replays,
+          snapshots: storm.snapshots,
+          seqAtStorm: storm.seqAtStorm,
+          slowestFirstFrameMs: storm.slowestFirstFrameMs,
+        }),
+        problems: [...fanoutProblems(storm.fan), ...(storm.failed > 0 ? [`${storm.failed} storm sockets failed to open`] : [])],
+      });
+      log(`resume storm: ${storm.stormSockets} sockets from seq 0 at seq ${storm.seqAtStorm} (${storm.replays} replays, ${storm.snapshots} snapshots, slowest ${storm.slowestFirstFrameMs.toFixed(0)} ms); the others meanwhile: ${describeFanout(storm.fan)}`);
+      await sleep(1000);
+
+      // (9) Bets alone: the market's acceptance rate and CPU per bet, the money checked after.
+      const b = await betsAlone(eb, { punters: plan.betPunters, seconds: plan.betsAloneSeconds, inflight: plan.betInflight, prefix: `bench-r${ctx.repeat}-alone` });
+      ctx.details.push({ system: name, repeat: ctx.repeat, scenario: "bets", ...b });
+      rows.push(
+        row("bets", "edgebook", {
+          subscribers: subs.length,
+          betsPerSec: b.acceptedPerSec,
+          p50Ms: b.roundTripP50Ms,
+          p99Ms: b.roundTripP99Ms,
+          extra: { punters: b.punters, cpuMsPerBet: b.cpuMsPerBet, workerCpuMsPerBet: b.workerCpuMsPerBet, moneyRight: b.moneyRight, rateLimited: b.rateLimited, accepted: b.accepted },
+          problems: [
+            ...(b.moneyRight ? [] : [`balances wrong for ${b.mismatches} punters`]),
+            ...(b.unanswered > 0 ? [`${b.unanswered} bets unanswered`] : []),
+            ...(b.errors.length > 0 ? [`${b.errors.length} bet errors, first: ${b.errors[0]}`] : []),
+          ],
+        }),
+      );
+      log(
+        `bets alone: ${b.accepted} accepted in ${b.seconds.toFixed(1)} s = ${b.acceptedPerSec.toFixed(0)}/s by ${b.punters} punters; ${b.cpuMsPerBet.toFixed(2)} ms server CPU per bet ` +
+          `(workerd ${b.workerCpuMsPerBet?.toFixed(2) ?? "-"}); round trip p50 ${b.roundTripP50Ms.toFixed(1)} ms, p99 ${b.roundTripP99Ms.toFixed(1)} ms; ${b.rateLimited} rate-limited; money ${b.moneyRight ? "right" : "WRONG"}`,
+      );
+    }
     for (const line of sys.health()) log(`server: ${line}`);
     for (const r of rows) r.problems.push(...sys.health());
     return rows;
@@ -247,6 +309,13 @@ export async function runSystem(name: ServerName, ctx: RunContext): Promise<RunR
     for (const s of subs) s.terminate();
     await sys.stop();
   }
+}
+
+/** Publish change k and wait (5 s bound) until every open subscriber has it. */
+async function oneFrameToAll(sys: SystemUnderTest, subs: Subscriber[], k: number): Promise<void> {
+  const seq = await sys.publish(k);
+  const until = performance.now() + 5_000;
+  while (performance.now() < until && subs.some((s) => s.closed === null && s.lastSeq < seq)) await sleep(10);
 }
 
 /** Bytes on the wire for a change that moves every selection (a bigger frame than the one-selection steady stream). */
@@ -267,16 +336,7 @@ async function betsWhileBroadcasting(sys: EdgebookSystem, ctx: RunContext, base:
   const { plan } = ctx;
   const table = await seatPunters(sys.platform.url, sys.marketId, { punters: plan.punters, http: false }, `bench-r${ctx.repeat}-punter`);
   try {
-    const opts: BetLoadOptions = {
-      punters: plan.punters,
-      // More than pacing can send in the time: the deadline ends the load.
-      bets: plan.punters * 20 * (plan.betSeconds + 2),
-      inflight: plan.betInflight,
-      perSocketRate: 18,
-      stake: 100,
-      http: false,
-      deadline: performance.now() + plan.betSeconds * 1000,
-    };
+    const opts = pacedSocketBets(plan.punters, plan.betInflight, plan.betSeconds);
     const [fan, bets] = await Promise.all([
       runFanout({ ...base, updates: Math.ceil(plan.rate * plan.betSeconds), rate: plan.rate, warmup: 0, firstK: k, drainMs: 30_000 }),
       fireBets(table, opts),
@@ -310,7 +370,8 @@ async function betsWhileBroadcasting(sys: EdgebookSystem, ctx: RunContext, base:
   }
 }
 
-async function saturate(name: ServerName, ctx: RunContext, base: FanoutBase, k: number, log: (l: string) => void): Promise<RunRow> {
+async function saturate(name: ServerName, ctx: RunContext, base: FanoutBase, firstK: number, log: (l: string) => void): Promise<{ row: RunRow; k: number }> {
+  let k = firstK;
   const { plan } = ctx;
   const steps: FanoutResult[] = [];
   const passes = (r: FanoutResult) => r.latencyMs.p99 < SATURATION_P99_MS && fanoutProblems(r).length === 0;
@@ -353,7 +414,7 @@ async function saturate(name: ServerName, ctx: RunContext, base: FanoutBase, k: 
     firstFailingServerUtilisation: failedAt?.serverUtilisation ?? null,
     saturated: failedAt !== null,
   };
-  if (!best) return row("saturation", name, { subscribers: base.subscribers.length, extra, problems: ["no step stayed under the p99 limit"] });
+  if (!best) return { row: row("saturation", name, { subscribers: base.subscribers.length, extra, problems: ["no step stayed under the p99 limit"] }), k };
   // The failing step's lost frames are the point of the scenario, not a fault.
-  return { ...fanoutRow("saturation", name, best, extra), problems: [] };
+  return { row: { ...fanoutRow("saturation", name, best, extra), problems: [] }, k };
 }

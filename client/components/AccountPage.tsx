@@ -1,5 +1,5 @@
 // The account page: who is logged in and the balance, money in and out, the
-// statement, limits, self-exclusion, and the account's bets (My bets' own
+// statement, limits, self-exclusion, passkeys (a registered account's), and the account's bets (My bets' own
 // model and list). A part whose route the server lacks says so and the rest works.
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo } from "preact/hooks";
@@ -11,6 +11,7 @@ import { LimitsForm } from "./LimitsForm.tsx";
 import { LoginForm } from "./LoginForm.tsx";
 import { MoneyForm } from "./MoneyForm.tsx";
 import { MyBetsPage } from "./MyBetsPage.tsx";
+import { PasskeyPanel } from "./PasskeyPanel.tsx";
 import { StatementTable } from "./StatementTable.tsx";
 
 function Part({ id, title, state, children }: { id: string; title: string; state: Availability; children: ComponentChildren }) {
@@ -71,6 +72,7 @@ export function AccountPage() {
       <Part id="exclusion" title="Self-exclusion" state={wallet.exclusionState.value}>
         <ExclusionForm wallet={wallet} />
       </Part>
+      {session.kind.value === "account" && <PasskeyPanel />}
       <MyBetsPage embedded />
     </Page>
   );

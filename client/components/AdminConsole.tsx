@@ -9,6 +9,7 @@ import { isFinished } from "../sdk/index.ts";
 import { useApp } from "../models/app-model.ts";
 import type { LiveMarket } from "../models/live-market.ts";
 import { BookPager } from "./BookPager.tsx";
+import { BookTotals } from "./BookTotals.tsx";
 import { CreateMarketForm } from "./CreateMarketForm.tsx";
 import { LoginForm } from "./LoginForm.tsx";
 import { TableHead } from "./TableHead.tsx";
@@ -169,6 +170,7 @@ export function AdminConsole() {
         </p>
       </div>
       <BookPager lobby={lobby} />
+      <BookTotals markets={rows} />
       {rows.length === 0 ? <p class="muted">No markets match.</p> : grid(rows, "Markets")}
       {done.length > 0 && (
         <details class="tm-done">

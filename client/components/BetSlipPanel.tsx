@@ -4,6 +4,7 @@
 import { AcceptPolicy } from "../../worker/protocol/codes.ts";
 import { useApp } from "../models/app-model.ts";
 import { BetSlipEntry } from "./BetSlipEntry.tsx";
+import { MultipleSlipPanel } from "./MultipleSlipPanel.tsx";
 
 export function BetSlipPanel() {
   const { slip, prefs } = useApp();
@@ -42,6 +43,7 @@ export function BetSlipPanel() {
           ))}
         </ul>
       )}
+      <MultipleSlipPanel />
     </section>
   );
 }

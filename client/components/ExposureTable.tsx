@@ -1,38 +1,36 @@
 // The trader's live book for one market: per selection the open bets, their
 // stakes, what the book pays and its result if that selection wins, with the
 // worst case marked; a settled or voided market shows its final result instead.
-// Quiet on purpose: a table redrawn every 2 s must not speak.
+// The market's socket pushes the book (no polling). Quiet on purpose: a table
+// redrawn on every bet must not speak.
 import { useEffect, useMemo } from "preact/hooks";
 import { formatMoney, formatProfit } from "../format.ts";
 import { useApp } from "../models/app-model.ts";
 import { MarketExposure } from "../models/exposure.ts";
+import type { LiveMarket } from "../models/live-market.ts";
 import { FinalResult } from "./FinalResult.tsx";
 import { TableHead } from "./TableHead.tsx";
 
 interface Props {
-  marketId: string;
+  live: LiveMarket;
   /** Names the table, so each market's book is its own region. */
   marketName: string;
   /** For the names; the exposure lists the same selections by id. */
   selections: { id: string; name: string }[];
-  /** Poll while the market can still take bets; a finished one is loaded once. */
-  poll: boolean;
 }
 
-export function ExposureTable({ marketId, marketName, selections, poll }: Props) {
-  const { session, trader } = useApp();
-  const model = useMemo(() => new MarketExposure(marketId, () => session.api.peek()), [marketId]);
+export function ExposureTable({ live, marketName, selections }: Props) {
+  const { session } = useApp();
+  const marketId = live.id;
+  const model = useMemo(() => new MarketExposure(live, () => session.api.peek()), [live]);
 
   useEffect(() => {
-    model.start(poll);
-    const off = trader.onAction(marketId, () => model.refresh());
-    return () => {
-      off();
-      model.stop();
-    };
-  }, [model, poll]);
+    model.start();
+    return () => model.stop();
+  }, [model]);
 
   const exposure = model.exposure.value;
+  const stale = model.stale.value;
   const error = model.error.value;
   const worst = model.worstId.value;
   const captionId = `xp-caption-${marketId}`;
@@ -40,12 +38,12 @@ export function ExposureTable({ marketId, marketName, selections, poll }: Props)
   const bets = exposure?.selections.reduce((sum, s) => sum + s.bets, 0) ?? 0;
 
   return (
-    <div class="xp" data-testid={`admin-exposure-${marketId}`}>
+    <div class="xp" data-testid={`admin-exposure-${marketId}`} data-stale={stale ? "true" : undefined}>
       {exposure?.final ? (
         <FinalResult marketId={marketId} marketName={marketName} final={exposure.final} />
       ) : exposure ? (
         // Focusable so a keyboard can scroll it when a narrow screen makes it scroll.
-        <div class={`xp-scroll${error ? " xp-stale" : ""}`} role="region" aria-labelledby={captionId} tabIndex={0}>
+        <div class={`xp-scroll${error || stale ? " xp-stale" : ""}`} role="region" aria-labelledby={captionId} tabIndex={0}>
           <table class="xp-table">
             <caption id={captionId}>
               Book for {marketName} ({marketId}): open bets and the result if each selection wins

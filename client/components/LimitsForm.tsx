@@ -13,8 +13,13 @@ export function LimitsForm({ wallet }: { wallet: WalletMoves }) {
   const state = wallet.limits.value;
   const texts = useSignal<Record<LimitName, string>>({ depositPerDay: "", lossPerDay: "", stakePerBet: "" });
   const problem = useSignal<string | null>(null);
+  // Boxes the punter typed in since the last save. The server's limits fill
+  // the boxes when they arrive, but never over typing: the first answer can
+  // land after the punter started (a slow network), and overwriting the box
+  // then saved no limit while the page said "Limits saved."
+  const edited = useSignal(false);
   useEffect(() => {
-    if (state) texts.value = { depositPerDay: shown(state.limits.depositPerDay), lossPerDay: shown(state.limits.lossPerDay), stakePerBet: shown(state.limits.stakePerBet) };
+    if (state && !edited.peek()) texts.value = { depositPerDay: shown(state.limits.depositPerDay), lossPerDay: shown(state.limits.lossPerDay), stakePerBet: shown(state.limits.stakePerBet) };
   }, [state]);
 
   const submit = (e: Event) => {
@@ -28,6 +33,8 @@ export function LimitsForm({ wallet }: { wallet: WalletMoves }) {
       limits[key] = cents;
     }
     problem.value = null;
+    // The boxes show what the server holds once it answers (a raise stays at the old value, pending).
+    edited.value = false;
     void wallet.saveLimits(limits);
   };
 
@@ -45,7 +52,10 @@ export function LimitsForm({ wallet }: { wallet: WalletMoves }) {
               inputMode="decimal"
               placeholder="No limit"
               value={texts.value[key]}
-              onInput={(e) => (texts.value = { ...texts.value, [key]: e.currentTarget.value })}
+              onInput={(e) => {
+                edited.value = true;
+                texts.value = { ...texts.value, [key]: e.currentTarget.value };
+              }}
               data-testid={`limit-${key}`}
             />
           </label>

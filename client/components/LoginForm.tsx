@@ -1,11 +1,12 @@
-// Log in to a registered account (name and password), register one, or play
-// as a guest (a fresh demo balance, gone on logout); the trader console's form
-// takes a name and the trader key instead.
+// Log in to a registered account (name and password, or a passkey), register
+// one (with a password or a passkey), or play as a guest (a fresh demo
+// balance, gone on logout); the trader console's form takes a name and the
+// trader key instead.
 import { useSignal } from "@preact/signals";
-import { MIN_PASSWORD, SHORT_PASSWORD, accountErrorText } from "../account-messages.ts";
+import { MIN_PASSWORD, SHORT_PASSWORD, accountErrorText, passkeyErrorText } from "../account-messages.ts";
 import { useApp } from "../models/app-model.ts";
 
-type Action = "login" | "register" | "guest" | "trader";
+type Action = "login" | "register" | "guest" | "trader" | "passkey" | "passkey-register";
 
 export function LoginForm({ trader = false }: { trader?: boolean }) {
   const { session } = useApp();
@@ -17,7 +18,8 @@ export function LoginForm({ trader = false }: { trader?: boolean }) {
   const run = async (action: Action) => {
     error.value = null;
     const who = name.value.trim();
-    if (who === "") return void (error.value = "Enter a name.");
+    // A passkey names its account: logging in with one needs no name.
+    if (who === "" && action !== "passkey") return void (error.value = "Enter a name.");
     if (action === "register" && [...secret.value.normalize("NFC")].length < MIN_PASSWORD) return void (error.value = SHORT_PASSWORD);
     if (action === "login" && secret.value === "") return void (error.value = "Enter your password, or play as a guest.");
     if (action === "trader" && secret.value === "") return void (error.value = "Enter the trader key.");
@@ -25,9 +27,12 @@ export function LoginForm({ trader = false }: { trader?: boolean }) {
     try {
       if (action === "login") await session.signIn(who, secret.value);
       else if (action === "register") await session.register(who, secret.value);
+      else if (action === "passkey") await session.signInWithPasskey();
+      else if (action === "passkey-register") await session.registerWithPasskey(who);
       else await session.login(who, action === "trader" ? secret.value : undefined);
     } catch (err) {
-      if (action === "trader") error.value = err instanceof Error ? err.message : "could not log in";
+      if (action === "passkey" || action === "passkey-register") error.value = passkeyErrorText(err);
+      else if (action === "trader") error.value = err instanceof Error ? err.message : "could not log in";
       else error.value = accountErrorText(err, action === "register" ? SHORT_PASSWORD : "Check the name and try again.");
     } finally {
       busy.value = false;
@@ -73,6 +78,12 @@ export function LoginForm({ trader = false }: { trader?: boolean }) {
         <>
           <button type="button" class="btn btn-ghost" disabled={busy.value} onClick={() => void run("register")} data-testid="login-register">
             Register
+          </button>
+          <button type="button" class="btn btn-ghost" disabled={busy.value} onClick={() => void run("passkey")} data-testid="login-passkey">
+            Sign in with a passkey
+          </button>
+          <button type="button" class="btn btn-ghost" disabled={busy.value} onClick={() => void run("passkey-register")} data-testid="login-passkey-register">
+            Register with a passkey
           </button>
           <button type="button" class="btn btn-ghost" disabled={busy.value} onClick={() => void run("guest")} data-testid="login-guest">
             Play as guest

@@ -8,6 +8,7 @@ import { profitOf } from "../models/my-bets.ts";
 import { reasonText } from "../reasons.ts";
 import { CashOutControl } from "./CashOutControl.tsx";
 import { LoginForm } from "./LoginForm.tsx";
+import { MyMultiplesList } from "./MyMultiplesList.tsx";
 
 /** `embedded`: a part of the account page, under its heading, rather than a page of its own. */
 export function MyBetsPage({ embedded = false }: { embedded?: boolean }) {
@@ -56,6 +57,7 @@ export function MyBetsPage({ embedded = false }: { embedded?: boolean }) {
       <BetTable bets={myBets.open.value} kind="open" empty="No open bets." />
       <Sub embedded={embedded}>Settled</Sub>
       <BetTable bets={myBets.settled.value} kind="settled" empty="No settled bets yet." />
+      <MyMultiplesList />
       {myBets.rejected.value.length > 0 && (
         <details class="rejected">
           <summary>Not placed ({myBets.rejected.value.length})</summary>

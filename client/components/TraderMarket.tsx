@@ -84,7 +84,7 @@ export function TraderMarket({ live, error, report }: Props) {
             />
           ))}
         </div>
-        <ExposureTable marketId={id} marketName={market.name} selections={market.selections} poll={!finished} />
+        <ExposureTable live={live} marketName={market.name} selections={market.selections} />
       </div>
 
       {!finished && (

@@ -7,6 +7,8 @@ import { BetSlip } from "./bet-slip.ts";
 import { CashOuts } from "./cash-outs.ts";
 import { Lobby } from "./lobby.ts";
 import { MyBets } from "./my-bets.ts";
+import { MultipleSlip } from "./multiple-slip.ts";
+import { MyMultiples } from "./my-multiples.ts";
 import { Preferences } from "./preferences.ts";
 import { Router } from "./router.ts";
 import { Session } from "./session.ts";
@@ -22,6 +24,11 @@ export class AppModel {
     this.myBets.refreshSoon();
     void this.session.refresh();
   });
+  readonly myMultiples = new MyMultiples(this.session);
+  readonly multiple = new MultipleSlip(this.slip, this.session, this.prefs, () => {
+    void this.myMultiples.refresh();
+    void this.session.refresh();
+  });
   readonly lobby = new Lobby(this.session, {
     bet: (frame) => {
       this.slip.onReply(frame);
@@ -32,6 +39,7 @@ export class AppModel {
     // From the market's own socket or, for the others, the book's summary; balances move a moment later.
     settled: () => {
       this.myBets.afterSettlement();
+      this.myMultiples.afterSettlement();
       setTimeout(() => void this.session.refresh(), 1_500);
     },
     // Session.refresh logs out on a 401; the new (empty) token reconnects every socket as a viewer.

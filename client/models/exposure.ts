@@ -1,15 +1,12 @@
-// One market's exposure for the trader: accepted, unsettled bets per selection
-// and the book's result if each wins. No socket carries it, so it is polled
-// while the page is visible, and loaded at once when asked (after an action).
-import { computed, signal } from "@preact/signals";
+// One market's book for the trader: accepted, unsettled bets per selection
+// and the book's result if each wins, or a finished market's final result.
+// The market's own socket pushes it to traders (on connect and after each
+// change), so nothing polls: the route is read once only when that socket
+// has given up. Also the totals over several markets' books.
+import { computed, effect, signal, type ReadonlySignal } from "@preact/signals";
 import type { Exposure } from "../../worker/protocol/schemas.ts";
-import { ApiError, type EdgebookApi } from "../sdk/index.ts";
-
-/** The live view's cadence; a load in flight is never doubled. */
-export const EXPOSURE_POLL_MS = 2_000;
-
-/** Answers another try will not change (logged out, not a trader, no such market): stop polling. */
-const FINAL_STATUS = [401, 403, 404];
+import type { EdgebookApi } from "../sdk/index.ts";
+import type { LiveMarket } from "./live-market.ts";
 
 /** The selection whose win costs the book most; null while no bet is open. */
 export function worstCase(exposure: Exposure | null): string | null {
@@ -19,89 +16,70 @@ export function worstCase(exposure: Exposure | null): string | null {
   return worst.id;
 }
 
+/** Open books summed: stakes held, bets, bets pending, and the book's result if every market goes its worst way. */
+export interface BookTotals {
+  markets: number;
+  staked: number;
+  bets: number;
+  pending: number;
+  worstCase: number;
+}
+
+export function bookTotals(books: Exposure[]): BookTotals {
+  const totals: BookTotals = { markets: 0, staked: 0, bets: 0, pending: 0, worstCase: 0 };
+  for (const book of books) {
+    totals.markets++;
+    totals.staked += book.totalStake;
+    totals.pending += book.pendingBets;
+    totals.bets += book.selections.reduce((sum, s) => sum + s.bets, 0);
+    // Markets settle apart: the worst for the book is each market's worst selection winning.
+    if (book.selections.length > 0) totals.worstCase += Math.min(...book.selections.map((s) => s.profitIfWins));
+  }
+  return totals;
+}
+
 export class MarketExposure {
-  readonly exposure = signal<Exposure | null>(null);
-  /** Why the last load failed; the last good exposure stays on screen. */
+  /** The pushed book while the market's socket has one, else the one-off load's. */
+  readonly exposure: ReadonlySignal<Exposure | null>;
+  /** The figures may be behind: the socket is not live (reconnecting, or gone). */
+  readonly stale: ReadonlySignal<boolean>;
+  /** Why the one-off load failed. */
   readonly error = signal<string | null>(null);
   readonly worstId = computed(() => worstCase(this.exposure.value));
-  readonly #marketId: string;
+  readonly #fetched = signal<Exposure | null>(null);
+  readonly #live: LiveMarket;
   readonly #api: () => EdgebookApi;
-  #polling = false;
-  #stopped = true;
-  #inFlight = false;
-  /** A refresh came while a load was in flight: load once more when it ends. */
-  #again = false;
-  #timer: ReturnType<typeof setTimeout> | null = null;
+  #stop: (() => void) | null = null;
+  #loaded = false;
 
-  /** `api` is read at each load, so a new session token is used at once. */
-  constructor(marketId: string, api: () => EdgebookApi) {
-    this.#marketId = marketId;
+  /** `api` is read at the load, so a new session token is used. */
+  constructor(live: LiveMarket, api: () => EdgebookApi) {
+    this.#live = live;
     this.#api = api;
+    this.exposure = computed(() => live.exposure.value ?? this.#fetched.value);
+    this.stale = computed(() => this.exposure.value !== null && live.ownConnection.value !== "live");
   }
 
-  /** Load now, then every EXPOSURE_POLL_MS while the page is visible; with `poll` false, load once. */
-  start(poll: boolean): void {
-    this.#stopped = false;
-    this.#polling = poll;
-    if (poll) document.addEventListener("visibilitychange", this.#onVisibility);
-    this.refresh();
+  /** Watch the socket: once it has given up ("closed"), read the book once over HTTP. */
+  start(): void {
+    this.#stop?.();
+    this.#stop = effect(() => {
+      if (this.#live.ownConnection.value === "closed" && !this.#loaded) void this.#load();
+    });
   }
 
-  /** No more loads or timers; an answer still in flight is dropped. */
   stop(): void {
-    this.#stopped = true;
-    this.#polling = false;
-    this.#again = false;
-    this.#clearTimer();
-    document.removeEventListener("visibilitychange", this.#onVisibility);
-  }
-
-  /** Load now. During a load, one more follows it, so the answer includes whatever happened before this call. */
-  refresh(): void {
-    if (this.#stopped) return;
-    this.#clearTimer();
-    if (this.#inFlight) this.#again = true;
-    else void this.#load();
+    this.#stop?.();
+    this.#stop = null;
   }
 
   async #load(): Promise<void> {
-    this.#inFlight = true;
-    let next: Exposure | null = null;
-    let error: unknown = null;
+    this.#loaded = true;
     try {
-      next = await this.#api().exposure(this.#marketId);
-    } catch (err) {
-      error = err;
-    }
-    this.#inFlight = false;
-    if (this.#stopped) return;
-    if (next) {
-      // Most polls change nothing: keep the old value so nothing re-renders.
-      if (JSON.stringify(next) !== JSON.stringify(this.exposure.peek())) this.exposure.value = next;
+      this.#fetched.value = await this.#api().exposure(this.#live.id);
       this.error.value = null;
-    } else {
-      this.error.value = error instanceof Error ? error.message : "could not load the book";
-      if (error instanceof ApiError && FINAL_STATUS.includes(error.status)) this.#polling = false;
-    }
-    if (this.#again) {
-      this.#again = false;
-      void this.#load();
-    } else if (this.#polling && !document.hidden) {
-      this.#timer = setTimeout(() => {
-        this.#timer = null;
-        this.refresh();
-      }, EXPOSURE_POLL_MS);
+    } catch (err) {
+      this.error.value = err instanceof Error ? err.message : "could not load the book";
     }
   }
-
-  #clearTimer(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
-  }
-
-  /** Hidden: let the timer lapse. Visible again: load at once, which restarts the cadence. */
-  readonly #onVisibility = (): void => {
-    if (document.hidden) this.#clearTimer();
-    else this.refresh();
-  };
 }

@@ -5,7 +5,7 @@
 // full detail, bet answers and balance opens the market's own socket too.
 import { batch, computed, signal, type ReadonlySignal, type Signal } from "@preact/signals";
 import type { Summary } from "../../worker/protocol/book.ts";
-import type { BetBody, CashOutBody, CashOutReplyFrame, Market } from "../../worker/protocol/schemas.ts";
+import type { BetBody, CashOutBody, CashOutReplyFrame, Exposure, Market } from "../../worker/protocol/schemas.ts";
 import { isFinished, MarketSubscription, type ConnectionState, type EdgebookApi, type MarketSubscriptionEvents, type SendResult } from "../sdk/index.ts";
 
 export type Move = "up" | "down";
@@ -81,6 +81,8 @@ export class LiveMarket {
   /** How current the prices are: the own socket when open, else the book socket that feeds the summaries. */
   readonly connection: ReadonlySignal<UiConnection>;
   readonly viewers = signal<number | null>(null);
+  /** The book, pushed on a trader's own socket (never to punters); null without one. */
+  readonly exposure = signal<Exposure | null>(null);
   /** The last seq applied from the socket (or the listing): a trader's push is confirmed when it gets here. */
   readonly seq: Signal<number>;
   /** When the socket last became live; a bet sent before then may have lost its answer. */
@@ -163,6 +165,7 @@ export class LiveMarket {
     });
     sub.on("market", (m) => (this.seq.value = m.seq));
     sub.on("viewers", (f) => (this.viewers.value = f.count));
+    sub.on("exposure", (f) => (this.exposure.value = f.exposure));
     this.#seedHistory(api);
     sub.on("bet", hooks.bet);
     sub.on("cashout", (f) => (this.cashOutValue(f.betId).value = f.value));
@@ -180,6 +183,7 @@ export class LiveMarket {
     this.#sub = null;
     this.ownConnection.value = "idle";
     this.viewers.value = null;
+    this.exposure.value = null;
   }
 
   get connected(): boolean {

@@ -4,6 +4,7 @@
 import { batch, computed, signal } from "@preact/signals";
 import { Role } from "../../worker/protocol/codes.ts";
 import type { Account } from "../../worker/protocol/schemas.ts";
+import { createPasskey, getPasskey } from "../passkey-browser.ts";
 import { ApiError, EdgebookApi } from "../sdk/index.ts";
 import { load, save } from "./storage.ts";
 
@@ -37,6 +38,26 @@ export class Session {
 
   async register(name: string, password: string): Promise<void> {
     this.#take(await new EdgebookApi(location.origin).register(name, password), "account");
+  }
+
+  /** A new account with a passkey alone: the browser makes it for the options the server gives. */
+  async registerWithPasskey(name: string): Promise<void> {
+    const api = new EdgebookApi(location.origin);
+    const credential = await createPasskey(await api.passkeyRegisterOptions(name));
+    this.#take(await api.passkeyRegister(name, credential), "account");
+  }
+
+  /** Log in with a passkey: the one the person picks names the account. */
+  async signInWithPasskey(): Promise<void> {
+    const api = new EdgebookApi(location.origin);
+    const credential = await getPasskey(await api.passkeyLoginOptions());
+    this.#take(await api.passkeyLogin(credential), "account");
+  }
+
+  /** Add a passkey to the registered account this session is for. */
+  async addPasskey(): Promise<void> {
+    const api = this.api.peek();
+    await api.addPasskey(await createPasskey(await api.addPasskeyOptions()));
   }
 
   #take({ token, account }: { token: string; account: Account }, kind: SessionKind): void {

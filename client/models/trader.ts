@@ -3,7 +3,7 @@
 // every market's row current; a status change the server confirmed (with its
 // seq) shows at once, before its summary arrives. Status changes on one market
 // run in turn, each deciding from the market as the one before left it.
-// Views that poll (the exposure) hear when an action on their market has finished.
+// Views may hear when an action on their market has finished (onAction).
 import { signal } from "@preact/signals";
 import { MarketStatus } from "../../worker/protocol/codes.ts";
 import type { CreateMarketBody, Market, StatusBody } from "../../worker/protocol/schemas.ts";

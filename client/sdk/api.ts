@@ -28,6 +28,8 @@ import type {
   BetReplyFrame as BetReply,
 } from "../../worker/protocol/schemas.ts";
 import { MarketPageSchema, type MarketPage } from "../../worker/protocol/book.ts";
+import * as pk from "../../worker/protocol/passkeys.ts";
+import { MultipleAnswerSchema, MultiplePageSchema, type Multiple, type MultipleBody } from "../../worker/protocol/multiples.ts";
 import type { MarketStatus } from "../../worker/protocol/codes.ts";
 import { ApiError } from "./api-error.ts";
 import { BalanceAnswer, LimitsAnswer, StatementAnswer, type Limits, type LimitsState, type StatementPage } from "./wallet-schemas.ts";
@@ -99,7 +101,40 @@ export class EdgebookApi {
     this.token = undefined;
   }
 
-  async #open(path: string, body: { name: string; password: string }): Promise<Session> {
+  /** Passkeys: options for `navigator.credentials.create()` to register `name` as a new account (409 if taken). */
+  async passkeyRegisterOptions(name: string): Promise<pk.CreationOptions> {
+    return (await this.#call("POST", "/api/passkeys/register/options", pk.CreationOptionsAnswer, { name })).publicKey;
+  }
+
+  /** Register `name` with the credential the browser made, and keep its session's token. */
+  async passkeyRegister(name: string, credential: pk.RegistrationCredential): Promise<Session> {
+    return this.#open("/api/passkeys/register", { name, credential });
+  }
+
+  /** Options for `navigator.credentials.get()`: the passkey chosen names the account. */
+  async passkeyLoginOptions(): Promise<pk.RequestOptions> {
+    return (await this.#call("POST", "/api/passkeys/login/options", pk.RequestOptionsAnswer)).publicKey;
+  }
+
+  /** Log in with the credential the browser made; any failed check is 401 `UNAUTHENTICATED`. */
+  async passkeyLogin(credential: pk.AuthenticationCredential): Promise<Session> {
+    return this.#open("/api/passkeys/login", { credential });
+  }
+
+  /** Options to add a passkey to this session's registered account. */
+  async addPasskeyOptions(): Promise<pk.CreationOptions> {
+    return (await this.#call("POST", "/api/me/passkeys/options", pk.CreationOptionsAnswer)).publicKey;
+  }
+
+  async addPasskey(credential: pk.RegistrationCredential): Promise<pk.Passkey> {
+    return (await this.#call("POST", "/api/me/passkeys", pk.PasskeyAnswer, { credential })).passkey;
+  }
+
+  async passkeys(): Promise<pk.Passkey[]> {
+    return (await this.#call("GET", "/api/me/passkeys", pk.PasskeysAnswer)).passkeys;
+  }
+
+  async #open(path: string, body: object): Promise<Session> {
     const answer = await this.#call("POST", path, SessionAnswer, body);
     this.token = answer.token;
     return answer;
@@ -143,6 +178,16 @@ export class EdgebookApi {
   /** The session's bets, newest first. */
   async myBets(): Promise<Bet[]> {
     return (await this.#call("GET", "/api/me/bets", BetsAnswer)).bets;
+  }
+
+  /** Place a multiple (2 to 10 legs on distinct markets); the same id again answers as it stands. */
+  async placeMultiple(body: MultipleBody): Promise<Multiple> {
+    return (await this.#call("POST", "/api/multiples", MultipleAnswerSchema, body)).multiple;
+  }
+
+  /** One page of the session's multiples, newest first; `next` names the following page. */
+  async myMultiples(cursor?: string): Promise<{ multiples: Multiple[]; next?: string }> {
+    return this.#call("GET", `/api/me/multiples${cursor === undefined ? "" : `?cursor=${encodeURIComponent(cursor)}`}`, MultiplePageSchema);
   }
 
   async markets(): Promise<Market[]> {

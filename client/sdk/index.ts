@@ -28,6 +28,7 @@ export type {
   CreateMarketBody,
   ErrorFrame,
   Exposure,
+  ExposureFrame,
   Market,
   MarketEvent,
   OddsFrame,

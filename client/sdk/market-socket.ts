@@ -11,6 +11,7 @@ import type {
   CashOutValueFrame,
   ChangeFrame,
   ErrorFrame,
+  ExposureFrame,
   Market,
   OddsFrame,
   SettledFrame,
@@ -42,6 +43,8 @@ export interface MarketSubscriptionEvents {
   /** v1.1: the answer to a cash out request (same id). */
   cashoutReply: CashOutReplyFrame;
   error: ErrorFrame;
+  /** Addition, trader (admin) sockets only: the market's book, on connect and after each change to it. */
+  exposure: ExposureFrame;
   /** Every frame that passed the schema (duplicates of applied changes excepted). */
   frame: ServerFrame;
   /** A frame that failed to parse: dropped, reported here. */
@@ -185,6 +188,9 @@ export class MarketSubscription extends SocketSubscription {
         break;
       case "error":
         this.#events.emit("error", frame);
+        break;
+      case "exposure":
+        this.#events.emit("exposure", frame);
         break;
     }
     this.#events.emit("frame", frame);

@@ -42,6 +42,12 @@ export interface FrontOptions {
   upgradeTimeoutMs: number;
   /** A plain HTTP connection on which no byte moves either way for this long is closed. */
   stallTimeoutMs: number;
+  /**
+   * Bytes from the Worker that may wait for a socket's client (beyond what the
+   * kernel holds); a client that stops reading is closed past it, so a stalled
+   * reader never piles frames up in this process or in workerd.
+   */
+  maxUnsentBytes: number;
 }
 
 export const FRONT_DEFAULTS = {
@@ -50,6 +56,7 @@ export const FRONT_DEFAULTS = {
   requestTimeoutMs: 15_000,
   upgradeTimeoutMs: 10_000,
   stallTimeoutMs: 20_000,
+  maxUnsentBytes: 1024 * 1024,
 } satisfies Partial<FrontOptions>;
 
 /** Plain requests forwarded to workerd at once, over all clients. */
@@ -286,7 +293,14 @@ export function startFront(opts: FrontOptions): Promise<Front> {
       socket.on("error", close);
       upSocket.on("close", close);
       socket.on("close", close);
-      upSocket.pipe(socket);
+      // Not a pipe from the Worker: a pipe would stop reading workerd while the client
+      // lags, and workerd (which has no send backpressure) would hold the frames instead.
+      // Read at once, and close a client whose unsent bytes pass the bound.
+      upSocket.on("data", (chunk: Buffer) => {
+        socket.write(chunk);
+        if (socket.writableLength > opts.maxUnsentBytes) close();
+      });
+      upSocket.on("end", () => socket.end());
       socket.pipe(upSocket);
       socket.resume();
     });

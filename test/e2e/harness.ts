@@ -22,7 +22,8 @@ export const work = mkdtempSync(join(tmpdir(), "edgebook-e2e-"));
 export const server = new DevServer({
   port: PORT,
   stateDir: work,
-  vars: { ADMIN_KEY, SESSION_SECRET: "e2e-session-secret", ALLOWED_ORIGINS: `http://127.0.0.1:${PORT}` },
+  // localhost too: WebAuthn refuses an IP address as the RP ID, so passkey tests open the page on localhost.
+  vars: { ADMIN_KEY, SESSION_SECRET: "e2e-session-secret", ALLOWED_ORIGINS: `http://127.0.0.1:${PORT},http://localhost:${PORT}` },
 });
 export const contexts: BrowserContext[] = [];
 

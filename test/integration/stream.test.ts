@@ -74,6 +74,73 @@ describe("resume", () => {
     recent.close();
   });
 
+  it("replays a run longer than one page in order, with the viewer count and changes made meanwhile after it", async () => {
+    const admin = await adminSession();
+    const market = await createMarket(admin);
+    // Alternating, so every push is a change (a push to the price already there changes nothing).
+    const prices = Array.from({ length: 150 }, (_, i) => (i % 2 === 0 ? 2.6 : 2.7));
+    await pushes(admin, market.id, prices);
+    const back = await mustOpen(market.id, { query: `since=0&epoch=${market.epoch}` });
+    // Two changes right after the upgrade, while the replay is still going out a page a turn.
+    await pushes(admin, market.id, [3.1, 3.2]);
+    const got = [];
+    for (let i = 0; i < 153; i++) got.push(await back.next());
+    const changes = got.filter((f) => f.type === "odds");
+    expect(changes.map((f) => f.seq)).toEqual(Array.from({ length: 152 }, (_, i) => i + 1));
+    expect((changes.at(-1) as { odds: Record<string, number> }).odds).toEqual({ home: 3.2 });
+    // The count comes right after the replay (it was sent behind it), before the changes made meanwhile.
+    expect(got.findIndex((f) => f.type === "viewers")).toBe(150);
+    back.close();
+  });
+
+  /** Pads the stored frames of seq 1..n to about `bytes` each, as a market of many selections would send. */
+  async function padFrames(marketId: string, n: number, bytes: number) {
+    await runInDurableObject(hubStub(marketId), (_hub: MarketHub, state) => {
+      for (let seq = 1; seq <= n; seq++) {
+        const frame = JSON.stringify({ type: "odds", seq, odds: { home: 2.5 }, pad: "x".repeat(bytes) });
+        state.storage.sql.exec("UPDATE events SET frame = ? WHERE seq = ?", frame, seq);
+      }
+    });
+  }
+
+  it("sends a snapshot instead of a replay bigger than MAX_REPLAY_BYTES, and replays one just under it", async () => {
+    const admin = await adminSession();
+    const market = await createMarket(admin);
+    await pushes(admin, market.id, [2.6, 2.7, 2.8, 2.9]);
+    // Three frames after seq 1: about 3 x 90 KiB, over the 256 KiB bound; two are under it.
+    await padFrames(market.id, 4, 90 * 1024);
+    const far = await mustOpen(market.id, { query: `since=1&epoch=${market.epoch}` });
+    expect(await far.next()).toMatchObject({ type: "snapshot", seq: 4 });
+    const near = await mustOpen(market.id, { query: `since=2&epoch=${market.epoch}` });
+    expect(await near.next()).toMatchObject({ type: "odds", seq: 3 });
+    expect(await near.next()).toMatchObject({ type: "odds", seq: 4 });
+    far.close();
+    near.close();
+  });
+
+  it("answers a resume storm from one address with snapshots once its replay budget is spent, while another address still replays", async () => {
+    const admin = await adminSession();
+    const market = await createMarket(admin);
+    await pushes(admin, market.id, [2.6, 2.7, 2.8]);
+    // Each resume from seq 1 replays two frames of about 100 KiB: five fit in the 1 MiB burst, the sixth does not.
+    await padFrames(market.id, 3, 100 * 1024);
+    const storm = { "cf-connecting-ip": "203.0.113.7" };
+    const firsts = [];
+    for (let i = 0; i < 6; i++) {
+      const ws = await mustOpen(market.id, { query: `since=1&epoch=${market.epoch}`, headers: storm });
+      firsts.push((await ws.next()).type);
+      ws.close();
+    }
+    expect(firsts).toEqual(["odds", "odds", "odds", "odds", "odds", "snapshot"]);
+    const other = await mustOpen(market.id, { query: `since=1&epoch=${market.epoch}`, headers: { "cf-connecting-ip": "198.51.100.9" } });
+    expect(await other.next()).toMatchObject({ type: "odds", seq: 2 });
+    // Up to date costs nothing: the spent address still resumes at the head without a snapshot.
+    const head = await mustOpen(market.id, { query: `since=3&epoch=${market.epoch}`, headers: storm });
+    expect(await head.next()).toEqual({ type: "viewers", count: expect.any(Number) });
+    other.close();
+    head.close();
+  });
+
   it("resumes across an eviction of the hub and across a restart that closed every socket", async () => {
     const admin = await adminSession();
     const market = await createMarket(admin);

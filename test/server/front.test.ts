@@ -192,3 +192,77 @@ describe("slow bodies", () => {
     assert.ok(ok, "the port did not answer within 10 s");
   });
 });
+
+describe("a socket whose client stops reading", () => {
+  it("is closed by the front once its unsent bytes pass the bound, while a client that reads gets every byte", { timeout: 60_000 }, async () => {
+    const { startFront, FRONT_DEFAULTS } = await import("../../scripts/server/front.ts");
+    const http = await import("node:http");
+    // A stand-in for workerd: answers each upgrade with 101, then floods the socket (bounded at 64 MiB)
+    // until the front hangs up; it records how each flood ended.
+    const ends: { sent: number; closedByFront: boolean }[] = [];
+    const FLOOD = 64 * 1024 * 1024;
+    const READER_BYTES = 8 * 1024 * 1024;
+    const upstream = http.createServer();
+    upstream.on("upgrade", (req, socket: net.Socket) => {
+      socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+      const limit = req.url?.includes("reader") ? READER_BYTES : FLOOD;
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      let sent = 0;
+      let closed = false;
+      socket.on("error", () => {});
+      socket.on("close", () => {
+        closed = true;
+      });
+      const pump = () => {
+        while (!closed && sent < limit) {
+          sent += chunk.length;
+          if (!socket.write(chunk)) return void socket.once("drain", pump);
+        }
+        if (!closed) socket.end();
+      };
+      socket.once("close", () => ends.push({ sent, closedByFront: sent < limit }));
+      pump();
+    });
+    await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
+    const upstreamPort = (upstream.address() as net.AddressInfo).port;
+    const front = await startFront({ ...FRONT_DEFAULTS, port: 0, host: "127.0.0.1", upstreamPort, frontKey: "k", maxUnsentBytes: 256 * 1024 });
+    const frontPort = (front.server.address() as net.AddressInfo).port;
+    const open = (path: string) =>
+      new Promise<net.Socket>((resolve, reject) => {
+        const s = net.connect(frontPort, "127.0.0.1", () => {
+          s.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+          resolve(s);
+        });
+        s.on("error", reject);
+      });
+    try {
+      const stalled = await open("/api/markets/m/ws?stalled");
+      stalled.pause();
+      const stalledClosed = new Promise<void>((r) => stalled.once("close", () => r()));
+      const reader = await open("/api/markets/m/ws?reader");
+      let got = 0;
+      reader.on("data", (d: Buffer) => {
+        got += d.length;
+      });
+      const readerDone = new Promise<void>((r) => reader.once("end", () => r()));
+      await readerDone;
+      // The reader got its whole stream (8 MiB after the 101 head) and was never cut off.
+      assert.ok(got > READER_BYTES, `reader got ${got} bytes`);
+      // The front hung up on the stalled client's stream upstream long before the flood's end...
+      for (let i = 0; i < 200 && ends.length < 2; i++) await sleep(100);
+      const stalledEnd = ends.find((e) => e.closedByFront);
+      assert.ok(stalledEnd, `the flood to the stalled client was not cut: ${JSON.stringify(ends)}`);
+      assert.ok(stalledEnd.sent < 32 * 1024 * 1024, `${stalledEnd.sent} bytes went out before the cut`);
+      // ...and closed the client's connection, which it sees once it reads again.
+      stalled.resume();
+      stalled.on("error", () => {});
+      const byFront = await Promise.race([stalledClosed.then(() => true), sleep(20_000).then(() => false)]);
+      assert.equal(byFront, true, "the stalled client's socket was not closed");
+      stalled.destroy();
+      reader.destroy();
+    } finally {
+      await front.close();
+      await new Promise<void>((r) => upstream.close(() => r()));
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AddressHeader } from "../../worker/platform/object-headers.ts";
-import { FLOOD_STRIKES, FRAMES_PER_SECOND, SocketRoom } from "../../worker/platform/socket-room.ts";
+import { FLOOD_STRIKES, FRAMES_PER_SECOND, MAX_HELD_BYTES, REPLAY_PAGE_FRAMES, SocketRoom } from "../../worker/platform/socket-room.ts";
 
 // admit() only needs the socket as a key; the room's other methods are not used here.
 const room = () => new SocketRoom({} as DurableObjectState);
@@ -115,5 +115,69 @@ describe("sockets held per address", () => {
     expect(room.heldFrom(upgrade("10.0.0.1", "3"))).toEqual({ address: "10.0.0.1", full: true });
     expect(room.heldFrom(upgrade("10.0.0.2", "3")).full).toBe(false);
     expect(room.heldFrom(upgrade(null, "3")).full).toBe(false);
+  });
+});
+
+describe("a replay sent a page at a time", () => {
+  const turn = () => new Promise((r) => setTimeout(r, 0));
+  const frames = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `f${from + i}`);
+
+  it("sends the first page at once and the rest a page a turn, with live frames to that socket after the whole replay", async () => {
+    const replaying = new FakeSocket();
+    const other = new FakeSocket();
+    const room = roomOf([replaying, other]);
+    const replay = frames(REPLAY_PAGE_FRAMES * 2 + 10);
+    room.sendPaged(replaying as unknown as WebSocket, replay);
+    expect(replaying.sent).toEqual(replay.slice(0, REPLAY_PAGE_FRAMES));
+    // A live frame now: the other socket has it at once, the replaying one only after its replay.
+    room.broadcast("live1", true);
+    expect(other.sent).toEqual(["live1"]);
+    expect(replaying.sent).toHaveLength(REPLAY_PAGE_FRAMES);
+    expect(room.heldCount()).toBe(1);
+    await turn();
+    expect(replaying.sent).toHaveLength(REPLAY_PAGE_FRAMES * 2);
+    room.send(replaying as unknown as WebSocket, "reply-to-this-socket");
+    await turn();
+    await turn();
+    expect(replaying.sent).toEqual([...replay, "live1", "reply-to-this-socket"]);
+    expect(room.heldCount()).toBe(0);
+    // Nothing held any more: sends go straight out.
+    room.broadcast("live2", true);
+    expect(replaying.sent.at(-1)).toBe("live2");
+  });
+
+  it("holds nothing for a replay of one page or less", () => {
+    const ws = new FakeSocket();
+    const room = roomOf([ws]);
+    room.sendPaged(ws as unknown as WebSocket, frames(REPLAY_PAGE_FRAMES));
+    expect(room.heldCount()).toBe(0);
+    room.broadcast("live", true);
+    expect(ws.sent).toEqual([...frames(REPLAY_PAGE_FRAMES), "live"]);
+  });
+
+  it("closes with 1013 a socket with more than MAX_HELD_BYTES waiting behind its replay, and forgets what it held", async () => {
+    const ws = new FakeSocket();
+    const room = roomOf([ws]);
+    room.sendPaged(ws as unknown as WebSocket, frames(REPLAY_PAGE_FRAMES + 1));
+    const big = "x".repeat(64 * 1024);
+    for (let i = 0; i * big.length <= MAX_HELD_BYTES && ws.closedWith === null; i++) room.send(ws as unknown as WebSocket, big);
+    expect(ws.closedWith).toBe(1013);
+    expect(room.heldCount()).toBe(0);
+    await turn();
+    expect(ws.sent).toHaveLength(REPLAY_PAGE_FRAMES);
+  });
+
+  it("drops what it held for a socket that is closed or whose send fails", async () => {
+    const gone = new FakeSocket(true);
+    const closed = new FakeSocket();
+    const room = roomOf([gone, closed]);
+    room.sendPaged(closed as unknown as WebSocket, frames(REPLAY_PAGE_FRAMES * 3));
+    room.close(closed as unknown as WebSocket, 1000, "bye");
+    expect(room.heldCount()).toBe(0);
+    room.sendPaged(gone as unknown as WebSocket, frames(REPLAY_PAGE_FRAMES * 3));
+    expect(gone.closedWith).toBe(1011);
+    expect(room.heldCount()).toBe(0);
+    await turn();
+    expect(closed.sent).toHaveLength(REPLAY_PAGE_FRAMES);
   });
 });

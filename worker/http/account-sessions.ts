@@ -66,15 +66,21 @@ export async function register(c: Context<AppEnv>, name: string, password: strin
 export async function passwordLogin(c: Context<AppEnv>, name: string, password: string) {
   await spendPasswordAttempt(c);
   const acct = await accountKey(name);
-  if (!(await allow(c.env, `login:${acct}`, "login", LoginLimit.PER_ACCOUNT, LoginLimit.WINDOW_MS))) {
-    fail(ErrorCode.RATE_LIMITED, "too many logins for this account; try again later");
-  }
+  await spendLoginAttempt(c, acct);
   const identity = await accountObject(c.env, acct).login(password);
   if (!identity) fail(ErrorCode.UNAUTHENTICATED, "wrong name or password");
   return openSession(c, { id: identity.id as AccountId, name: identity.name, role: Role.PUNTER, acct });
 }
 
-async function spendPasswordAttempt(c: Context<AppEnv>): Promise<void> {
+/** One login attempt on the account `acct` (by password or passkey), or 429. */
+export async function spendLoginAttempt(c: Context<AppEnv>, acct: string): Promise<void> {
+  if (!(await allow(c.env, `login:${acct}`, "login", LoginLimit.PER_ACCOUNT, LoginLimit.WINDOW_MS))) {
+    fail(ErrorCode.RATE_LIMITED, "too many logins for this account; try again later");
+  }
+}
+
+/** One login or registration attempt from this client address (by password or passkey), or 429. */
+export async function spendPasswordAttempt(c: Context<AppEnv>): Promise<void> {
   if (!(await allow(c.env, clientAddress(c.req.raw), "password", LoginLimit.PER_ADDRESS, LoginLimit.WINDOW_MS))) {
     fail(ErrorCode.RATE_LIMITED, "too many password attempts from this address; try again later");
   }

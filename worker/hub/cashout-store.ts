@@ -1,11 +1,11 @@
-// The hub's cash out requests in SQLite (table `cashouts`, hub migration 3):
+// The hub's cash out requests in SQLite (table `cashouts`, hub migration 4):
 // each kept under the account and its request id, with where it stands (held
 // out its in-play delay, its credit owed to the wallet, or done). Synchronous,
 // like HubStore, whose transactions callers wrap these writes in.
 import type { AccountId, BetId, Money } from "../protocol/units.ts";
 import type { CashOutReplyFrame } from "../protocol/schemas.ts";
 
-/** The table, as hub migration 3 creates it (hub-store.ts lists it). */
+/** The table, as hub migration 4 creates it (hub-store.ts lists it). */
 export const CASHOUTS_MIGRATION = `
 CREATE TABLE IF NOT EXISTS cashouts (
   account TEXT NOT NULL, id TEXT NOT NULL, bet_id TEXT NOT NULL,

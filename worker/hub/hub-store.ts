@@ -9,6 +9,7 @@ import type { BetRow, Phase } from "../rules/bet-record.ts";
 import type { DecidedTotals, SelectionTotals } from "../rules/exposure.ts";
 import type { MarketState } from "../rules/market-book.ts";
 import { CASHOUTS_MIGRATION } from "./cashout-store.ts";
+import { LEGS_MIGRATION } from "./leg-store.ts";
 
 export interface StoredEvent {
   seq: number;
@@ -45,7 +46,9 @@ ALTER TABLE bets ADD COLUMN asked_under INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX bets_phase_order ON bets (phase, placed_at, account, id);
 CREATE INDEX bets_account_status ON bets (account, status);
 `,
-  // 3: cash out requests (cashout-store.ts).
+  // 3: multiples' legs on this market (leg-store.ts).
+  LEGS_MIGRATION,
+  // 4: cash out requests (cashout-store.ts).
   CASHOUTS_MIGRATION,
 ] as const;
 
@@ -76,6 +79,9 @@ function toBet(r: Row): BetRow {
 }
 
 export class HubStore extends SqlStore {
+  /** Told after every write to a bet (the exposure feed listens); may run inside the writer's transaction. */
+  onBetWritten: () => void = () => {};
+
   constructor(storage: DurableObjectStorage) {
     super(storage, MIGRATIONS);
   }
@@ -166,11 +172,13 @@ export class HubStore extends SqlStore {
       b.syncedVersion,
       b.askedUnder,
     );
+    this.onBetWritten();
   }
 
   /** Forget a bet that turned out not to be this market's (its id belongs to another market). */
   dropBet(account: AccountId, id: BetId): void {
     this.sql.exec("DELETE FROM bets WHERE account = ? AND id = ?", account, id);
+    this.onBetWritten();
   }
 
   markSynced(account: AccountId, id: BetId, version: number): void {

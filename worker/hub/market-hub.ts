@@ -8,16 +8,17 @@ import type { AccountId, BetId, SelectionId } from "../protocol/units.ts";
 import { AlarmClock } from "../platform/alarm-clock.ts";
 import { FaultPoints } from "../platform/fault-points.ts";
 import { type SocketHandlers, SocketObject } from "../platform/socket-object.ts";
-import { Phase } from "../rules/bet-record.ts";
-import { exposureOf, needsFinalResult } from "../rules/exposure.ts";
 import * as book from "../rules/market-book.ts";
+import type { LegAnswer, LegAsk, LegResult } from "../rules/multiple.ts";
 import { type Result, ok, refused } from "../rules/result.ts";
 import { BetDesk } from "./bet-desk.ts";
 import { CashOutDesk } from "./cashout-desk.ts";
 import { CashOutStore } from "./cashout-store.ts";
 import { CashOutValues } from "./cashout-values.ts";
+import { ExposureFeed } from "./exposure-feed.ts";
 import { FeedWatchdog } from "./feed-watchdog.ts";
 import { handleFrame } from "./frame-handler.ts";
+import { LegDesk } from "./legs.ts";
 import { HubStore } from "./hub-store.ts";
 import { MarketRoom, RELAYS } from "./market-room.ts";
 import { type Published, RelayFanout } from "./relay-fanout.ts";
@@ -39,7 +40,11 @@ export class MarketHub extends SocketObject {
   readonly #desk: BetDesk;
   readonly #settlement: Settlement;
   readonly #feed: FeedWatchdog;
+  /** Multiples' legs on this market (legs.ts); an instance field, so tests can read its store. */
+  readonly legs: LegDesk;
   readonly #clock: AlarmClock;
+  /** The book pushed to trader sockets after every change to it. */
+  readonly #exposure: ExposureFeed;
   /** The market's summary for the book, sent after each change, off the hot path. */
   readonly #summaries: SummaryPublisher;
   readonly #cashOuts: CashOutDesk;
@@ -54,7 +59,13 @@ export class MarketHub extends SocketObject {
     this.faults = new FaultPoints(ctx);
     this.fanout = new RelayFanout(env.MARKET_RELAY, () => this.#live.market.id, this.store.getMeta(RELAYS) ?? 0);
     this.#feed = new FeedWatchdog(this.store);
-    const changed = (urgent: boolean) => this.#summaries.changed(urgent);
+    // Multiples' legs count in the book too (legs.ts); `this.legs` is made below, before any call can read it.
+    this.#exposure = new ExposureFeed({ store: this.store, sockets: this.room, market: () => this.#live.current, legs: () => this.legs.exposure(), cashedOut: () => this.#cashOuts.totals() });
+    this.store.onBetWritten = () => this.#exposure.changed();
+    const changed = (urgent: boolean) => {
+      this.#summaries.changed(urgent);
+      if (urgent) this.#exposure.changed(); // a settlement's final result; odds never change the book
+    };
     this.#live = new MarketRoom({ store: this.store, sockets: this.room, fanout: this.fanout, schedule: () => this.#schedule(), changed });
     const wallets = walletsOf(env.WALLET);
     const notify = (account: AccountId, frame: wire.ServerFrame) => this.room.toAccount(account, JSON.stringify(frame));
@@ -66,6 +77,8 @@ export class MarketHub extends SocketObject {
     this.cashouts = new CashOutStore(ctx.storage.sql);
     this.#cashOuts = new CashOutDesk({ store: this.store, cashouts: this.cashouts, wallets, market, notify, schedule: () => this.#schedule(), now: Date.now, checkpoint, betChanged });
     this.#settlement = new Settlement({ store: this.store, wallets, marketId: () => market().id, notify, checkpoint });
+    const deliver = (a: AccountId, id: string, marketId: string, r: LegResult) => env.WALLET.getByName(a).multipleLegResult(id, marketId, r);
+    this.legs = new LegDesk({ sql: ctx.storage.sql, market: () => this.#live.current, deliver, schedule: () => this.#schedule(), now: Date.now, changed: () => this.#exposure.changed() });
     this.#summaries = summariesOf(env, this.store, () => this.#live.current, () => this.#schedule());
     // After a crash or an eviction, re-arm for the work stored in SQLite. With no alarm found, this wake
     // may be the alarm's own delivery, which arming now cancels (AlarmClock.load): arm only for stored
@@ -110,6 +123,7 @@ export class MarketHub extends SocketObject {
     // writing while this answer waits behind the output gate, holding it back for the whole pass.
     return this.#change(book.applySettle(m, outcome, ts), by, false, () => {
       this.#settlement.mark(winner, ts);
+      this.legs.mark(winner, ts);
       this.#cashOuts.marketSettled(ts);
     });
   }
@@ -134,12 +148,22 @@ export class MarketHub extends SocketObject {
     return this.#cashOuts.request(account, betId, body);
   }
 
+  /** A multiple's leg, asked by its coordinator (the account's wallet): taken or refused now, the first answer kept. */
+  async acceptLeg(account: AccountId, multipleId: string, ask: LegAsk): Promise<LegAnswer> {
+    const answer = this.legs.accept(account, multipleId, ask);
+    await this.faults.hit("leg:answered");
+    return answer;
+  }
+
+  /** A rejected multiple's leg no longer counts here. */
+  releaseLeg(account: AccountId, multipleId: string): void {
+    this.legs.release(account, multipleId);
+  }
+
   /** Open bets and what each outcome would cost the book; a finished market's final result too. */
   exposure(): Result<wire.Exposure> {
-    const m = this.#live.current;
-    if (!m) return noMarket();
-    const decided = needsFinalResult(m) ? this.store.decidedTotals() : undefined;
-    return ok(exposureOf(m, this.store.exposure(), this.store.countInPhase(Phase.HELD, Phase.DEBIT), decided, this.#cashOuts.totals()));
+    const exposure = this.#exposure.current();
+    return exposure ? ok(exposure) : noMarket();
   }
 
   /** The last odds changes, oldest first, for a chart. */
@@ -153,8 +177,8 @@ export class MarketHub extends SocketObject {
 
   // ---- RPC: the relays' ----
 
-  firstFrames(since: number | null, epoch: string | null, counted: boolean): { frames: string[]; seq: number; viewers: string } {
-    return this.#live.firstFrames(since, epoch, counted);
+  firstFrames(since: number | null, epoch: string | null, counted: boolean, address: string | null = null): { frames: string[]; seq: number; viewers: string } {
+    return this.#live.firstFrames(since, epoch, counted, address);
   }
 
   framesBetween(after: number, upTo: number): Published[] {
@@ -169,7 +193,8 @@ export class MarketHub extends SocketObject {
 
   protected readonly on: SocketHandlers = {
     context: () => ({ market: this.#live.current?.id }),
-    request: (request) => upgradeSocket({ store: this.store, sockets: this.room, live: this.#live, greet: (ws, a) => this.#values.greet(ws, a) }, request),
+    request: (request) =>
+      upgradeSocket({ store: this.store, sockets: this.room, live: this.#live, exposure: this.#exposure, greet: (ws, a) => this.#values.greet(ws, a) }, request),
     frame: (ws, message) => handleFrame(this.room, this.#desk, ws, message, this.#cashOuts),
     gone: (ws) => this.#live.drop(ws),
     alarm: () => this.#alarm(),
@@ -192,8 +217,9 @@ export class MarketHub extends SocketObject {
     this.#live.reap(now);
     const unpaid = await this.#settlement.pay();
     const unfinished = await this.#desk.reconcile();
+    const undelivered = await this.legs.deliver();
     const owed = await this.#cashOuts.reconcile();
-    this.#behind = unpaid > 0 || unfinished > 0 || owed > 0;
+    this.#behind = unpaid > 0 || unfinished > 0 || undelivered > 0 || owed > 0;
   }
 
   // ---- Internals ----
@@ -218,6 +244,6 @@ export class MarketHub extends SocketObject {
 
   /** When work kept in SQLite falls due: bets and payments, the feed watchdog. */
   #stored(): (number | null)[] {
-    return [this.#desk.nextDue(), this.#feed.due(this.#live.current), this.#cashOuts.nextDue()];
+    return [this.#desk.nextDue(), this.#feed.due(this.#live.current), this.legs.nextDue(), this.#cashOuts.nextDue()];
   }
 }

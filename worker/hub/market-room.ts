@@ -6,7 +6,7 @@
 import type { ChangeFrame, ServerFrame } from "../protocol/schemas.ts";
 import type { SocketRoom } from "../platform/socket-room.ts";
 import { type MarketState, toWireMarket } from "../rules/market-book.ts";
-import { RETAIN_EVENTS, RETAIN_MS, planResume } from "../rules/resume.ts";
+import { MAX_REPLAY_BYTES, RETAIN_EVENTS, RETAIN_MS, ReplayBudget, planResume } from "../rules/resume.ts";
 import { Conflator } from "./conflation.ts";
 import type { HubStore } from "./hub-store.ts";
 import type { Published, RelayFanout } from "./relay-fanout.ts";
@@ -38,6 +38,8 @@ export class MarketRoom {
    * no socket gets two counts within VIEWERS_EVERY_MS, nor the same count twice.
    */
   readonly #told = new Map<WebSocket, { text: string; at: number }>();
+  /** Replay bytes per client address (a resume storm from one address gets snapshots). */
+  readonly #replays = new ReplayBudget();
 
   constructor(deps: MarketRoomDeps) {
     this.#d = deps;
@@ -93,14 +95,21 @@ export class MarketRoom {
    * What a socket gets first: the missed frames from the log (the same
    * strings as were sent live) or a snapshot; `seq` is where they end.
    * Synchronous, so no change can land between these frames and the live ones.
+   * A replay past MAX_REPLAY_BYTES, or past what the client's address has
+   * left of its replay budget, is a snapshot instead (the contract's "where
+   * the server no longer holds them").
    */
-  firstFrames(since: number | null, epoch: string | null, counted: boolean): { frames: string[]; seq: number; viewers: string } {
+  firstFrames(since: number | null, epoch: string | null, counted: boolean, address: string | null = null): { frames: string[]; seq: number; viewers: string } {
     const m = this.market;
     const ask = since !== null && epoch !== null ? { since, epoch } : null;
     const plan = planResume(ask, m.epoch, m.seq, this.#d.store.oldestSeq());
     // The count as it stands, with the new socket (a relay's is counted already), to that socket alone.
     const viewers = JSON.stringify({ type: "viewers", count: this.#viewerCount() + (counted ? 0 : 1) } satisfies ServerFrame);
-    if (plan.kind === "replay") return { frames: this.framesBetween(plan.after, m.seq).map((f) => f.text), seq: m.seq, viewers };
+    if (plan.kind === "replay") {
+      const frames = this.framesBetween(plan.after, m.seq).map((f) => f.text);
+      const bytes = frames.reduce((n, text) => n + text.length, 0);
+      if (bytes <= MAX_REPLAY_BYTES && this.#replays.take(address, bytes, Date.now())) return { frames, seq: m.seq, viewers };
+    }
     const snapshot: ServerFrame = { type: "snapshot", seq: m.seq, epoch: m.epoch, market: toWireMarket(m) };
     return { frames: [JSON.stringify(snapshot)], seq: m.seq, viewers };
   }

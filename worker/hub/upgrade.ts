@@ -3,11 +3,12 @@
 // token's signature; it passes the verified identity in headers it sets
 // itself. Here: spend the ticket, cap sockets per account, accept (or hand a
 // viewer to a relay), and send the first frames (a replay or a snapshot).
-import { ErrorCode } from "../protocol/codes.ts";
+import { ErrorCode, Role } from "../protocol/codes.ts";
 import type { AccountId } from "../protocol/units.ts";
 import { AddressHeader, HubHeader, RelayHeader } from "../platform/object-headers.ts";
 import { refuse } from "../platform/socket-object.ts";
 import type { SocketRoom } from "../platform/socket-room.ts";
+import { type ExposureFeed, TRADER_TAG } from "./exposure-feed.ts";
 import type { HubStore } from "./hub-store.ts";
 import type { MarketRoom } from "./market-room.ts";
 
@@ -15,11 +16,12 @@ export interface UpgradeDeps {
   store: HubStore;
   sockets: SocketRoom;
   live: MarketRoom;
+  exposure: ExposureFeed;
   /** After a punter's socket has its first frames: what else it should know at once (its cash out values). */
   greet?: (ws: WebSocket, account: AccountId) => void;
 }
 
-export async function upgradeSocket({ store, sockets, live, greet }: UpgradeDeps, request: Request): Promise<Response> {
+export async function upgradeSocket({ store, sockets, live, exposure, greet }: UpgradeDeps, request: Request): Promise<Response> {
   if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
     return refuse(426, ErrorCode.INVALID, "expected a WebSocket upgrade");
   }
@@ -59,14 +61,19 @@ export async function upgradeSocket({ store, sockets, live, greet }: UpgradeDeps
   const conflateMs = Number.isSafeInteger(conflateParam) ? Math.min(Math.max(conflateParam, 0), 5000) : 0;
 
   // Nothing from here to the end awaits, so no change can land between the first frames and the live stream.
-  const first = live.firstFrames(since, epoch, false);
+  const first = live.firstFrames(since, epoch, false, address);
   const pair = new WebSocketPair();
   const [client, server] = [pair[0], pair[1]];
   const ends = Number(h.get(HubHeader.SESSION_EXPIRES));
   const expiresAt = account && Number.isSafeInteger(ends) && ends > 0 ? ends : null;
-  sockets.accept(server, { account, canBet: h.get(HubHeader.CAN_BET) === "1", connectedAt: now, conflateMs, expiresAt }, address);
+  // A trader is an authenticated admin session (the Worker verified the role); the tag survives hibernation.
+  const trader = account !== null && h.get(HubHeader.ROLE) === Role.ADMIN;
+  sockets.accept(server, { account, canBet: h.get(HubHeader.CAN_BET) === "1", connectedAt: now, conflateMs, expiresAt }, address, trader ? [TRADER_TAG] : []);
 
-  for (const text of first.frames) sockets.send(server, text);
+  // A long replay goes out a page a turn; live frames to this socket queue behind it.
+  sockets.sendPaged(server, first.frames);
+  if (trader) exposure.welcome(server);
+  // Queued behind the replay like any live frame: values after the snapshot or the replayed frames.
   if (account) greet?.(server, account);
   live.welcome(server, first.viewers, now);
   return new Response(null, { status: 101, webSocket: client });

@@ -12,7 +12,11 @@ export type FaultPoint =
   | "cashout:decided" // the bet is marked cashed out (the credit owed), the wallet not yet called
   | "cashout:credited" // the wallet credited a cash out, the hub has not recorded it
   | "wallet:before-commit" // a wallet call arrived, nothing of it written yet: the caller sees it fail
-  | "wallet:committed"; // the wallet committed a money move, its answer not yet sent
+  | "wallet:committed" // the wallet committed a money move, its answer not yet sent
+  | "multiple:recorded" // the wallet took a multiple's stake and recorded it, no leg asked yet
+  | "multiple:leg" // one leg's answer is stored, the next leg not yet asked
+  | "multiple:result" // a leg's result decided the multiple and is stored, the money not yet moved
+  | "leg:answered"; // a hub stored its answer to a multiple's leg, the answer not yet sent
 
 /**
  * How many times each point has crashed an object in this isolate. Module

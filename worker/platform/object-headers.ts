@@ -4,6 +4,8 @@
 export const HubHeader = {
   ACCOUNT: "x-edgebook-account",
   CAN_BET: "x-edgebook-can-bet",
+  /** The session's role ("punter" or "admin"): only an admin's socket gets the book's exposure. */
+  ROLE: "x-edgebook-role",
   TICKET: "x-edgebook-ticket",
   TICKET_EXPIRES: "x-edgebook-ticket-expires",
   /** When the session behind the socket ends (ms since the epoch): the socket is closed then. */

@@ -23,6 +23,20 @@ export interface Attachment {
 }
 
 export const FRAMES_PER_SECOND = 20;
+/**
+ * A replay goes out this many frames a turn; the rest follow on later turns,
+ * so a storm of resumes never holds up the live stream to everyone else.
+ */
+export const REPLAY_PAGE_FRAMES = 64;
+/** Bytes that may wait behind a socket's replay (its rest, then live frames); past it the socket is closed. */
+export const MAX_HELD_BYTES = 1024 * 1024;
+
+/** Frames waiting for one socket: its replay's rest, then whatever was sent to it meanwhile, in order. */
+interface Held {
+  frames: string[];
+  next: number;
+  bytes: number;
+}
 /** Frames refused in a row for the limit before the socket is closed for flooding. */
 export const FLOOD_STRIKES = 40;
 
@@ -48,6 +62,8 @@ export class SocketRoom {
   /** When the next reaping pass is needed: null with no socket; undefined after a wake, until counted. */
   #reapAt: number | null | undefined = undefined;
   #passedAt = 0;
+  readonly #held = new Map<WebSocket, Held>();
+  #draining = false;
 
   constructor(ctx: DurableObjectState) {
     this.#ctx = ctx;
@@ -118,15 +134,77 @@ export class SocketRoom {
     for (const ws of this.#ctx.getWebSockets(accountTag(account))) this.send(ws, text);
   }
 
+  /**
+   * One string to one socket, in order after anything still held for it (the
+   * rest of its replay): then it joins the queue, and a socket whose queue
+   * passes MAX_HELD_BYTES is closed (1013: it may resume later).
+   */
   send(ws: WebSocket, text: string): void {
+    if (this.#held.size > 0) {
+      const held = this.#held.get(ws);
+      if (held) {
+        held.frames.push(text);
+        held.bytes += text.length;
+        if (held.bytes > MAX_HELD_BYTES) this.close(ws, CloseCode.TRY_AGAIN_LATER, "too far behind; resume");
+        return;
+      }
+    }
+    this.#sendNow(ws, text);
+  }
+
+  /**
+   * A replay: the first REPLAY_PAGE_FRAMES now, the rest a page a turn (each
+   * socket's pages in turn), with every frame sent to the socket meanwhile
+   * queued behind them, so the order is the order sent.
+   */
+  sendPaged(ws: WebSocket, frames: string[]): void {
+    const now = Math.min(frames.length, REPLAY_PAGE_FRAMES);
+    for (let i = 0; i < now; i++) if (!this.#sendNow(ws, frames[i])) return;
+    if (now === frames.length) return;
+    // Its own array: frames sent meanwhile are appended to it, never to the caller's.
+    const rest = frames.slice(now);
+    this.#held.set(ws, { frames: rest, next: 0, bytes: rest.reduce((n, t) => n + t.length, 0) });
+    this.#scheduleDrain();
+  }
+
+  /** Sockets with frames still held (replays in progress). */
+  heldCount(): number {
+    return this.#held.size;
+  }
+
+  #scheduleDrain(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    setTimeout(() => this.#drain(), 0);
+  }
+
+  /** One page for every socket with frames held; again on the next turn while any are left. */
+  #drain(): void {
+    this.#draining = false;
+    for (const [ws, held] of this.#held) {
+      const end = Math.min(held.frames.length, held.next + REPLAY_PAGE_FRAMES);
+      let ok = true;
+      for (; ok && held.next < end; held.next++) {
+        held.bytes -= held.frames[held.next].length;
+        ok = this.#sendNow(ws, held.frames[held.next]);
+      }
+      if (!ok || held.next === held.frames.length) this.#held.delete(ws);
+    }
+    if (this.#held.size > 0) this.#scheduleDrain();
+  }
+
+  #sendNow(ws: WebSocket, text: string): boolean {
     try {
       ws.send(text);
+      return true;
     } catch {
       this.close(ws, CloseCode.INTERNAL, "send failed");
+      return false;
     }
   }
 
   close(ws: WebSocket, code: number, reason: string): void {
+    this.#held.delete(ws);
     try {
       ws.close(code, reason);
     } catch {

@@ -67,6 +67,8 @@ export const CloseCode = {
   POLICY: 1008,
   TOO_BIG: 1009,
   INTERNAL: 1011,
+  /** Addition: the socket fell too far behind (frames held past the server's bound); resume. */
+  TRY_AGAIN_LATER: 1013,
   IDLE: 4000,
   REPLACED: 4001,
   /** Addition: the session (token or ticket) the socket opened with has ended. */

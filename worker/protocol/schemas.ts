@@ -288,6 +288,12 @@ export const CashOutReplyFrame = v.object({
   stake: v.optional(v.number()),
   bet: v.optional(BetSchema),
 });
+/**
+ * Addition: the market's book, pushed to trader (admin) sockets only, on connect and after any
+ * change to it (conflated); `exposure` is exactly the answer of GET /api/markets/:id/exposure,
+ * `seq` the market's seq when it was computed.
+ */
+export const ExposureFrame = v.object({ type: v.literal("exposure"), seq: v.number(), exposure: ExposureSchema });
 
 export const ServerFrame = v.variant("type", [
   SnapshotFrame,
@@ -300,6 +306,7 @@ export const ServerFrame = v.variant("type", [
   ErrorFrame,
   CashOutReplyFrame,
   CashOutValueFrame,
+  ExposureFrame,
 ]);
 
 export type SessionBody = v.InferOutput<typeof SessionBody>;
@@ -323,6 +330,7 @@ export type ViewersFrame = v.InferOutput<typeof ViewersFrame>;
 export type BetReplyFrame = v.InferOutput<typeof BetReplyFrame>;
 export type BalanceFrame = v.InferOutput<typeof BalanceFrame>;
 export type ErrorFrame = v.InferOutput<typeof ErrorFrame>;
+export type ExposureFrame = v.InferOutput<typeof ExposureFrame>;
 export type ServerFrame = v.InferOutput<typeof ServerFrame>;
 export type CashOutBody = v.InferOutput<typeof CashOutBody>;
 export type CashOutFrame = v.InferOutput<typeof CashOutFrame>;

@@ -93,7 +93,7 @@ export class MarketRelay extends SocketObject {
     // the sockets already here and wait in #recent for this one. The hub
     // counted this socket when it placed it here.
     const position = since !== null && /^\d{1,15}$/.test(since) ? Number(since) : null;
-    const first = await this.#hub().firstFrames(position, url.searchParams.get("epoch"), true);
+    const first = await this.#hub().firstFrames(position, url.searchParams.get("epoch"), true, address);
     await this.#catchUp(first.seq);
     // From here to the return nothing awaits, so no publish can slip in between
     // the first frames and the catch-up: the socket joins the room only now,
@@ -101,7 +101,8 @@ export class MarketRelay extends SocketObject {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.room.accept(server, { account: null, canBet: false, connectedAt: Date.now(), conflateMs: 0, expiresAt: null }, address);
-    for (const text of first.frames) this.room.send(server, text);
+    // A long replay goes out a page a turn; what follows here queues behind it.
+    this.room.sendPaged(server, first.frames);
     let upTo = first.seq;
     for (const f of this.#recent) {
       if (f.seq === null || f.seq <= upTo) continue;

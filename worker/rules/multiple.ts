@@ -2,6 +2,7 @@
 // only if every leg wins (a void leg counts as odds 1.00). The combined odds
 // are the exact product of the legs' hundredths, so the payout is
 // floor(stake x product) with no rounding on the way: BigInt throughout.
+import type { AcceptPolicy, RejectReason } from "../protocol/codes.ts";
 import { type Money, type Odds } from "../protocol/units.ts";
 
 export const MIN_LEGS = 2;
@@ -72,3 +73,16 @@ export function outcomeOf(stake: Money, legs: readonly Leg[]): MultipleOutcome {
   if (payout === null) throw new Error("a multiple's payout past the safe integers was accepted");
   return { status: "won", payout };
 }
+
+/** What a multiple's coordinator asks one leg's market: the leg under the accept policy, at the multiple's stake. */
+export interface LegAsk {
+  selectionId: string;
+  stake: Money;
+  odds: Odds;
+  accept: AcceptPolicy;
+  /** The other legs' odds (taken where known, else asked): the market's book counts the multiple's payout with them. */
+  others: Odds[];
+}
+
+/** A market's answer for a leg: taken at `odds` (and the market's payout cap), or refused as a single bet would be. */
+export type LegAnswer = { ok: true; odds: Odds; maxPayout: Money } | { ok: false; reason: RejectReason; odds?: Odds };

@@ -8,6 +8,8 @@ import type { Money } from "../protocol/units.ts";
 import type { EntryKind } from "../rules/ledger.ts";
 import { SqlStore } from "../platform/sql-store.ts";
 import type { BetPosition } from "../rules/bet-page.ts";
+import { MULTIPLES_MIGRATION } from "./multiple-store.ts";
+import { newestFirst } from "./newest-first.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS account (
@@ -77,7 +79,7 @@ export interface MoneyRequest {
 
 export class WalletStore extends SqlStore {
   constructor(storage: DurableObjectStorage) {
-    super(storage, [SCHEMA, MONEY_REQUESTS, GUEST_SESSIONS]);
+    super(storage, [SCHEMA, MONEY_REQUESTS, GUEST_SESSIONS, MULTIPLES_MIGRATION]);
   }
 
   /** Refuse a guest's session id until `expiresAt` (ms); the already expired ones go at the same time. */
@@ -211,22 +213,7 @@ export class WalletStore extends SqlStore {
 
   /** One page of the account's bets, newest first, after `below` (a position a page ended at). */
   bets(limit: number, below: BetPosition | null = null): { bets: Bet[]; next: BetPosition | null } {
-    const rows = (
-      below === null
-        ? this.sql.exec("SELECT rowid AS row, placed_at, bet FROM bets ORDER BY placed_at DESC, rowid DESC LIMIT ?", limit + 1)
-        : this.sql.exec(
-            "SELECT rowid AS row, placed_at, bet FROM bets WHERE placed_at < ? OR (placed_at = ? AND rowid < ?) ORDER BY placed_at DESC, rowid DESC LIMIT ?",
-            below.placedAt,
-            below.placedAt,
-            below.row,
-            limit + 1,
-          )
-    ).toArray();
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      bets: page.map((r) => JSON.parse(r.bet as string) as Bet),
-      next: rows.length > limit && last ? { placedAt: last.placed_at as number, row: last.row as number } : null,
-    };
+    const page = newestFirst(this.sql, "bets", "bet", limit, below);
+    return { bets: page.values.map((b) => JSON.parse(b) as Bet), next: page.next };
   }
 }

@@ -27,6 +27,11 @@ import type { LimitState, Limits } from "../rules/limits.ts";
 import { type Result, ok, refused } from "../rules/result.ts";
 import { type BalanceAnswer, Cashier, type Statement } from "./cashier.ts";
 import { type LedgerEntry, WalletStore } from "./wallet-store.ts";
+import { AlarmClock } from "../platform/alarm-clock.ts";
+import { log } from "../log.ts";
+import type { Multiple, MultipleBody } from "../protocol/multiples.ts";
+import type { LegResult } from "../rules/multiple.ts";
+import { MultipleDesk } from "./multiple-desk.ts";
 
 export class Wallet extends DurableObject<Env> {
   readonly #store: WalletStore;
@@ -39,12 +44,54 @@ export class Wallet extends DurableObject<Env> {
    */
   now: () => number = () => Date.now();
   readonly #cashier: Cashier;
+  /** The account's multiples (multiple-desk.ts); an instance field, so tests can read its store. */
+  readonly multiples: MultipleDesk;
+  readonly #clock: AlarmClock;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new WalletStore(ctx.storage);
     this.faults = new FaultPoints(ctx);
     this.#cashier = new Cashier(this.#store, () => this.now());
+    this.#clock = new AlarmClock(ctx.storage);
+    const hub = (marketId: string) => env.MARKET_HUB.getByName(marketId);
+    this.multiples = new MultipleDesk(ctx.storage.sql, {
+      wallet: this.#store,
+      cashier: this.#cashier,
+      legs: { accept: (m, a, id, ask) => hub(m).acceptLeg(a, id, ask), release: (m, a, id) => hub(m).releaseLeg(a, id) },
+      checkpoint: (point) => this.faults.hit(point),
+      arm: (at) => this.#clock.arm([at]),
+      now: () => this.now(),
+    });
+  }
+
+  /** Place a multiple (this wallet coordinates it); the same id again answers as it stands. */
+  placeMultiple(body: MultipleBody): Promise<Result<Multiple>> {
+    return this.multiples.place(body);
+  }
+
+  /** A page of the account's multiples, newest first. */
+  listMultiples(limit: number, cursor?: string): Result<{ multiples: Multiple[]; next?: string }> {
+    return this.multiples.list(limit, cursor);
+  }
+
+  /** A market tells the result of one of this account's legs; applied once. */
+  multipleLegResult(multipleId: string, marketId: string, result: LegResult): Promise<void> {
+    return this.multiples.legResult(multipleId, marketId, result);
+  }
+
+  /** Multiples a crash or an unanswering market left unfinished. */
+  override async alarm(): Promise<void> {
+    this.#clock.fired();
+    let behind = true;
+    try {
+      behind = (await this.multiples.reconcile()) > 0;
+    } catch (err) {
+      log.error("wallet.alarm", err, { account: this.#store.account()?.accountId });
+    } finally {
+      this.#clock.finished(behind);
+      this.#clock.arm([this.multiples.nextDue()]);
+    }
   }
 
   /**

@@ -45,7 +45,7 @@ const MyBets = {
 } satisfies RouteSpec;
 
 /** Counted before the body is read: a flood of junk bodies spends the budget too. */
-const sessionBudget: MiddlewareHandler<AppEnv> = async (c, next) => {
+export const sessionBudget: MiddlewareHandler<AppEnv> = async (c, next) => {
   await spend(c, clientAddress(c.req.raw), "session", c.get("config").sessionsPer10s, "too many sessions from this address; try again shortly");
   await next();
 };

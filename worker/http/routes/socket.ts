@@ -78,6 +78,7 @@ export const socketRoutes = new Hono<AppEnv>()
       if (!(await stillLive(c.env, claims.sub, claims.acct, claims.sid))) fail(ErrorCode.UNAUTHENTICATED, "ticket was taken with a session that has logged out");
       headers.set(HubHeader.ACCOUNT, claims.sub);
       headers.set(HubHeader.CAN_BET, claims.role === Role.PUNTER ? "1" : "0");
+      headers.set(HubHeader.ROLE, claims.role);
       headers.set(HubHeader.TICKET, claims.jti);
       // The hub keeps a spent ticket until it expires, on its own clock in milliseconds.
       headers.set(HubHeader.TICKET_EXPIRES, String(claims.exp * 1000));
@@ -88,6 +89,7 @@ export const socketRoutes = new Hono<AppEnv>()
       if (!claims) fail(ErrorCode.UNAUTHENTICATED, "session token is invalid, expired or logged out");
       headers.set(HubHeader.ACCOUNT, claims.sub);
       headers.set(HubHeader.CAN_BET, claims.role === Role.PUNTER ? "1" : "0");
+      headers.set(HubHeader.ROLE, claims.role);
       headers.set(HubHeader.SESSION_EXPIRES, String(claims.exp * 1000));
     } else if (req.headers.has("authorization")) {
       fail(ErrorCode.UNAUTHENTICATED, "malformed Authorization header");

@@ -1,0 +1,40 @@
+// The trader's pushed book on the client: the SDK passes an `exposure` frame
+// on as its own event (not a change: the market's seq stays), and the console
+// sums the books it holds.
+import { describe, expect, it } from "vitest";
+import { MarketSubscription } from "../../client/sdk/market-socket.ts";
+import { bookTotals } from "../../client/models/exposure.ts";
+import type { Exposure } from "../../worker/protocol/schemas.ts";
+import { wireMarket } from "../helpers/wire-market.ts";
+import { ScriptedSocket, nextSocket } from "./scripted-socket.ts";
+
+const book = (marketId: string, rows: [string, number, number, number][], pendingBets = 0): Exposure => {
+  const totalStake = rows.reduce((sum, [, , stake]) => sum + stake, 0);
+  return { marketId, totalStake, pendingBets, selections: rows.map(([id, bets, stake, payout]) => ({ id, bets, stake, payout, profitIfWins: totalStake - payout })) };
+};
+
+describe("the pushed book", () => {
+  it("comes out of the subscription as an exposure event, leaving the market and its seq as they were", async () => {
+    ScriptedSocket.opened = [];
+    const sub = new MarketSubscription("http://book.test", "m1", { WebSocket: ScriptedSocket as unknown as new (url: string) => WebSocket });
+    const got: Exposure[] = [];
+    sub.on("exposure", (f) => got.push(f.exposure));
+    const socket = await nextSocket(1);
+    socket.open();
+    socket.deliver({ type: "snapshot", seq: 5, epoch: "ep", market: wireMarket({ id: "m1", seq: 5, epoch: "ep" }) });
+    const exposure = book("m1", [["a", 1, 1000, 2500]]);
+    socket.deliver({ type: "exposure", seq: 5, exposure });
+    socket.deliver({ type: "exposure", seq: 5, exposure: { marketId: "m1" } });
+    expect(got).toEqual([exposure]);
+    expect(sub.seq).toBe(5);
+    expect(sub.state).toBe("live");
+    sub.close();
+  });
+
+  it("sums stakes, bets and pending bets over the books held, and each market's worst outcome", () => {
+    const a = book("a", [["home", 2, 3000, 7500], ["away", 1, 3000, 8700]], 1);
+    const b = book("b", [["home", 0, 0, 0], ["away", 1, 500, 1500]]);
+    expect(bookTotals([a, b])).toEqual({ markets: 2, staked: 6500, bets: 4, pending: 1, worstCase: -2700 + -1000 });
+    expect(bookTotals([])).toEqual({ markets: 0, staked: 0, bets: 0, pending: 0, worstCase: 0 });
+  });
+});
