@@ -173,6 +173,9 @@ async function bringToRest(marketIds: string[]) {
   );
 }
 
+/** The model's seed (fast-check prints the seed and path of any failure, to replay it). */
+const MODEL_SEED = 20261204;
+
 describe("money under random sequences", () => {
   it("is conserved, every bet ends in exactly one state, and the armed crashes really happen", async () => {
     const admin = await adminSession();
@@ -371,7 +374,8 @@ describe("money under random sequences", () => {
           tally.recheckRefunds += bets.filter((b) => b.status === "rejected" && b.dueAt === null && refunded.has(`${b.marketId}/${b.id}`)).length;
         },
       ),
-      { numRuns: 50, endOnFailure: true },
+      // A fixed seed, so the coverage counts below never hang on luck in CI; change MODEL_SEED to explore other runs.
+      { numRuns: 50, endOnFailure: true, seed: MODEL_SEED },
     );
 
     // A run in which no armed fault fired would prove nothing about crashes: count them, by point.
