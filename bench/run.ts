@@ -24,7 +24,7 @@ import { TASKSET, killAllGroupsNow, pinSelf, stopAllGroups } from "./lib/process
 import { type RunRow, aggregate, median, targets } from "./lib/results.ts";
 import { page, targetLines, textTable } from "./lib/report.ts";
 import { type ServerName, runSystem } from "./lib/system-run.ts";
-import { type CashOutFigures, readCashOut } from "./lib/report.ts";
+import { type CashOutFigures, emptyCashOut, readCashOut } from "./lib/report.ts";
 import { cashOutBench } from "./cashout.ts";
 import { spawnSync } from "node:child_process";
 
@@ -132,8 +132,13 @@ async function main(): Promise<number> {
   if (!plan.quick || args.cashout) {
     const bets = plan.quick ? 2000 : 10_000;
     say(`cash out: ${bets} open bets, values per odds push (bench/cashout.ts)`);
-    const code = await cashOutBench(["--bets", String(bets), "--port", String(args.basePort + 8)]);
-    cashout = readCashOut(code);
+    try {
+      const code = await cashOutBench(["--bets", String(bets), "--port", String(args.basePort + 8)]);
+      cashout = readCashOut(code);
+    } catch (err) {
+      say(`cash out benchmark failed: ${err instanceof Error ? err.message : String(err)}`);
+      cashout = { ...emptyCashOut(), failures: [`the benchmark failed: ${err instanceof Error ? err.message : String(err)}`] };
+    }
     await stopAllGroups();
   }
   const date = new Date().toISOString();

@@ -118,6 +118,11 @@ export interface CashOutFigures {
   serverCpuSeconds: number;
 }
 
+/** No figures: the benchmark did not finish. */
+export function emptyCashOut(): CashOutFigures {
+  return { ok: false, failures: [], openBets: NaN, pushes: 0, viewerOddsP50Ms: NaN, viewerOddsMaxMs: NaN, allValuesP50Ms: NaN, allValuesMaxMs: NaN, bareOddsP50Ms: NaN, bareOddsMaxMs: NaN, early: 0, serverCpuSeconds: NaN };
+}
+
 /** What bench/cashout.ts wrote, after it ran with exit `code`; null when it wrote nothing. */
 export function readCashOut(code: number): CashOutFigures | null {
   let r: Record<string, any>;
