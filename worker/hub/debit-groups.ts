@@ -94,10 +94,22 @@ export class DebitGroups<D extends GroupDebit, T> {
     });
   }
 
-  /** Copies of accounts with no bet queued go now; the others ride with the next group, which is due at once. */
+  /**
+   * Copies of accounts with no bet queued go now, one recordBets call per
+   * account, marked synced together when all have answered (one commit); the
+   * others ride with the next group, which is due at once.
+   */
   #sendCopiesNow(): void {
     const queued = new Set(this.#queue.map((w) => w.debit.row.account));
-    for (const account of [...this.#copies.keys()]) if (!queued.has(account)) void this.#sendCopies(account, this.#takeCopies(account));
+    const going = [...this.#copies.keys()].filter((a) => !queued.has(a)).map((a) => this.#takeCopies(a));
+    if (going.length === 0) return;
+    const calls = going.map((copies) =>
+      this.#d.wallets.recordBets(copies[0].row.account, copies.map((c) => this.#update(c.row))).then(
+        () => true,
+        () => false,
+      ),
+    );
+    void Promise.all(calls).then((landed) => going.forEach((copies, i) => this.#landed(copies, landed[i])));
   }
 
   #takeCopies(account: AccountId): Copy[] {
@@ -108,15 +120,6 @@ export class DebitGroups<D extends GroupDebit, T> {
 
   #update(row: BetRow): BetUpdate {
     return { bet: toWireBet(row, this.#d.marketId()), version: row.version };
-  }
-
-  async #sendCopies(account: AccountId, copies: Copy[]): Promise<void> {
-    try {
-      await this.#d.wallets.recordBets(account, copies.map((c) => this.#update(c.row)));
-      this.#landed(copies, true);
-    } catch {
-      this.#landed(copies, false);
-    }
   }
 
   /** The copies' call is over: mark them synced if it landed, else leave them to the reconciler. */
