@@ -1,6 +1,6 @@
-// Group commit for stake debits. Bets that arrive together (queued before the
-// next flush, which runs on a zero timer, so every frame already delivered to
-// the object gets in) go out as one group: their new rows stored in one hub
+// Group commit for stake debits. Bets that arrive together (queued in the
+// same turn, or while their account's previous group is at the wallet) go out
+// as one group: their new rows stored in one hub
 // SQLite commit, one wallet call per account for all of that account's stakes
 // in the group (Wallet.debitStakes, one transaction, each item once by its
 // key), then every item's outcome recorded in one pass once all the group's
@@ -134,10 +134,13 @@ export class DebitGroups<D extends GroupDebit, T> {
   #flushSoon(): void {
     if (this.#flushDue || this.#queue.length === 0) return;
     this.#flushDue = true;
-    setTimeout(() => {
+    // A microtask, not a timer: the flush must not wait on the event loop (a
+    // timer can lag behind other events, leaving a bet the reconciler sees as
+    // in flight unsent). Bets queued in this turn still go together.
+    queueMicrotask(() => {
       this.#flushDue = false;
       void this.#flush();
-    }, 0);
+    });
   }
 
   /** The next group: queued bets of accounts with no call in flight, in arrival order, at most MAX_GROUP. */
