@@ -203,6 +203,8 @@ export class BetDesk {
   async reconcile(): Promise<number> {
     const { store } = this.#d;
     const now = this.#d.now();
+    // Bets still queued for a group go now, not after a timer that may lag behind this alarm.
+    this.#groups.flushNow();
     const jobs: [BetRow, (row: BetRow) => Promise<unknown>][] = [];
     const taken = new Set<string>();
     const add = (row: BetRow, flow: (row: BetRow) => Promise<unknown>) => {
@@ -317,7 +319,7 @@ export class BetDesk {
    */
   async #debit(row: BetRow, late: boolean, record = false): Promise<BetReplyFrame> {
     const item = { betId: row.id, amount: row.stake, update: { bet: toWireBet(row, this.#marketId), version: row.version } };
-    return this.#refunding(await this.#groups.debit({ row, item, record, late }));
+    return this.#refunding(await this.#groups.debit({ row, item, record, late }, late));
   }
 
   /** A group's wallet answered (`result`, or null when the call failed): the bet's next state, stored with the group's. */

@@ -1,6 +1,7 @@
-// Group commit for stake debits. Bets that arrive together (queued in the
-// same turn, or while their account's previous group is at the wallet) go out
-// as one group: their new rows stored in one hub
+// Group commit for stake debits. Bets that arrive together (queued before the
+// next flush: a new bet waits for a zero timer, so every frame already
+// delivered to the object gets in; bets queued while their account's previous
+// group was at the wallet go as soon as it is back) go out as one group: their new rows stored in one hub
 // SQLite commit, one wallet call per account for all of that account's stakes
 // in the group (Wallet.debitStakes, one transaction, each item once by its
 // key), then every item's outcome recorded in one pass once all the group's
@@ -65,6 +66,7 @@ export class DebitGroups<D extends GroupDebit, T> {
   /** Accounts with a group call in flight. */
   readonly #busy = new Set<AccountId>();
   #flushDue = false;
+  #flushNowDue = false;
   /** Finished bets' copies waiting for their account's next call, by account. */
   readonly #copies = new Map<AccountId, Copy[]>();
 
@@ -72,11 +74,29 @@ export class DebitGroups<D extends GroupDebit, T> {
     this.#d = deps;
   }
 
-  /** Debit one bet's stake with the next group; resolves with `settle`'s outcome for it. */
-  debit(debit: D): Promise<T> {
+  /**
+   * Debit one bet's stake with the next group; resolves with `settle`'s
+   * outcome for it. `now`: flush on a microtask rather than wait for the timer
+   * (the reconciler's bets, which no frame will join).
+   */
+  debit(debit: D, now = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ debit, resolve, reject });
-      this.#flushSoon();
+      if (now) this.flushNow();
+      else this.#flushSoon();
+    });
+  }
+
+  /**
+   * Flush what is queued on a microtask. A timer can lag behind other events
+   * (the alarm's, say): the alarm calls this so no queued bet waits on it.
+   */
+  flushNow(): void {
+    if (this.#flushNowDue || this.#queue.length === 0) return;
+    this.#flushNowDue = true;
+    queueMicrotask(() => {
+      this.#flushNowDue = false;
+      void this.#flush();
     });
   }
 
@@ -134,13 +154,10 @@ export class DebitGroups<D extends GroupDebit, T> {
   #flushSoon(): void {
     if (this.#flushDue || this.#queue.length === 0) return;
     this.#flushDue = true;
-    // A microtask, not a timer: the flush must not wait on the event loop (a
-    // timer can lag behind other events, leaving a bet the reconciler sees as
-    // in flight unsent). Bets queued in this turn still go together.
-    queueMicrotask(() => {
+    setTimeout(() => {
       this.#flushDue = false;
       void this.#flush();
-    });
+    }, 0);
   }
 
   /** The next group: queued bets of accounts with no call in flight, in arrival order, at most MAX_GROUP. */
@@ -175,7 +192,8 @@ export class DebitGroups<D extends GroupDebit, T> {
       for (const w of left) w.reject(err);
     } finally {
       for (const account of group.keys()) this.#busy.delete(account);
-      this.#flushSoon();
+      // Bets that waited for these accounts are a group already.
+      this.flushNow();
     }
   }
 
