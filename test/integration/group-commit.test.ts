@@ -129,7 +129,8 @@ describe("group commit", () => {
           if (a.lossPerDay) expect(stakes).toBeLessThanOrEqual(a.lossPerDay);
         }
       }),
-      { numRuns: 20, endOnFailure: true },
+      // A fixed seed, so the counts checked after the runs never depend on luck in CI; change it to explore other runs.
+      { numRuns: 20, endOnFailure: true, seed: 20261204 },
     );
     // The runs did crash, and did make groups of more than one account.
     expect(count(firedFaults)).toBeGreaterThan(before.crashes);
