@@ -8,21 +8,7 @@ import { ErrorCode, type Role } from "../protocol/codes.ts";
 import type { Account, Bet } from "../protocol/schemas.ts";
 import type { Money } from "../protocol/units.ts";
 import { FaultPoints } from "../platform/fault-points.ts";
-import {
-  type BetUpdate,
-  type DebitItem,
-  type DebitRefusalCode,
-  EntryKind,
-  type MoneyResult,
-  SettleKind,
-  type SettleItem,
-  cashOutKey,
-  type Settled,
-  nextBalance,
-  payoutKey,
-  refundKey,
-  stakeKey,
-} from "../rules/ledger.ts";
+import { type BetUpdate, type DebitItem, EntryKind, type MoneyResult, type SettleItem, type Settled } from "../rules/ledger.ts";
 import { decodeBetCursor, encodeBetCursor } from "../rules/bet-page.ts";
 import type { LimitState, Limits } from "../rules/limits.ts";
 import { type Result, ok, refused } from "../rules/result.ts";
@@ -33,6 +19,7 @@ import { log } from "../log.ts";
 import type { Multiple, MultipleBody } from "../protocol/multiples.ts";
 import type { LegResult } from "../rules/multiple.ts";
 import { MultipleDesk } from "./multiple-desk.ts";
+import { BetMoney } from "./bet-money.ts";
 
 export class Wallet extends DurableObject<Env> {
   readonly #store: WalletStore;
@@ -48,12 +35,14 @@ export class Wallet extends DurableObject<Env> {
   /** The account's multiples (multiple-desk.ts); an instance field, so tests can read its store. */
   readonly multiples: MultipleDesk;
   readonly #clock: AlarmClock;
+  readonly #money: BetMoney;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new WalletStore(ctx.storage);
     this.faults = new FaultPoints(ctx);
     this.#cashier = new Cashier(this.#store, () => this.now());
+    this.#money = new BetMoney(this.#store, this.#cashier, () => this.now());
     this.#clock = new AlarmClock(ctx.storage);
     const hub = (marketId: string) => env.MARKET_HUB.getByName(marketId);
     this.multiples = new MultipleDesk(ctx.storage.sql, {
@@ -174,7 +163,7 @@ export class Wallet extends DurableObject<Env> {
    */
   async debitStake(marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult> {
     await this.faults.hit("wallet:before-commit", "debitStake");
-    const result = this.#store.transact(() => this.#debitIn(marketId, betId, amount, update));
+    const result = this.#store.transact(() => this.#money.debit(marketId, betId, amount, update));
     await this.faults.hit("wallet:committed");
     return result;
   }
@@ -190,31 +179,11 @@ export class Wallet extends DurableObject<Env> {
   async debitStakes(marketId: string, items: DebitItem[], records: BetUpdate[] = []): Promise<MoneyResult[]> {
     await this.faults.hit("wallet:before-commit", "debitStakes");
     const results = this.#store.transact(() => {
-      for (const r of records) this.#store.upsertBet(r.bet, r.version);
-      return items.map((i) => this.#debitIn(marketId, i.betId, i.amount, i.update));
+      this.#money.record(records);
+      return items.map((i) => this.#money.debit(marketId, i.betId, i.amount, i.update));
     });
     await this.faults.hit("wallet:committed");
     return results;
-  }
-
-  /** A stake's check and write, in the caller's transaction. */
-  #debitIn(marketId: string, betId: string, amount: number, update: BetUpdate): MoneyResult {
-    const store = this.#store;
-    const owner = store.claimBetId(betId, marketId);
-    if (owner !== null) {
-      const first = store.bet(owner, betId);
-      return { ok: false, code: "DUPLICATE", message: "bet id used on another market", ...this.#standing(), first };
-    }
-    const key = stakeKey(marketId, betId);
-    // The account's own bars, checked in this transaction with the debit: bets racing for the last of a limit take turns here.
-    const bar = store.entry(key) || store.refusal(key) ? null : this.#cashier.stakeBar(amount);
-    if (bar) store.refuse(key, bar, this.now());
-    const moved = this.#moveIn(key, EntryKind.STAKE, -amount, update);
-    if (!moved.ok && moved.code !== "NO_STAKE" && moved.code !== "DUPLICATE") {
-      // Known as refused at once, so a retry of this id on another market can be told so.
-      store.upsertBet({ ...update.bet, status: "rejected", reason: moved.code, payout: 0 }, update.version);
-    }
-    return moved;
   }
 
   /**
@@ -225,13 +194,7 @@ export class Wallet extends DurableObject<Env> {
    */
   async claimRefused(marketId: string, betId: string, update: BetUpdate): Promise<Result<{ first: Bet | null }>> {
     await this.faults.hit("wallet:before-commit", "claimRefused");
-    const store = this.#store;
-    const result = store.transact(() => {
-      const owner = store.claimBetId(betId, marketId);
-      if (owner !== null) return ok({ first: store.bet(owner, betId) });
-      store.upsertBet(update.bet, update.version);
-      return ok({ first: null });
-    });
+    const result = this.#store.transact(() => ok({ first: this.#money.claimRefused(marketId, betId, update) }));
     await this.faults.hit("wallet:committed");
     return result;
   }
@@ -239,7 +202,7 @@ export class Wallet extends DurableObject<Env> {
   /** Give back exactly the stake that was taken for this bet, once. */
   async refundStake(marketId: string, betId: string, update: BetUpdate): Promise<MoneyResult> {
     await this.faults.hit("wallet:before-commit", "refundStake");
-    const result = this.#store.transact(() => this.#refundIn(marketId, betId, update));
+    const result = this.#store.transact(() => this.#money.refund(marketId, betId, update));
     await this.faults.hit("wallet:committed");
     return result;
   }
@@ -252,23 +215,7 @@ export class Wallet extends DurableObject<Env> {
    */
   async settleBets(marketId: string, items: SettleItem[]): Promise<Settled> {
     await this.faults.hit("wallet:before-commit", "settleBets");
-    const store = this.#store;
-    const result = store.transact((): Settled => {
-      let moved = false;
-      const done = items.map((item) => {
-        if (item.kind === SettleKind.RECORD) {
-          store.upsertBet(item.update.bet, item.update.version);
-          return true;
-        }
-        const r =
-          item.kind === SettleKind.PAYOUT
-            ? this.#moveIn(payoutKey(marketId, item.betId), EntryKind.PAYOUT, item.amount, item.update)
-            : this.#refundIn(marketId, item.betId, item.update, item.amount);
-        if (r.ok && !r.value.replayed) moved = true;
-        return r.ok;
-      });
-      return { done, moved, ...this.#standing() };
-    });
+    const result = this.#store.transact(() => this.#money.settle(marketId, items));
     await this.faults.hit("wallet:committed");
     return result;
   }
@@ -280,40 +227,21 @@ export class Wallet extends DurableObject<Env> {
    */
   async creditCashOut(marketId: string, betId: string, cashOutId: string, amount: number, update: BetUpdate): Promise<MoneyResult> {
     await this.faults.hit("wallet:before-commit", "creditCashOut");
-    const key = cashOutKey(marketId, betId, cashOutId);
-    const result = this.#store.transact(() => this.#moveIn(key, EntryKind.CASHOUT, amount, update));
+    const result = this.#store.transact(() => this.#money.creditCashOut(marketId, betId, cashOutId, amount, update));
     await this.faults.hit("wallet:committed");
     return result;
-  }
-
-  /**
-   * The refund's check and write, in the caller's transaction. `upTo` caps it
-   * (a void refunds only the stake still open after a part was cashed out).
-   */
-  #refundIn(marketId: string, betId: string, update: BetUpdate, upTo = Infinity): MoneyResult {
-    const store = this.#store;
-    const stake = store.entry(stakeKey(marketId, betId));
-    if (!stake) {
-      // No stake was ever taken: make sure a late debit for this bet cannot take one now.
-      store.refuse(stakeKey(marketId, betId), "CANCELLED", this.now());
-      store.upsertBet(update.bet, update.version);
-      return { ok: false, code: "NO_STAKE", message: "no stake was taken for this bet", ...this.#standing() };
-    }
-    return this.#moveIn(refundKey(marketId, betId), EntryKind.REFUND, Math.min(-stake.amount, upTo), update);
   }
 
   /** Keep the account's view of a bet whose change moved no money (a loss, say). */
   async recordBet(update: BetUpdate): Promise<void> {
     await this.faults.hit("wallet:before-commit", "recordBet");
-    this.#store.upsertBet(update.bet, update.version);
+    this.#money.record([update]);
   }
 
   /** Keep several bets' new states that moved no money, in one transaction (what recordBet does for one). */
   async recordBets(updates: BetUpdate[]): Promise<void> {
     await this.faults.hit("wallet:before-commit", "recordBets");
-    this.#store.transact(() => {
-      for (const u of updates) this.#store.upsertBet(u.bet, u.version);
-    });
+    this.#store.transact(() => this.#money.record(updates));
   }
 
   /** This account's bet with this id, on whichever market holds the id; null if none does. */
@@ -332,43 +260,6 @@ export class Wallet extends DurableObject<Env> {
 
   /** The balance, the sum of the ledger (always equal), and the newest entries. */
   audit(limit = 100): { balance: Money; ledgerSum: number; entries: LedgerEntry[] } {
-    return { balance: this.#balance(), ledgerSum: this.#store.ledgerSum(), entries: this.#store.ledger(limit) };
-  }
-
-  #balance(): Money {
-    return this.#store.account()?.balance ?? (0 as Money);
-  }
-
-  #standing(): { balance: Money; asOf: number } {
-    return { balance: this.#balance(), asOf: this.#store.lastEntry() };
-  }
-
-  #moveIn(key: string, kind: EntryKind, delta: number, update: BetUpdate): MoneyResult {
-    const store = this.#store;
-    const account = store.account();
-    const short = (code: DebitRefusalCode = "INSUFFICIENT_FUNDS"): MoneyResult => ({ ok: false, code, message: REFUSED[code], ...this.#standing() });
-    if (!account) return short();
-    const done = store.entry(key);
-    if (done) {
-      store.upsertBet(update.bet, update.version);
-      return ok({ balance: account.balance, amount: Math.abs(done.amount) as Money, replayed: true, asOf: store.lastEntry() });
-    }
-    const refusal = store.refusal(key);
-    // A cancelled debit (refunded before it came) answers as one without the funds.
-    if (refusal) return short(refusal === "LIMIT_REACHED" || refusal === "SELF_EXCLUDED" ? refusal : "INSUFFICIENT_FUNDS");
-    const next = nextBalance(account.balance, delta);
-    if (next === null) {
-      store.refuse(key, "INSUFFICIENT_FUNDS", this.now());
-      return short();
-    }
-    store.append(key, kind, delta, next, this.now());
-    store.upsertBet(update.bet, update.version);
-    return ok({ balance: next, amount: Math.abs(delta) as Money, replayed: false, asOf: store.lastEntry() });
+    return { balance: this.#store.account()?.balance ?? (0 as Money), ledgerSum: this.#store.ledgerSum(), entries: this.#store.ledger(limit) };
   }
 }
-
-const REFUSED: Record<DebitRefusalCode, string> = {
-  INSUFFICIENT_FUNDS: "insufficient funds",
-  LIMIT_REACHED: "this stake would pass the account's limits",
-  SELF_EXCLUDED: "the account is self-excluded",
-};
