@@ -9,6 +9,7 @@
 //   npm run bench [-- --quick] [-- --repeats 3] [-- --subscribers 1000] [-- --budget 2400] [-- --base-port 8820]
 //   npm run bench -- settle [--bets 5000]   (settlement alone: bench/settlement.ts)
 //   npm run bench -- book [flags]           (the whole book alone: bench/book.ts)
+//   npm run bench -- cashout [flags]        (live cash out values of 10,000 open bets: bench/cashout.ts)
 //
 // Exit status: 0 when every run delivered every frame in order and the money
 // was right, 1 otherwise, 2 past the time budget.
@@ -23,6 +24,8 @@ import { TASKSET, killAllGroupsNow, pinSelf, stopAllGroups } from "./lib/process
 import { type RunRow, aggregate, median, targets } from "./lib/results.ts";
 import { page, targetLines, textTable } from "./lib/report.ts";
 import { type ServerName, runSystem } from "./lib/system-run.ts";
+import { type CashOutFigures, emptyCashOut, readCashOut } from "./lib/report.ts";
+import { cashOutBench } from "./cashout.ts";
 import { spawnSync } from "node:child_process";
 
 // `npm run bench -- settle [flags]`: the settlement benchmark alone (bench/settlement.ts), not the comparison.
@@ -32,6 +35,10 @@ if (process.argv[2] === "book") {
   await import("./book.ts");
   // bench/book.ts exits the process when it is done; nothing of the comparison runs meanwhile.
   await new Promise<never>(() => {});
+}
+if (process.argv[2] === "cashout") {
+  const { cashOutBench } = await import("./cashout.ts");
+  process.exit(await cashOutBench(process.argv.slice(3)));
 }
 if (process.argv[2] === "settle") {
   const { settlementBench } = await import("./settlement.ts");
@@ -45,10 +52,12 @@ const args = parseArgs(process.argv.slice(2), {
   /** Override the plan's repeats / subscribers (0: the plan's). */
   repeats: 0,
   subscribers: 0,
-  /** Hard limit for the whole run, in seconds (0: 300 quick, 2400 full). */
+  /** Hard limit for the whole run, in seconds (0: 300 quick, 600 quick with --cashout, 2400 full). */
   budget: 0,
-  /** The servers' ports: this one and the next six. */
+  /** The servers' ports: this one and the next eight. */
   basePort: 8820,
+  /** Run the cash out benchmark in a quick run too (the full run always does). */
+  cashout: false,
 });
 
 const say = (line: string) => process.stdout.write(`[bench] ${line}\n`);
@@ -67,7 +76,7 @@ async function main(): Promise<number> {
   const plan: Plan = { ...(args.quick ? QUICK : FULL) };
   if (args.repeats > 0) plan.repeats = args.repeats;
   if (args.subscribers > 0) plan.subscribers = args.subscribers;
-  const budget = args.budget || (plan.quick ? 300 : 2400);
+  const budget = args.budget || (plan.quick ? (args.cashout ? 600 : 300) : 2400);
   const publish = !plan.quick || args.publish;
 
   // Hard limits: a budget, Ctrl-C, a kill. Each stops every server group this process started.
@@ -118,6 +127,20 @@ async function main(): Promise<number> {
 
   const rows = aggregate(runs);
   const ts = targets(rows);
+  // Live cash out at scale (the full run; --cashout adds it to a quick one): 10,000 open bets' values per odds push.
+  let cashout: CashOutFigures | null = null;
+  if (!plan.quick || args.cashout) {
+    const bets = plan.quick ? 2000 : 10_000;
+    say(`cash out: ${bets} open bets, values per odds push (bench/cashout.ts)`);
+    try {
+      const code = await cashOutBench(["--bets", String(bets), "--port", String(args.basePort + 8)]);
+      cashout = readCashOut(code);
+    } catch (err) {
+      say(`cash out benchmark failed: ${err instanceof Error ? err.message : String(err)}`);
+      cashout = { ...emptyCashOut(), failures: [`the benchmark failed: ${err instanceof Error ? err.message : String(err)}`] };
+    }
+    await stopAllGroups();
+  }
   const date = new Date().toISOString();
   const otherLoad = median(
     details
@@ -166,13 +189,14 @@ async function main(): Promise<number> {
   const pageFile = publish ? join(ROOT, "docs", "benchmarks.md") : join(OUT_DIR, "benchmarks-quick.md");
   writeFileSync(resultsFile, JSON.stringify(results, null, 2) + "\n");
   const command = `npm run bench${plan.quick ? " -- --quick" : ""}`;
-  writeFileSync(pageFile, page({ rows, targets: ts, machine, date, plan, pinned, source, otherLoad, wallSeconds, command, extensions }));
+  writeFileSync(pageFile, page({ rows, targets: ts, machine, date, plan, pinned, source, otherLoad, wallSeconds, command, extensions, cashout }));
   say(`results in ${resultsFile} and ${pageFile}; per-run detail in ${join(OUT_DIR, "comparison-details.json")}; took ${wallSeconds.toFixed(0)} s`);
   if (source) say(describeSource(source));
 
   const problems = rows.filter((r) => r.scenario !== "saturation" && r.problems.length > 0);
   for (const r of problems) say(`PROBLEM in ${r.scenario} / ${r.system}: ${r.problems.join("; ")}`);
-  return problems.length > 0 ? 1 : 0;
+  if (cashout && !cashout.ok) say(`PROBLEM in cash out: ${cashout.failures.join("; ")}`);
+  return problems.length > 0 || (cashout !== null && !cashout.ok) ? 1 : 0;
 }
 
 function round(n: number | null, digits: number): number | null {

@@ -4,7 +4,9 @@
 import type { Machine } from "./machine.ts";
 import type { Plan } from "./plan.ts";
 import type { Row, Target } from "./results.ts";
-import type { SourceInfo } from "./server.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { OUT_DIR, type SourceInfo } from "./server.ts";
 
 const num = (n: number | null | undefined, digits: number) => (typeof n === "number" && Number.isFinite(n) ? n.toFixed(digits) : "-");
 const int = (n: number | null | undefined) => (typeof n === "number" && Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "-");
@@ -100,6 +102,68 @@ export function targetLines(ts: Target[]): string[] {
   });
 }
 
+/** The cash out benchmark's figures (bench/out/cashout.json), for the page. */
+export interface CashOutFigures {
+  ok: boolean;
+  failures: string[];
+  openBets: number;
+  pushes: number;
+  viewerOddsP50Ms: number;
+  viewerOddsMaxMs: number;
+  allValuesP50Ms: number;
+  allValuesMaxMs: number;
+  bareOddsP50Ms: number;
+  bareOddsMaxMs: number;
+  early: number;
+  serverCpuSeconds: number;
+}
+
+/** No figures: the benchmark did not finish. */
+export function emptyCashOut(): CashOutFigures {
+  return { ok: false, failures: [], openBets: NaN, pushes: 0, viewerOddsP50Ms: NaN, viewerOddsMaxMs: NaN, allValuesP50Ms: NaN, allValuesMaxMs: NaN, bareOddsP50Ms: NaN, bareOddsMaxMs: NaN, early: 0, serverCpuSeconds: NaN };
+}
+
+/** What bench/cashout.ts wrote, after it ran with exit `code`; null when it wrote nothing. */
+export function readCashOut(code: number): CashOutFigures | null {
+  let r: Record<string, any>;
+  try {
+    r = JSON.parse(readFileSync(join(OUT_DIR, "cashout.json"), "utf8"));
+  } catch {
+    return null;
+  }
+  return {
+    ok: code === 0,
+    failures: r.failures ?? [],
+    openBets: r.open,
+    pushes: r.loaded?.length ?? 0,
+    viewerOddsP50Ms: r.odds?.p50,
+    viewerOddsMaxMs: r.odds?.max,
+    allValuesP50Ms: r.values?.p50,
+    allValuesMaxMs: r.values?.max,
+    bareOddsP50Ms: r.bare?.p50,
+    bareOddsMaxMs: r.bare?.max,
+    early: r.early ?? 0,
+    serverCpuSeconds: r.serverCpuSeconds,
+  };
+}
+
+function cashOutSection(c: CashOutFigures | null): string {
+  if (!c) return "Not run (a quick run without `--cashout`, or the benchmark wrote nothing).";
+  return `\`bench/cashout.ts\` (run by the full \`npm run bench\`; alone: \`npm run bench -- cashout\`): ${int(c.openBets)} open bets from 100 punters
+on one market (a socket each), then ${c.pushes} odds pushes that move every selection, one a second.
+
+| | viewer's odds frame p50 / max | all cash out values sent p50 / max |
+|---|---|---|
+| market with ${int(c.openBets)} open bets | ${num(c.viewerOddsP50Ms, 1)} / ${num(c.viewerOddsMaxMs, 1)} ms | ${num(c.allValuesP50Ms, 1)} / ${num(c.allValuesMaxMs, 1)} ms |
+| market with no bets | ${num(c.bareOddsP50Ms, 1)} / ${num(c.bareOddsMaxMs, 1)} ms | - |
+
+Times are from the push's POST to arrival at the load generator. The values
+are computed after the odds frame has gone out, a slice of bets a turn, so the
+viewers' frame waits only for the push itself: the odds frame's delay from the
+values is the difference between the two rows' first column. ${c.early} values reached a socket before
+their own odds frame; server CPU for the pushes with bets ${num(c.serverCpuSeconds, 2)} s.${c.ok ? "" : ` PROBLEMS: ${c.failures.join("; ")}`}`;
+}
+
 export interface PageInput {
   rows: Row[];
   targets: Target[];
@@ -114,6 +178,7 @@ export interface PageInput {
   command: string;
   /** The WebSocket extensions the servers agreed to, per system. */
   extensions: string;
+  cashout: CashOutFigures | null;
 }
 
 export function page(p: PageInput): string {
@@ -139,6 +204,10 @@ ${targetLines(p.targets)
 ## Results
 
 ${markdownTable(p.rows)}
+
+## Live cash out at scale
+
+${cashOutSection(p.cashout)}
 
 ## What is measured
 

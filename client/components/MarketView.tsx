@@ -9,6 +9,7 @@ import type { LiveMarket } from "../models/live-market.ts";
 import { href } from "../models/router.ts";
 import { ConnectionBadge } from "./ConnectionBadge.tsx";
 import { MarketBadges } from "./MarketBadges.tsx";
+import { OpenBetsHere } from "./MyBetsPage.tsx";
 import { OddsButton } from "./OddsButton.tsx";
 import { OddsChart } from "./OddsChart.tsx";
 import { StatusOverlay } from "./StatusOverlay.tsx";
@@ -89,6 +90,7 @@ function MarketDetail({ live }: { live: LiveMarket }) {
       {market.status === MarketStatus.OPEN && market.inPlay && market.betDelayMs > 0 && (
         <p class="muted small">In play: bets are confirmed after a {formatDelay(market.betDelayMs)} delay.</p>
       )}
+      <OpenBetsHere marketId={market.id} />
     </section>
   );
 }

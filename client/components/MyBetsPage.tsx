@@ -6,6 +6,7 @@ import { formatMoney, formatOdds, formatProfit, formatTime } from "../format.ts"
 import { useApp } from "../models/app-model.ts";
 import { profitOf } from "../models/my-bets.ts";
 import { reasonText } from "../reasons.ts";
+import { CashOutControl } from "./CashOutControl.tsx";
 import { LoginForm } from "./LoginForm.tsx";
 import { MyMultiplesList } from "./MyMultiplesList.tsx";
 
@@ -17,6 +18,7 @@ export function MyBetsPage({ embedded = false }: { embedded?: boolean }) {
   useEffect(() => {
     void myBets.refresh();
   }, [session.token.value]);
+  useOpenBetSockets(myBets.open.value);
 
   if (!loggedIn) {
     return (
@@ -66,6 +68,37 @@ export function MyBetsPage({ embedded = false }: { embedded?: boolean }) {
   );
 }
 
+/** The open bets' markets' own sockets while the page shows them (the lobby keeps at most three): their live cash out values. */
+function useOpenBetSockets(open: Bet[]) {
+  const { lobby } = useApp();
+  const ids = [...new Set(open.filter((b) => b.status === "accepted").map((b) => b.marketId))].slice(0, 3);
+  const key = ids.join(",");
+  useEffect(() => {
+    for (const id of ids) void lobby.open(id);
+    return () => {
+      for (const id of ids) lobby.leave(id);
+    };
+  }, [key]);
+}
+
+/** The punter's open bets on one market, each with its Cash out control: for the market page. */
+export function OpenBetsHere({ marketId }: { marketId: string }) {
+  const { myBets, session } = useApp();
+  useEffect(() => {
+    if (session.token.value) void myBets.refresh();
+  }, [session.token.value, marketId]);
+  const bets = myBets.open.value.filter((b) => b.marketId === marketId && b.status === "accepted");
+  if (bets.length === 0) return null;
+  return (
+    <section class="open-here" data-testid="open-bets-here" aria-labelledby="open-here-title">
+      <h2 id="open-here-title" class="section-title">
+        Your open bets here
+      </h2>
+      <BetTable bets={bets} kind="open" empty="" />
+    </section>
+  );
+}
+
 function Sub({ embedded, children }: { embedded: boolean; children: string }) {
   return embedded ? <h3 class="form-title">{children}</h3> : <h2 class="section-title">{children}</h2>;
 }
@@ -107,9 +140,10 @@ function BetTable({ bets, kind, empty }: { bets: Bet[]; kind: "open" | "settled"
               )}
               <div>
                 <dt>Status</dt>
-                <dd class={`status-${b.status}`}>{b.status}</dd>
+                <dd class={`status-${b.status}`}>{b.status === "cashed_out" ? "cashed out" : b.status}</dd>
               </div>
             </dl>
+            {kind === "open" && b.status === "accepted" && <CashOutControl bet={b} />}
             <span class="muted small bet-when">
               {formatTime(b.settledAt ?? b.placedAt)}
               {kind === "rejected" && ` · ${reasonText(b.reason)}`}

@@ -4,6 +4,7 @@ import { effect } from "@preact/signals";
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { BetSlip } from "./bet-slip.ts";
+import { CashOuts } from "./cash-outs.ts";
 import { Lobby } from "./lobby.ts";
 import { MyBets } from "./my-bets.ts";
 import { MultipleSlip } from "./multiple-slip.ts";
@@ -29,7 +30,11 @@ export class AppModel {
     void this.session.refresh();
   });
   readonly lobby = new Lobby(this.session, {
-    bet: (frame) => this.slip.onReply(frame),
+    bet: (frame) => {
+      this.slip.onReply(frame);
+      // A bet taken is an open bet to list (with its Cash out); the wallet records it a moment after the answer.
+      if (frame.status === "accepted") for (const ms of [300, 1_500]) setTimeout(() => void this.myBets.refresh(), ms);
+    },
     balance: (balance, asOf) => this.session.setBalance(balance, asOf),
     // From the market's own socket or, for the others, the book's summary; balances move a moment later.
     settled: () => {
@@ -39,6 +44,11 @@ export class AppModel {
     },
     // Session.refresh logs out on a 401; the new (empty) token reconnects every socket as a viewer.
     unauthorized: () => void this.session.refresh(),
+    cashOut: (frame) => this.cashOuts.onReply(frame),
+  });
+  readonly cashOuts: CashOuts = new CashOuts(this.session, this.lobby, () => {
+    this.myBets.refreshSoon();
+    void this.session.refresh();
   });
   readonly trader = new Trader(this.session, this.lobby);
 

@@ -5,7 +5,7 @@
 // full detail, bet answers and balance opens the market's own socket too.
 import { batch, computed, signal, type ReadonlySignal, type Signal } from "@preact/signals";
 import type { Summary } from "../../worker/protocol/book.ts";
-import type { BetBody, Exposure, Market } from "../../worker/protocol/schemas.ts";
+import type { BetBody, CashOutBody, CashOutReplyFrame, Exposure, Market } from "../../worker/protocol/schemas.ts";
 import { isFinished, MarketSubscription, type ConnectionState, type EdgebookApi, type MarketSubscriptionEvents, type SendResult } from "../sdk/index.ts";
 
 export type Move = "up" | "down";
@@ -68,6 +68,8 @@ export interface MarketHooks {
   settled: (marketId: string) => void;
   /** The socket was refused a ticket: the session has expired or was revoked. */
   unauthorized: () => void;
+  /** v1.1: the answer to a cash out sent on this socket. */
+  cashOut?: (frame: CashOutReplyFrame) => void;
 }
 
 export class LiveMarket {
@@ -86,6 +88,8 @@ export class LiveMarket {
   /** When the socket last became live; a bet sent before then may have lost its answer. */
   liveSince = 0;
   readonly #prices = new Map<string, Price>();
+  /** The punter's open bets' live cash out values (undefined: not heard yet; null: the market is not open). */
+  readonly #cashOuts = new Map<string, Signal<number | null | undefined>>();
   #seeded = false;
   #sub: MarketSubscription | null = null;
 
@@ -104,6 +108,13 @@ export class LiveMarket {
       this.#prices.set(selectionId, p);
     }
     return p;
+  }
+
+  /** The live cash out value of one of the punter's bets here, as the socket last said. */
+  cashOutValue(betId: string): Signal<number | null | undefined> {
+    let v = this.#cashOuts.get(betId);
+    if (!v) this.#cashOuts.set(betId, (v = signal<number | null | undefined>(undefined)));
+    return v;
   }
 
   /** Facts from an HTTP listing; ignored while the socket is the source of truth, or when older than what is shown. */
@@ -157,6 +168,8 @@ export class LiveMarket {
     sub.on("exposure", (f) => (this.exposure.value = f.exposure));
     this.#seedHistory(api);
     sub.on("bet", hooks.bet);
+    sub.on("cashout", (f) => (this.cashOutValue(f.betId).value = f.value));
+    sub.on("cashoutReply", (f) => hooks.cashOut?.(f));
     sub.on("balance", (f) => hooks.balance(f.balance, f.asOf));
     sub.on("invalid", (e) => console.warn(`market ${this.id}: dropped a frame: ${e.message}`));
     sub.on("failure", (e) => {
@@ -180,6 +193,11 @@ export class LiveMarket {
   placeBet(bet: BetBody): SendResult {
     if (!this.#sub) return { ok: false, reason: "offline", message: "not connected" };
     return this.#sub.placeBet(bet);
+  }
+
+  cashOut(betId: string, body: CashOutBody): SendResult {
+    if (!this.#sub) return { ok: false, reason: "offline", message: "not connected" };
+    return this.#sub.cashOut(betId, body);
   }
 
   get finished(): boolean {

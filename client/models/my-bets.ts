@@ -10,11 +10,13 @@ import type { Session } from "./session.ts";
 export function profitOf(bet: Bet): number {
   if (bet.status === BetStatus.WON) return bet.payout - bet.stake;
   if (bet.status === BetStatus.LOST) return -bet.stake;
+  // Cashed out: the value credited against the stake it closed (a part cashed out earlier shows in the statement).
+  if (bet.status === BetStatus.CASHED_OUT) return bet.payout - bet.stake;
   return 0;
 }
 
 const OPEN: string[] = [BetStatus.PENDING, BetStatus.ACCEPTED];
-const SETTLED: string[] = [BetStatus.WON, BetStatus.LOST, BetStatus.VOID];
+const SETTLED: string[] = [BetStatus.WON, BetStatus.LOST, BetStatus.VOID, BetStatus.CASHED_OUT];
 /** The wallet records settled bets a moment after the market settles; look twice. */
 const AFTER_SETTLEMENT_MS = [1_500, 5_500];
 

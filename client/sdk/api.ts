@@ -6,6 +6,7 @@ import {
   AccountSchema,
   BetReplyFrame,
   BetSchema,
+  CashOutReplyFrame,
   ErrorBodySchema,
   ExposureSchema,
   MarketEventSchema,
@@ -17,6 +18,7 @@ import type {
   Account,
   Bet,
   BetBody,
+  CashOutBody,
   CreateMarketBody,
   Exposure,
   Market,
@@ -228,6 +230,11 @@ export class EdgebookApi {
   /** The bet answer, as the socket would send it; the same `id` again answers as the bet stands. */
   async placeBet(id: string, bet: BetBody): Promise<BetReply> {
     return this.#call("POST", `/api/markets/${seg(id)}/bets`, BetReplyFrame, bet);
+  }
+
+  /** v1.1: cash out a bet of yours (whole, or `stake` of it); the answer as the socket's `cashout` frame. */
+  async cashOut(id: string, betId: string, body: CashOutBody): Promise<v.InferOutput<typeof CashOutReplyFrame>> {
+    return this.#call("POST", `/api/markets/${seg(id)}/bets/${seg(betId)}/cashout`, CashOutReplyFrame, body);
   }
 
   /** Admin only: accepted, unsettled bets per selection and the book's result if each wins, in cents. */

@@ -1,11 +1,14 @@
 // MarketSubscription: one market's live stream over a SocketConnection: a
 // fresh ticket per connect, parse-or-drop per frame, seq/epoch resume and a
 // rebuild of the stream on a gap. Browsers and Node 24.
-import { BetFrame, ServerFrame, parse } from "../../worker/protocol/schemas.ts";
+import { BetFrame, CashOutFrame, ServerFrame, parse } from "../../worker/protocol/schemas.ts";
 import type {
   BalanceFrame,
   BetBody,
   BetReplyFrame,
+  CashOutBody,
+  CashOutReplyFrame,
+  CashOutValueFrame,
   ChangeFrame,
   ErrorFrame,
   ExposureFrame,
@@ -35,6 +38,10 @@ export interface MarketSubscriptionEvents {
   viewers: ViewersFrame;
   bet: BetReplyFrame;
   balance: BalanceFrame;
+  /** v1.1: one of the punter's open bets is worth this now (null while the market is not open). */
+  cashout: CashOutValueFrame;
+  /** v1.1: the answer to a cash out request (same id). */
+  cashoutReply: CashOutReplyFrame;
   error: ErrorFrame;
   /** Addition, trader (admin) sockets only: the market's book, on connect and after each change to it. */
   exposure: ExposureFrame;
@@ -122,9 +129,17 @@ export class MarketSubscription extends SocketSubscription {
     if (!this.conn.send(JSON.stringify(frame.value))) return { ok: false, reason: "offline", message: `socket is ${this.conn.state}` };
     return { ok: true };
   }
-
-
-
+  /**
+   * Ask to cash out a bet (whole, or `stake` of it) over the socket. The
+   * answer comes as a `cashoutReply` event with the same id; keep the id to
+   * ask again safely after a drop.
+   */
+  cashOut(betId: string, body: CashOutBody): SendResult {
+    const frame = parse(CashOutFrame, { type: "cashout", betId, ...body });
+    if (!frame.ok) return { ok: false, reason: "invalid", message: frame.message };
+    if (!this.conn.send(JSON.stringify(frame.value))) return { ok: false, reason: "offline", message: `socket is ${this.conn.state}` };
+    return { ok: true };
+  }
 
   /** A fresh ticket per attempt; without a session, a failed open asks over HTTP whether the market exists (browsers hide why an upgrade failed). */
   async #socketUrl(failedOpens: number): Promise<string> {
@@ -166,6 +181,10 @@ export class MarketSubscription extends SocketSubscription {
         break;
       case "balance":
         this.#events.emit("balance", frame);
+        break;
+      case "cashout":
+        if ("status" in frame) this.#events.emit("cashoutReply", frame);
+        else this.#events.emit("cashout", frame);
         break;
       case "error":
         this.#events.emit("error", frame);

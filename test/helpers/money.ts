@@ -4,6 +4,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { MarketHub } from "../../worker/hub/market-hub.ts";
 import type { BetRow } from "../../worker/rules/bet-record.ts";
+import type { CashOutRow } from "../../worker/hub/cashout-store.ts";
 import type { Wallet } from "../../worker/wallet/wallet.ts";
 
 export const hubStub = (id: string) => env.MARKET_HUB.get(env.MARKET_HUB.idFromName(id));
@@ -33,28 +34,42 @@ export async function betsOf(marketId: string): Promise<BetRow[]> {
   return runInDurableObject(hubStub(marketId), (hub: MarketHub) => hub.store.allBets());
 }
 
+/** Every cash out request the market's hub keeps. */
+export async function cashOutsOf(marketId: string): Promise<CashOutRow[]> {
+  return runInDurableObject(hubStub(marketId), (hub: MarketHub) => hub.cashouts.all());
+}
+
 /** The market's status as its hub stores it. */
 export async function marketStatusOf(marketId: string): Promise<string | undefined> {
   return runInDurableObject(hubStub(marketId), (hub: MarketHub) => hub.store.loadMarket()?.status);
 }
 
 /** Statuses a bet may stand in once its market is settled or voided. */
-const FINAL = ["rejected", "won", "lost", "void"];
+const FINAL = ["rejected", "won", "lost", "void", "cashed_out"];
 
 export async function ledgerOf(account: string) {
   return runInDurableObject(walletStub(account), (w: Wallet) => w.audit(100_000));
 }
 
-type Moved = { stake: number; refund: number; payout: number };
+/** `cashout` only where the bet was cashed out (whole or in parts): the sum of its credits. */
+type Moved = { stake: number; refund: number; payout: number; cashout?: number };
 
 /** Net money each bet key (`marketId/betId`) moved in a list of ledger entries. */
 export function netOf(entries: { key: string; amount: number }[]): Map<string, Moved> {
   const out = new Map<string, Moved>();
   for (const e of entries) {
+    // A cash out's key names its bet and its own request id: `cashout:market/bet/request`.
+    const c = e.key.match(/^cashout:([^/]+\/[^/]+)\/[^/]+$/);
+    if (c) {
+      const cur = out.get(c[1]) ?? { stake: 0, refund: 0, payout: 0 };
+      cur.cashout = (cur.cashout ?? 0) + e.amount;
+      out.set(c[1], cur);
+      continue;
+    }
     const m = e.key.match(/^(stake|refund|payout):(.+)$/);
     if (!m) continue;
     const cur = out.get(m[2]) ?? { stake: 0, refund: 0, payout: 0 };
-    cur[m[1] as keyof Moved] += e.amount;
+    cur[m[1] as "stake" | "refund" | "payout"] += e.amount;
     out.set(m[2], cur);
   }
   return out;
@@ -81,10 +96,11 @@ export async function checkMoney(accounts: string[], marketIds: string[]): Promi
  * Returns the total of all balances and the bets it read.
  */
 export async function moneyAtRest(accounts: string[], marketIds: string[]) {
-  const [bets, audits, statuses] = await Promise.all([
+  const [bets, audits, statuses, cashOuts] = await Promise.all([
     Promise.all(marketIds.map(async (m) => (await betsOf(m)).map((b) => ({ ...b, marketId: m })))).then((x) => x.flat()),
     Promise.all(accounts.map(ledgerOf)),
     Promise.all(marketIds.map(marketStatusOf)),
+    Promise.all(marketIds.map(async (m) => (await cashOutsOf(m)).map((c) => ({ ...c, marketId: m })))).then((x) => x.flat()),
   ]);
   // On a settled or voided market every bet is final: none still accepted, pending or anything else.
   for (const [i, marketId] of marketIds.entries()) {
@@ -114,19 +130,28 @@ export async function moneyAtRest(accounts: string[], marketIds: string[]) {
     for (const b of mine) {
       const moved = net.get(`${b.marketId}/${b.id}`) ?? { stake: 0, refund: 0, payout: 0 };
       if (moved.refund !== 0 && moved.payout !== 0) throw new Error(`bet ${b.id} both refunded and paid`);
+      // Cash outs done on the bet: each credited its value once; the stake taken was the rest plus the parts cashed out.
+      const done = cashOuts.filter((c) => c.marketId === b.marketId && c.account === account && c.betId === b.id && c.status === "done");
+      if (done.some((c) => c.phase !== "done")) throw new Error(`bet ${b.id} has a cash out whose credit is still owed`);
+      const values = done.reduce((n, c) => n + (c.value ?? 0), 0);
+      const parts = done.reduce((n, c) => n + (c.stake ?? 0), 0);
+      if ((moved.cashout ?? 0) !== values) throw new Error(`bet ${b.id}: cash outs credited ${moved.cashout ?? 0}, its hub says ${values}`);
+      const taken = b.status === "cashed_out" ? parts : b.stake + parts;
+      if (b.status === "cashed_out" && b.payout !== done.at(-1)?.value) throw new Error(`bet ${b.id} cashed out with payout ${b.payout}`);
       const expected: Record<string, number> = {
-        accepted: -b.stake,
-        lost: -b.stake,
-        won: -b.stake + b.payout,
-        void: 0,
+        accepted: -taken + values,
+        lost: -taken + values,
+        won: -taken + values + b.payout,
+        void: values - parts,
         rejected: 0,
+        cashed_out: -taken + values,
       };
       if (!(b.status in expected)) throw new Error(`bet ${b.id} still ${b.status} (${b.phase})`);
       // An independent oracle for the price: floor(stake * odds) in integers.
       const fair = Math.floor((b.stake * b.odds) / 100);
-      const wantPayout = { accepted: fair, won: fair, void: b.stake, lost: 0, rejected: 0 }[b.status as string];
+      const wantPayout = { accepted: fair, won: fair, void: b.stake, lost: 0, rejected: 0, cashed_out: b.payout }[b.status as string];
       if (b.payout !== wantPayout) throw new Error(`bet ${b.id} is ${b.status} with payout ${b.payout}, expected ${wantPayout}`);
-      const got = moved.stake + moved.refund + moved.payout;
+      const got = moved.stake + moved.refund + moved.payout + (moved.cashout ?? 0);
       if (got !== expected[b.status]) {
         throw new Error(`bet ${b.id} is ${b.status} but moved ${got} (stake ${moved.stake}, refund ${moved.refund}, payout ${moved.payout})`);
       }

@@ -170,7 +170,8 @@ describe("multiples under random play", () => {
           expect(exposure.totalStake).toBe(0);
         }
       }),
-      { numRuns: 12, endOnFailure: true },
+      // A fixed seed, so the check that crashes fired never hangs on luck in CI; change it to explore other runs.
+      { numRuns: 12, endOnFailure: true, seed: 20261204 },
     );
     // The crashes armed really happened (some runs arm none: at least one across the runs).
     expect(fired()).toBeGreaterThan(firedBefore);

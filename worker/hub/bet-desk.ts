@@ -34,6 +34,8 @@ export interface BetDeskDeps extends MoneyParts {
   /** Bet work changed: re-arm the alarm. */
   schedule: () => void;
   now: () => number;
+  /** A bet was accepted (its cash out value goes live). */
+  accepted?: (row: BetRow) => void;
 }
 
 /** Bet ids are the client's: two accounts may pick the same one, so in-memory work is keyed by both. */
@@ -409,6 +411,7 @@ export class BetDesk {
   #finish(row: BetRow, late: boolean): BetReplyFrame {
     const final: BetRow = { ...row, version: row.version + 1 };
     this.#d.store.putBet(final);
+    if (final.status === BetStatus.ACCEPTED) this.#d.accepted?.(final);
     const reply = toReply(final, this.#marketId);
     if (late) this.#d.notify(row.account, reply);
     void this.#guarded(final, () => this.#sync(final));

@@ -7,7 +7,7 @@ import type { Exposure, ExposureFrame } from "../protocol/schemas.ts";
 import { log } from "../log.ts";
 import type { SocketRoom } from "../platform/socket-room.ts";
 import { Phase } from "../rules/bet-record.ts";
-import { type SelectionTotals, exposureOf, needsFinalResult } from "../rules/exposure.ts";
+import { type CashOutTotals, type SelectionTotals, exposureOf, needsFinalResult } from "../rules/exposure.ts";
 import type { MarketState } from "../rules/market-book.ts";
 import type { HubStore } from "./hub-store.ts";
 import { withLegs } from "./legs.ts";
@@ -23,6 +23,8 @@ export interface ExposureFeedDeps {
   market: () => MarketState | null;
   /** Multiples' accepted legs per selection, counted as bets (legs.ts). */
   legs?: () => SelectionTotals[];
+  /** Cash outs done on the market (cashout-desk.ts): their stake kept and value paid whatever wins. */
+  cashedOut?: () => CashOutTotals;
 }
 
 export class ExposureFeed {
@@ -44,7 +46,7 @@ export class ExposureFeed {
     const m = this.#d.market();
     if (!m) return null;
     const decided = needsFinalResult(m) ? store.decidedTotals() : undefined;
-    return exposureOf(m, withLegs(store.exposure(), this.#d.legs?.() ?? []), store.countInPhase(Phase.HELD, Phase.DEBIT), decided);
+    return exposureOf(m, withLegs(store.exposure(), this.#d.legs?.() ?? []), store.countInPhase(Phase.HELD, Phase.DEBIT), decided, this.#d.cashedOut?.());
   }
 
   /**

@@ -2,7 +2,7 @@
 // schema), then a bet is placed for the socket's verified account. Every
 // failure becomes a frame to that socket alone; no other socket notices.
 import { type RejectReason as Reason, RejectReason } from "../protocol/codes.ts";
-import type { BetBody, BetReplyFrame, ServerFrame } from "../protocol/schemas.ts";
+import type { BetBody, BetReplyFrame, CashOutBody, CashOutReplyFrame, ServerFrame } from "../protocol/schemas.ts";
 import type { AccountId, BetId } from "../protocol/units.ts";
 import { screenFrame } from "../platform/frame-screening.ts";
 import type { SocketRoom } from "../platform/socket-room.ts";
@@ -13,18 +13,34 @@ export interface BetTaker {
   refuse(account: AccountId, id: BetId, reason: Reason, body: BetBody | null): Promise<BetReplyFrame>;
 }
 
-export async function handleFrame(sockets: SocketRoom, desk: BetTaker, ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+/** Takes a punter's cash out request (cashout-desk.ts). */
+export interface CashOutTaker {
+  request(account: AccountId, betId: BetId, body: CashOutBody): Promise<CashOutReplyFrame>;
+}
+
+export async function handleFrame(sockets: SocketRoom, desk: BetTaker, ws: WebSocket, message: string | ArrayBuffer, cashOuts?: CashOutTaker): Promise<void> {
   const send = (reply: BetReplyFrame) => sockets.send(ws, JSON.stringify(reply));
   let refusal: Promise<BetReplyFrame> | null = null;
   const frame = screenFrame(sockets, ws, message, (betId, reason, refused) => {
     const who = sockets.attachment(ws);
     if (!who.account || !who.canBet) return false;
-    const body = refused === null ? null : (({ type: _type, ...bet }) => bet)(refused);
+    // Screening names a bet id only for bet frames.
+    const body = refused === null || refused.type !== "bet" ? null : (({ type: _type, ...bet }) => bet)(refused);
     refusal = desk.refuse(who.account, betId as BetId, reason, body);
     return true;
   });
   if (refusal) send(await refusal);
   if (!frame) return;
+  if (frame.type === "cashout") {
+    const who = sockets.attachment(ws);
+    const { type: _type, betId, ...body } = frame;
+    const reply: CashOutReplyFrame =
+      who.account && who.canBet && cashOuts
+        ? await cashOuts.request(who.account, betId as BetId, body)
+        : { type: "cashout", id: body.id, betId, status: "rejected", reason: "NOT_OPEN_BET" };
+    sockets.send(ws, JSON.stringify(reply));
+    return;
+  }
   const { type: _type, ...bet } = frame;
   const who = sockets.attachment(ws);
   if (!who.account || !who.canBet) {

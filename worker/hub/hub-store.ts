@@ -8,6 +8,7 @@ import { SqlStore } from "../platform/sql-store.ts";
 import type { BetRow, Phase } from "../rules/bet-record.ts";
 import type { DecidedTotals, SelectionTotals } from "../rules/exposure.ts";
 import type { MarketState } from "../rules/market-book.ts";
+import { CASHOUTS_MIGRATION } from "./cashout-store.ts";
 import { LEGS_MIGRATION } from "./leg-store.ts";
 
 export interface StoredEvent {
@@ -47,6 +48,8 @@ CREATE INDEX bets_account_status ON bets (account, status);
 `,
   // 3: multiples' legs on this market (leg-store.ts).
   LEGS_MIGRATION,
+  // 4: cash out requests (cashout-store.ts).
+  CASHOUTS_MIGRATION,
 ] as const;
 
 /** Rows read per query when a caller walks every bet of a kind. */

@@ -4,7 +4,7 @@
 // and settlement. The entry points are written once, in SocketObject.
 import { ErrorCode, MarketStatus } from "../protocol/codes.ts";
 import type * as wire from "../protocol/schemas.ts";
-import type { AccountId, SelectionId } from "../protocol/units.ts";
+import type { AccountId, BetId, SelectionId } from "../protocol/units.ts";
 import { AlarmClock } from "../platform/alarm-clock.ts";
 import { FaultPoints } from "../platform/fault-points.ts";
 import { type SocketHandlers, SocketObject } from "../platform/socket-object.ts";
@@ -12,6 +12,9 @@ import * as book from "../rules/market-book.ts";
 import type { LegAnswer, LegAsk, LegResult } from "../rules/multiple.ts";
 import { type Result, ok, refused } from "../rules/result.ts";
 import { BetDesk } from "./bet-desk.ts";
+import { CashOutDesk } from "./cashout-desk.ts";
+import { CashOutStore } from "./cashout-store.ts";
+import { CashOutValues } from "./cashout-values.ts";
 import { ExposureFeed } from "./exposure-feed.ts";
 import { FeedWatchdog } from "./feed-watchdog.ts";
 import { handleFrame } from "./frame-handler.ts";
@@ -30,6 +33,7 @@ export class MarketHub extends SocketObject {
   protected readonly kind = "hub";
   // Instance fields, not methods: not callable over RPC. Tests reach them through runInDurableObject.
   readonly store: HubStore;
+  readonly cashouts: CashOutStore;
   readonly faults: FaultPoints;
   readonly fanout: RelayFanout;
   readonly #live: MarketRoom;
@@ -43,6 +47,8 @@ export class MarketHub extends SocketObject {
   readonly #exposure: ExposureFeed;
   /** The market's summary for the book, sent after each change, off the hot path. */
   readonly #summaries: SummaryPublisher;
+  readonly #cashOuts: CashOutDesk;
+  readonly #values: CashOutValues;
   /** The last alarm left money work undone (a wallet failed). */
   #behind = false;
 
@@ -54,7 +60,7 @@ export class MarketHub extends SocketObject {
     this.fanout = new RelayFanout(env.MARKET_RELAY, () => this.#live.market.id, this.store.getMeta(RELAYS) ?? 0);
     this.#feed = new FeedWatchdog(this.store);
     // Multiples' legs count in the book too (legs.ts); `this.legs` is made below, before any call can read it.
-    this.#exposure = new ExposureFeed({ store: this.store, sockets: this.room, market: () => this.#live.current, legs: () => this.legs.exposure() });
+    this.#exposure = new ExposureFeed({ store: this.store, sockets: this.room, market: () => this.#live.current, legs: () => this.legs.exposure(), cashedOut: () => this.#cashOuts.totals() });
     // A bet moves the book: the trader sockets here, and the figures the book's trader sockets sum.
     const bookMoved = () => {
       this.#exposure.changed();
@@ -70,7 +76,11 @@ export class MarketHub extends SocketObject {
     const notify = (account: AccountId, frame: wire.ServerFrame) => this.room.toAccount(account, JSON.stringify(frame));
     const checkpoint = this.faults.hit.bind(this.faults);
     const market = () => this.#live.market;
-    this.#desk = new BetDesk({ store: this.store, wallets, market, notify, schedule: () => this.#schedule(), now: Date.now, checkpoint });
+    this.#values = new CashOutValues({ store: this.store, sockets: this.room, market: () => this.#live.current, now: Date.now });
+    const betChanged = this.#values.betChanged.bind(this.#values);
+    this.#desk = new BetDesk({ store: this.store, wallets, market, notify, schedule: () => this.#schedule(), now: Date.now, checkpoint, accepted: betChanged });
+    this.cashouts = new CashOutStore(ctx.storage.sql);
+    this.#cashOuts = new CashOutDesk({ store: this.store, cashouts: this.cashouts, wallets, market, notify, schedule: () => this.#schedule(), now: Date.now, checkpoint, betChanged });
     this.#settlement = new Settlement({ store: this.store, wallets, marketId: () => market().id, notify, checkpoint });
     const deliver = (a: AccountId, id: string, marketId: string, r: LegResult) => env.WALLET.getByName(a).multipleLegResult(id, marketId, r);
     this.legs = new LegDesk({ sql: ctx.storage.sql, market: () => this.#live.current, deliver, schedule: () => this.#schedule(), now: Date.now, changed: bookMoved });
@@ -119,6 +129,7 @@ export class MarketHub extends SocketObject {
     return this.#change(book.applySettle(m, outcome, ts), by, false, () => {
       this.#settlement.mark(winner, ts);
       this.legs.mark(winner, ts);
+      this.#cashOuts.marketSettled(ts);
     });
   }
 
@@ -134,6 +145,12 @@ export class MarketHub extends SocketObject {
   async placeBet(account: AccountId, body: wire.BetBody): Promise<wire.BetReplyFrame> {
     if (!this.#live.current) throw new Error("bet on a market that does not exist");
     return this.#desk.place(account, body);
+  }
+
+  /** A punter's cash out of one of their bets here: the socket's `cashout` answer. */
+  async cashOut(account: AccountId, betId: BetId, body: wire.CashOutBody): Promise<wire.CashOutReplyFrame> {
+    if (!this.#live.current) throw new Error("cash out on a market that does not exist");
+    return this.#cashOuts.request(account, betId, body);
   }
 
   /** A multiple's leg, asked by its coordinator (the account's wallet): taken or refused now, the first answer kept. */
@@ -181,8 +198,9 @@ export class MarketHub extends SocketObject {
 
   protected readonly on: SocketHandlers = {
     context: () => ({ market: this.#live.current?.id }),
-    request: (request) => upgradeSocket({ store: this.store, sockets: this.room, live: this.#live, exposure: this.#exposure }, request),
-    frame: (ws, message) => handleFrame(this.room, this.#desk, ws, message),
+    request: (request) =>
+      upgradeSocket({ store: this.store, sockets: this.room, live: this.#live, exposure: this.#exposure, greet: (ws, a) => this.#values.greet(ws, a) }, request),
+    frame: (ws, message) => handleFrame(this.room, this.#desk, ws, message, this.#cashOuts),
     gone: (ws) => this.#live.drop(ws),
     alarm: () => this.#alarm(),
     afterAlarm: async (failed) => {
@@ -205,7 +223,8 @@ export class MarketHub extends SocketObject {
     const unpaid = await this.#settlement.pay();
     const unfinished = await this.#desk.reconcile();
     const undelivered = await this.legs.deliver();
-    this.#behind = unpaid > 0 || unfinished > 0 || undelivered > 0;
+    const owed = await this.#cashOuts.reconcile();
+    this.#behind = unpaid > 0 || unfinished > 0 || undelivered > 0 || owed > 0;
   }
 
   // ---- Internals ----
@@ -216,6 +235,8 @@ export class MarketHub extends SocketObject {
     if (feed) this.#feed.seen(this.#live.market, Date.now());
     if (change.frame) {
       this.#live.commit(change.market, change.frame, by, alongside);
+      // Viewers have the change already; only then are the open bets' cash out values worked out.
+      this.#values.afterChange(change.frame);
       this.#schedule();
     }
     return ok({ seq: this.#live.market.seq });
@@ -228,6 +249,6 @@ export class MarketHub extends SocketObject {
 
   /** When work kept in SQLite falls due: bets and payments, the feed watchdog. */
   #stored(): (number | null)[] {
-    return [this.#desk.nextDue(), this.#feed.due(this.#live.current), this.legs.nextDue()];
+    return [this.#desk.nextDue(), this.#feed.due(this.#live.current), this.legs.nextDue(), this.#cashOuts.nextDue()];
   }
 }

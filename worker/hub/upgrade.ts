@@ -17,9 +17,11 @@ export interface UpgradeDeps {
   sockets: SocketRoom;
   live: MarketRoom;
   exposure: ExposureFeed;
+  /** After a punter's socket has its first frames: what else it should know at once (its cash out values). */
+  greet?: (ws: WebSocket, account: AccountId) => void;
 }
 
-export async function upgradeSocket({ store, sockets, live, exposure }: UpgradeDeps, request: Request): Promise<Response> {
+export async function upgradeSocket({ store, sockets, live, exposure, greet }: UpgradeDeps, request: Request): Promise<Response> {
   if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
     return refuse(426, ErrorCode.INVALID, "expected a WebSocket upgrade");
   }
@@ -71,6 +73,8 @@ export async function upgradeSocket({ store, sockets, live, exposure }: UpgradeD
   // A long replay goes out a page a turn; live frames to this socket queue behind it.
   sockets.sendPaged(server, first.frames);
   if (trader) exposure.welcome(server);
+  // Queued behind the replay like any live frame: values after the snapshot or the replayed frames.
+  if (account) greet?.(server, account);
   live.welcome(server, first.viewers, now);
   return new Response(null, { status: 101, webSocket: client });
 }

@@ -16,6 +16,8 @@ export interface WalletPort {
   betById(account: AccountId, betId: string): Promise<Bet | null>;
   /** Is the account self-excluded now? Asked at the end of a bet's in-play delay. */
   excluded(account: AccountId): Promise<boolean>;
+  /** Credit a cash out's value once, by its key (see Wallet.creditCashOut). */
+  creditCashOut(account: AccountId, marketId: string, betId: string, cashOutId: string, amount: number, update: BetUpdate): Promise<MoneyResult>;
 }
 
 /** The production port: one wallet object per account, addressed by its id. */
@@ -35,5 +37,6 @@ export function walletsOf(ns: Env["WALLET"]): WalletPort {
     },
     betById: async (a, b) => (await wallet(a).betById(b)) as Bet | null,
     excluded: (a) => wallet(a).excluded(),
+    creditCashOut: (a, m, b, c, amount, u) => wallet(a).creditCashOut(m, b, c, amount, u),
   };
 }

@@ -9,6 +9,8 @@ export type FaultPoint =
   | "bet:debited" // the wallet took the stake, the hub has not recorded it
   | "bet:refund-due" // the bet is rejected after the debit, the refund not yet sent
   | "settle:paid" // one settlement payment is made, not yet marked done
+  | "cashout:decided" // the bet is marked cashed out (the credit owed), the wallet not yet called
+  | "cashout:credited" // the wallet credited a cash out, the hub has not recorded it
   | "wallet:before-commit" // a wallet call arrived, nothing of it written yet: the caller sees it fail
   | "wallet:committed" // the wallet committed a money move, its answer not yet sent
   | "multiple:recorded" // the wallet took a multiple's stake and recorded it, no leg asked yet

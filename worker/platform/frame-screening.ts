@@ -36,7 +36,8 @@ export function screenFrame(room: SocketRoom, ws: WebSocket, message: string | A
     return null;
   }
   const answer = (frame: ServerFrame) => room.send(ws, JSON.stringify(frame));
-  const betId = decoded.kind === "invalid" ? decoded.betId : decoded.kind === "frame" ? decoded.frame.id : null;
+  // Only a bet frame's id names a bet; a cash out frame's refusals here are plain error frames.
+  const betId = decoded.kind === "invalid" ? decoded.betId : decoded.kind === "frame" && decoded.frame.type === "bet" ? decoded.frame.id : null;
   const handled = (reason: RejectReason) => betId !== null && onBetRefusal !== undefined && onBetRefusal(betId, reason, decoded.kind === "frame" ? decoded.frame : null);
   if (admitted === "limited") {
     if (handled(RejectReason.RATE_LIMITED)) return null;

@@ -27,7 +27,16 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export const MarketStatus = { OPEN: "open", SUSPENDED: "suspended", CLOSED: "closed", SETTLED: "settled", VOIDED: "voided" } as const;
 export type MarketStatus = (typeof MarketStatus)[keyof typeof MarketStatus];
 
-export const BetStatus = { PENDING: "pending", ACCEPTED: "accepted", REJECTED: "rejected", WON: "won", LOST: "lost", VOID: "void" } as const;
+export const BetStatus = {
+  PENDING: "pending",
+  ACCEPTED: "accepted",
+  REJECTED: "rejected",
+  WON: "won",
+  LOST: "lost",
+  VOID: "void",
+  /** v1.1: the punter took the cash out value; `payout` is what was credited. Settlement leaves it alone. */
+  CASHED_OUT: "cashed_out",
+} as const;
 export type BetStatus = (typeof BetStatus)[keyof typeof BetStatus];
 
 export const RejectReason = named(

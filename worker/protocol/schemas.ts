@@ -113,7 +113,22 @@ export const BetBody = v.strictObject(betFields);
 // ---- Client to server frames (besides the text `ping`) ----
 
 export const BetFrame = v.strictObject({ type: v.literal("bet"), ...betFields });
-export const ClientFrame = v.variant("type", [BetFrame]);
+
+/**
+ * v1.1 live cash out. `id` is the request's idempotency key (same shape as a
+ * bet id); `value` the cents the punter saw; `accept` exact (default) or
+ * better; `stake` (addition) cashes out only that part of the bet's stake, in
+ * cents, 1 to the stake less 1: the rest stays an open bet at its odds.
+ */
+const cashOutFields = {
+  id: BetIdSchema,
+  value: MoneySchema,
+  accept: v.optional(v.picklist([AcceptPolicy.EXACT, AcceptPolicy.BETTER])),
+  stake: v.optional(v.pipe(MoneySchema, v.minValue(1))),
+};
+export const CashOutBody = v.strictObject(cashOutFields);
+export const CashOutFrame = v.strictObject({ type: v.literal("cashout"), betId: BetIdSchema, ...cashOutFields });
+export const ClientFrame = v.variant("type", [BetFrame, CashOutFrame]);
 
 // ---- Resources ----
 
@@ -186,6 +201,12 @@ export const ExposureSchema = v.object({
   ),
   /** Only for a settled or voided market: its final result. */
   final: v.optional(FinalResultSchema),
+  /**
+   * v1.1 addition, present once any cash out is done: how many, the stake
+   * cashed out (the book's whatever wins) and the value paid for it (a cost).
+   * Each `profitIfWins` already includes `stake - value`.
+   */
+  cashedOut: v.optional(v.object({ count: v.number(), stake: v.number(), value: v.number() })),
 });
 export type Exposure = v.InferOutput<typeof ExposureSchema>;
 
@@ -248,6 +269,25 @@ export const BalanceFrame = v.object({
   asOf: v.optional(v.number()),
 });
 export const ErrorFrame = v.object({ type: v.literal("error"), code: v.string(), message: v.string() });
+/** v1.1: an open bet's cash out value now (null while the market is not open), to the bet's owner only. */
+export const CashOutValueFrame = v.object({ type: v.literal("cashout"), betId: v.string(), value: v.nullable(v.number()), seq: v.number() });
+export const CashOutStatus = { DONE: "done", PENDING: "pending", REJECTED: "rejected" } as const;
+export const CashOutReasons = ["ODDS_CHANGED", "MARKET_SUSPENDED", "MARKET_CLOSED", "NOT_OPEN_BET", "INVALID", "ID_REUSED", "RATE_LIMITED"] as const;
+/**
+ * v1.1: the answer to a cash out request. `value` is what was credited when
+ * done, or the current value when refused ODDS_CHANGED; `bet` (addition) is
+ * the bet as it stands after the answer.
+ */
+export const CashOutReplyFrame = v.object({
+  type: v.literal("cashout"),
+  id: v.string(),
+  betId: v.string(),
+  status: v.picklist(values(CashOutStatus)),
+  value: v.optional(v.nullable(v.number())),
+  reason: v.optional(v.picklist(CashOutReasons)),
+  stake: v.optional(v.number()),
+  bet: v.optional(BetSchema),
+});
 /**
  * Addition: the market's book, pushed to trader (admin) sockets only, on connect and after any
  * change to it (conflated); `exposure` is exactly the answer of GET /api/markets/:id/exposure,
@@ -264,6 +304,8 @@ export const ServerFrame = v.variant("type", [
   BetReplyFrame,
   BalanceFrame,
   ErrorFrame,
+  CashOutReplyFrame,
+  CashOutValueFrame,
   ExposureFrame,
 ]);
 
@@ -290,6 +332,10 @@ export type BalanceFrame = v.InferOutput<typeof BalanceFrame>;
 export type ErrorFrame = v.InferOutput<typeof ErrorFrame>;
 export type ExposureFrame = v.InferOutput<typeof ExposureFrame>;
 export type ServerFrame = v.InferOutput<typeof ServerFrame>;
+export type CashOutBody = v.InferOutput<typeof CashOutBody>;
+export type CashOutFrame = v.InferOutput<typeof CashOutFrame>;
+export type CashOutValueFrame = v.InferOutput<typeof CashOutValueFrame>;
+export type CashOutReplyFrame = v.InferOutput<typeof CashOutReplyFrame>;
 /** Frames that change the market and carry a seq: what the event log holds. */
 export type ChangeFrame = OddsFrame | StatusFrame | SettledFrame;
 

@@ -54,7 +54,10 @@ export class MarketRelay extends SocketObject {
       // The hub's own screening (size, heartbeat, rate limit, schema); a bet that passes is refused: viewers only watch.
       const frame = screenFrame(this.room, ws, message);
       if (!frame) return;
-      const reply: ServerFrame = { type: "bet", id: frame.id, status: "rejected", reason: RejectReason.UNAUTHENTICATED };
+      const reply: ServerFrame =
+        frame.type === "cashout"
+          ? { type: "cashout", id: frame.id, betId: frame.betId, status: "rejected", reason: "NOT_OPEN_BET" }
+          : { type: "bet", id: frame.id, status: "rejected", reason: RejectReason.UNAUTHENTICATED };
       this.room.send(ws, JSON.stringify(reply));
     },
     gone: (ws) => {

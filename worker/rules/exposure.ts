@@ -27,9 +27,26 @@ export function needsFinalResult(market: MarketState): boolean {
   return isFinished(market);
 }
 
-export function exposureOf(market: MarketState, totals: SelectionTotals[], pendingBets: number, decided?: DecidedTotals): Exposure {
+/** Cash outs done on the market (all selections): how many, the stake cashed out, the value paid for it. */
+export interface CashOutTotals {
+  count: number;
+  stake: number;
+  value: number;
+}
+
+export const NO_CASH_OUTS: CashOutTotals = { count: 0, stake: 0, value: 0 };
+
+/**
+ * Cash outs taken count whatever wins: the cashed-out stake is the book's
+ * (no longer at risk, not in `totalStake` or any payout) and the value paid
+ * for it is a cost, so each selection's result moves by `stake - value`. A
+ * finished market's result counts them as taken and paid out.
+ */
+export function exposureOf(market: MarketState, totals: SelectionTotals[], pendingBets: number, decided?: DecidedTotals, cashedOut: CashOutTotals = NO_CASH_OUTS): Exposure {
   const rows = new Map(totals.map((r) => [r.selectionId, r]));
   const totalStake = totals.reduce((sum, r) => sum + r.stake, 0);
+  const kept = cashedOut.stake - cashedOut.value;
+  const final = decided && { bets: decided.bets, stake: decided.stake + cashedOut.stake, payout: decided.payout + cashedOut.value };
   return {
     marketId: market.id,
     totalStake,
@@ -37,8 +54,9 @@ export function exposureOf(market: MarketState, totals: SelectionTotals[], pendi
     selections: market.selections.map((s) => {
       const r = rows.get(s.id);
       const payout = r?.payout ?? 0;
-      return { id: s.id, bets: r?.bets ?? 0, stake: r?.stake ?? 0, payout, profitIfWins: totalStake - payout };
+      return { id: s.id, bets: r?.bets ?? 0, stake: r?.stake ?? 0, payout, profitIfWins: totalStake - payout + kept };
     }),
-    ...(decided && needsFinalResult(market) ? { final: finalResultOf(decided) } : {}),
+    ...(cashedOut.count > 0 ? { cashedOut } : {}),
+    ...(final && needsFinalResult(market) ? { final: finalResultOf(final) } : {}),
   };
 }

@@ -57,6 +57,8 @@ export function nextBalance(balance: Money, delta: number): Money | null {
 export const stakeKey = (marketId: string, betId: string) => `stake:${marketId}/${betId}`;
 export const refundKey = (marketId: string, betId: string) => `refund:${marketId}/${betId}`;
 export const payoutKey = (marketId: string, betId: string) => `payout:${marketId}/${betId}`;
+/** A cash out's credit: one per cash out request, so a bet cashed out in parts has one entry per part. */
+export const cashOutKey = (marketId: string, betId: string, cashOutId: string) => `cashout:${marketId}/${betId}/${cashOutId}`;
 /** Deposits and withdrawals share one namespace of request ids; the key names the kind. */
 export const depositKey = (id: string) => `deposit:${id}`;
 export const withdrawalKey = (id: string) => `withdrawal:${id}`;

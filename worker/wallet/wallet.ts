@@ -15,6 +15,7 @@ import {
   type MoneyResult,
   SettleKind,
   type SettleItem,
+  cashOutKey,
   type Settled,
   nextBalance,
   payoutKey,
@@ -240,7 +241,7 @@ export class Wallet extends DurableObject<Env> {
         const r =
           item.kind === SettleKind.PAYOUT
             ? this.#moveIn(payoutKey(marketId, item.betId), EntryKind.PAYOUT, item.amount, item.update)
-            : this.#refundIn(marketId, item.betId, item.update);
+            : this.#refundIn(marketId, item.betId, item.update, item.amount);
         if (r.ok && !r.value.replayed) moved = true;
         return r.ok;
       });
@@ -250,8 +251,24 @@ export class Wallet extends DurableObject<Env> {
     return result;
   }
 
-  /** The refund's check and write, in the caller's transaction. */
-  #refundIn(marketId: string, betId: string, update: BetUpdate): MoneyResult {
+  /**
+   * Credit a cash out's value, once by its key (market, bet, cash out id): a
+   * repeated call answers as the first and moves nothing. One ledger entry of
+   * kind `cashout`; the bet's new view is kept with it.
+   */
+  async creditCashOut(marketId: string, betId: string, cashOutId: string, amount: number, update: BetUpdate): Promise<MoneyResult> {
+    await this.faults.hit("wallet:before-commit", "creditCashOut");
+    const key = cashOutKey(marketId, betId, cashOutId);
+    const result = this.#store.transact(() => this.#moveIn(key, EntryKind.CASHOUT, amount, update));
+    await this.faults.hit("wallet:committed");
+    return result;
+  }
+
+  /**
+   * The refund's check and write, in the caller's transaction. `upTo` caps it
+   * (a void refunds only the stake still open after a part was cashed out).
+   */
+  #refundIn(marketId: string, betId: string, update: BetUpdate, upTo = Infinity): MoneyResult {
     const store = this.#store;
     const stake = store.entry(stakeKey(marketId, betId));
     if (!stake) {
@@ -260,7 +277,7 @@ export class Wallet extends DurableObject<Env> {
       store.upsertBet(update.bet, update.version);
       return { ok: false, code: "NO_STAKE", message: "no stake was taken for this bet", ...this.#standing() };
     }
-    return this.#moveIn(refundKey(marketId, betId), EntryKind.REFUND, -stake.amount, update);
+    return this.#moveIn(refundKey(marketId, betId), EntryKind.REFUND, Math.min(-stake.amount, upTo), update);
   }
 
   /** Keep the account's view of a bet whose change moved no money (a loss, say). */

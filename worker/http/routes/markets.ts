@@ -9,6 +9,7 @@ import { ErrorCode, fail } from "../../errors.ts";
 import { MarketPageSchema } from "../../protocol/book.ts";
 import { EventsQuery, HistoryQuery, MarketListQuery } from "../../protocol/queries.ts";
 import * as s from "../../protocol/schemas.ts";
+import type { BetId } from "../../protocol/units.ts";
 import { parseListQuery } from "../../rules/market-list.ts";
 import type { AppEnv } from "../context.ts";
 import { type RouteSpec, route, valid } from "../route.ts";
@@ -49,6 +50,14 @@ const Bet = {
   params: id,
   body: s.BetBody,
   answer: { status: 200, description: "Bet answer", schema: s.BetReplyFrame },
+  refusals: [429],
+} satisfies RouteSpec;
+const CashOut = {
+  summary: "Cash out an open bet of yours, whole or a part of its stake (punter); the answer is the socket's cashout frame",
+  who: "punter",
+  params: { id: s.IdSchema, betId: s.BetIdSchema },
+  body: s.CashOutBody,
+  answer: { status: 200, description: "Cash out answer: done, pending (in play, until the bet delay ends) or rejected with a reason", schema: s.CashOutReplyFrame },
   refusals: [429],
 } satisfies RouteSpec;
 const Exposure = {
@@ -115,6 +124,11 @@ export const marketRoutes = new Hono<AppEnv>()
     await spend(c, c.get("session").sub, "bet", c.get("config").betsPer10s, "too many bets for this account; try again shortly");
     const stub = await existingHub(c, c.req.param("id"));
     return c.json(await stub.placeBet(c.get("session").sub, valid(c, Bet).body));
+  })
+  .post("/:id/bets/:betId/cashout", route(CashOut), async (c) => {
+    await spend(c, c.get("session").sub, "cashout", c.get("config").betsPer10s, "too many cash outs for this account; try again shortly");
+    const stub = await existingHub(c, c.req.param("id"));
+    return c.json(await stub.cashOut(c.get("session").sub, c.req.param("betId") as BetId, valid(c, CashOut).body));
   })
   .get("/:id/exposure", route(Exposure), async (c) => {
     const stub = await existingHub(c, c.req.param("id"));
