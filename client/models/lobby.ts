@@ -92,10 +92,14 @@ export class Lobby {
       const api = session.api.value;
       for (const m of this.#open.peek()) m.connect(api, this.#hooks);
     });
-    // The book socket too, when the session or its role (known once /api/me answers) changes: a trader's carries the book figures.
+    // The book socket is the same for every viewer and punter; a trader's carries the book figures, so it
+    // reconnects when a trader session starts or ends (the role is known once /api/me answers) or changes token.
+    let trader = false;
     effect(() => {
       session.api.value;
-      session.isAdmin.value;
+      const now = session.isAdmin.value;
+      if (!now && !trader) return;
+      trader = now;
       untracked(() => this.#sub?.reconnect());
     });
     let settle: ReturnType<typeof setTimeout> | null = null;
