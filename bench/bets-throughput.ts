@@ -4,7 +4,11 @@
 // answer), then checks the money: every punter's balance must equal the
 // opening 100000 less the stakes of its accepted bets. Exit 1 on any mismatch.
 //
-//   npx node bench/bets-throughput.ts [--punters 20] [--bets 2000] [--inflight 8] [--http] [--port 8795]
+//   npx node bench/bets-throughput.ts [--punters 20] [--bets 2000] [--inflight 8] [--http] [--port 8795] [--profile]
+//
+// --profile: open workerd's inspector on port+1, take a CPU profile of the
+// Worker's isolate over the bets, print the top self-time functions and keep
+// the raw .cpuprofile in bench/out (the profiler's own cost is in the CPU figures).
 import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -14,6 +18,7 @@ import { parseArgs } from "./lib/args.ts";
 import { fireBets, seatPunters, unseatPunters, verifyMoney, type BetTable } from "./lib/bet-load.ts";
 import { machineBusySeconds } from "./lib/machine-cpu.ts";
 import { benchMarket } from "./lib/odds-walk.ts";
+import { startWorkerdProfile } from "./lib/workerd-profile.ts";
 import { OUT_DIR, describeSource, guardRun, startServer } from "./lib/server.ts";
 import { ms, table } from "./lib/stats.ts";
 
@@ -31,6 +36,7 @@ const args = parseArgs(process.argv.slice(2), {
   stake: 100,
   http: false,
   port: 8795,
+  profile: false,
   /** Hard limit for the whole run, in seconds. */
   budget: 120,
 });
@@ -40,7 +46,8 @@ const say = (line: string) => process.stdout.write(`[bets] ${line}\n`);
 async function main(): Promise<number> {
   const guard = guardRun(args.budget, say);
 
-  const platform = await startServer({ port: args.port, label: "bets" });
+  const inspect: Record<string, string> = args.profile ? { EDGEBOOK_INSPECT: "1", INSPECTOR_PORT: String(args.port + 1) } : {};
+  const platform = await startServer({ port: args.port, label: "bets", env: inspect });
   guard.watch(platform);
   say(`platform up at ${platform.url}; ${describeSource(platform.source)}`);
   let seated: BetTable | null = null;
@@ -54,8 +61,14 @@ async function main(): Promise<number> {
     say(args.http ? `${punters.length} punters over HTTP` : `${punters.length} punters with a socket each; extensions: ${seated.extensions.join(", ")}`);
 
     const cpuBefore = { server: platform.sample().cpuSeconds, client: process.cpuUsage(), machine: machineBusySeconds() };
+    const profile = args.profile ? await startWorkerdProfile(args.port + 1) : null;
     const load = await fireBets(seated, args);
     const cpu = { server: platform.sample().cpuSeconds - cpuBefore.server, client: process.cpuUsage(cpuBefore.client), machine: machineBusySeconds() - cpuBefore.machine };
+    if (profile) {
+      const file = join(OUT_DIR, "bets-workerd.cpuprofile");
+      for (const line of await profile.stop(file)) say(`profile ${line}`);
+      say(`profile written to ${file}`);
+    }
     const clientCpu = (cpu.client.user + cpu.client.system) / 1e6;
     const otherCpu = cpu.machine - cpu.server - clientCpu;
     const { outcomes, seconds, accepted, byStatus, byReason, rateLimited, pendingFirst, errors } = load;

@@ -375,3 +375,83 @@ describe("one alarm pass", () => {
     await checkMoney([punter.account.id, other.account.id], [market.id]);
   });
 });
+
+describe("a crash in the middle of a group", () => {
+  /**
+   * Three punters' bets placed in one turn of the hub, so they go out as one
+   * group: two for A, one for B, and two for C, whose balance covers the
+   * first but not the second (the wallet checks them in order, in one transaction).
+   */
+  async function groupOfBets() {
+    const { market } = await setup();
+    const [a, b, c] = [await punterSession("a"), await punterSession("b"), await punterSession("c")];
+    const bets = [
+      { punter: a, body: { id: betId(), selectionId: "home", stake: 1000, odds: 2.5 }, status: "accepted" },
+      { punter: b, body: { id: betId(), selectionId: "home", stake: 700, odds: 2.5 }, status: "accepted" },
+      { punter: a, body: { id: betId(), selectionId: "away", stake: 500, odds: 2.9 }, status: "accepted" },
+      { punter: c, body: { id: betId(), selectionId: "home", stake: 60_000, odds: 2.5 }, status: "accepted" },
+      { punter: c, body: { id: betId(), selectionId: "draw", stake: 60_000, odds: 3.2 }, status: "rejected" },
+    ];
+    const place = () =>
+      runInDurableObject(hubStub(market.id), (hub: MarketHub) => Promise.all(bets.map((x) => hub.placeBet(x.punter.account.id as never, x.body as never))));
+    return { market, punters: [a, b, c], bets, place, expected: [98_500, 99_300, 40_000] };
+  }
+
+  /**
+   * Each bet asked again gets its final answer, the same as its record. The
+   * alarm may finish C's two bets in either order, so which of them the
+   * balance covered may differ from the placement order: one of each.
+   */
+  async function expectFinished(marketId: string, bets: Awaited<ReturnType<typeof groupOfBets>>["bets"]) {
+    const answers: { id: string; status: string }[] = [];
+    for (const x of bets) answers.push((await call("POST", `/api/markets/${marketId}/bets`, { token: x.punter.token, body: x.body })).json);
+    const rows = new Map<string, string>((await betsOf(marketId)).map((r) => [r.id, r.status]));
+    for (const [i, x] of bets.entries()) expect([answers[i].id, answers[i].status]).toEqual([x.body.id, rows.get(x.body.id)]);
+    const c = bets.at(-1)!.punter;
+    const statuses = (which: (x: (typeof bets)[number]) => boolean, of: (i: number) => string) => bets.flatMap((x, i) => (which(x) ? [of(i)] : []));
+    expect(statuses((x) => x.punter !== c, (i) => answers[i].status)).toEqual(statuses((x) => x.punter !== c, (i) => bets[i].status));
+    expect(statuses((x) => x.punter === c, (i) => answers[i].status).sort()).toEqual(["accepted", "rejected"]);
+  }
+
+  it("answers every bet of a group placed together and records each as answered, one debitStakes call per account", async () => {
+    const { market, punters, bets, place, expected } = await groupOfBets();
+    const calls = () => reachedFaults.get("wallet:before-commit/debitStakes") ?? 0;
+    const before = calls();
+    const answers = await place();
+    expect(calls() - before).toBe(3);
+    expect(answers.map((r) => r.status)).toEqual(bets.map((x) => x.status));
+    const rows = await betsOf(market.id);
+    for (const [i, x] of bets.entries()) expect(rows.find((r) => r.id === x.body.id)?.status).toBe(answers[i].status);
+    for (const [i, p] of punters.entries()) expect(await balance(p.token)).toBe(expected[i]);
+    await checkMoney(punters.map((p) => p.account.id), [market.id]);
+  });
+
+  for (const point of ["bet:recorded", "bet:debited", "bet:group-part"] as const) {
+    it(`finishes every bet of a group whose hub crashed at ${point}, each debited once`, async () => {
+      const { market, punters, bets, place, expected } = await groupOfBets();
+      const before = fired(point);
+      await armHub(market.id, point);
+      await expect(place()).rejects.toThrow();
+      expect(fired(point)).toBe(before + 1);
+      // What the crash left: at group-part, A's bets (the group's first account) recorded and the rest still at the wallet step.
+      const left = new Map<string, string>((await betsOf(market.id)).map((r) => [r.id, r.phase]));
+      expect(bets.map((x) => left.get(x.body.id))).toEqual(bets.map((x) => (point === "bet:group-part" && x.punter === punters[0] ? "done" : "debit")));
+      await settleDown(market.id);
+      await expectFinished(market.id, bets);
+      for (const [i, p] of punters.entries()) expect(await balance(p.token)).toBe(expected[i]);
+      await checkMoney(punters.map((p) => p.account.id), [market.id]);
+    });
+  }
+
+  it("answers the rest of a group when one account's wallet crashed after committing its part, and finishes that account's bets once", async () => {
+    const { market, punters, bets, place, expected } = await groupOfBets();
+    await armWallet(punters[0].account.id, "wallet:committed");
+    const answers = await place();
+    // A's stakes were taken but A's answer was lost: A's bets are pending; the others are final.
+    expect(answers.map((r) => r.status)).toEqual(bets.map((x) => (x.punter === punters[0] ? "pending" : x.status)));
+    await settleDown(market.id);
+    await expectFinished(market.id, bets);
+    for (const [i, p] of punters.entries()) expect(await balance(p.token)).toBe(expected[i]);
+    await checkMoney(punters.map((p) => p.account.id), [market.id]);
+  });
+});

@@ -11,6 +11,7 @@ import { type BetRow, Phase, isSettledDown, replyOf, toReply, toWireBet } from "
 import type { MoneyResult } from "../rules/ledger.ts";
 import { type MarketState, interruptionsOf } from "../rules/market-book.ts";
 import { type BetAsk, quoteBet, requote } from "../rules/quote.ts";
+import { DebitGroups, type GroupDebit } from "./debit-groups.ts";
 import { inPool } from "./in-pool.ts";
 import type { MoneyParts } from "./money-parts.ts";
 
@@ -49,6 +50,17 @@ const askOf = (row: BetRow): BetAsk => ({
   accept: row.accept,
 });
 
+/** A stake debit as the bet desk sends it with a group. */
+interface DeskDebit extends GroupDebit {
+  late: boolean;
+}
+
+/** A debited bet's outcome: the answer, and the bet owed its refund first when the check after the wallet refused it. */
+interface Debited {
+  reply: BetReplyFrame;
+  refund: BetRow | null;
+}
+
 /** What a frame refused before it became a bet asked, as far as it can be read: nothing, for an INVALID one. */
 const NOTHING_ASKED: BetAsk = { selectionId: "", stake: 0 as Money, odds: 0 as Odds, accept: AcceptPolicy.EXACT };
 
@@ -62,9 +74,11 @@ export class BetDesk {
   readonly #busy = new Map<string, number>();
   /** The answer a first placement is still working out, for a retry of the same bet to wait on. */
   readonly #answers = new Map<string, Promise<BetReplyFrame>>();
+  readonly #groups: DebitGroups<DeskDebit, Debited>;
 
   constructor(deps: BetDeskDeps) {
     this.#d = deps;
+    this.#groups = new DebitGroups<DeskDebit, Debited>({ ...deps, marketId: () => this.#marketId, settle: (d, result) => this.#afterDebit(d, result) });
   }
 
   get #marketId(): string {
@@ -87,9 +101,8 @@ export class BetDesk {
     if (this.#overLimit(account)) return unkept(id);
     const quote = quoteBet(market, ask);
     if (!quote.ok) return this.#refuseNew(row, quote.reason, quote.odds);
-    this.#d.store.putBet(row);
-    this.#d.schedule();
-    return this.#answering(row, () => this.#d.checkpoint("bet:recorded").then(() => this.#debit(row, false)));
+    // Stored with its group, before the wallet is called (see debit-groups.ts).
+    return this.#answering(row, () => this.#debit(row, false, true));
   }
 
   /**
@@ -109,6 +122,9 @@ export class BetDesk {
 
   /** The answer for an id this market already holds (or is still working out), or null for a new one. */
   #known(account: AccountId, id: BetId): Promise<BetReplyFrame> | null {
+    // A bet waiting for its group is not stored yet: its answer is the one to wait on.
+    const waiting = this.#answers.get(betKey(account, id));
+    if (waiting) return waiting;
     const existing = this.#d.store.getBet(account, id);
     if (!existing) return null;
     // A retry while the first is still at the wallet (a dropped socket, say) gets the first's answer when it comes.
@@ -189,6 +205,8 @@ export class BetDesk {
   async reconcile(): Promise<number> {
     const { store } = this.#d;
     const now = this.#d.now();
+    // Bets still queued for a group go now, not after a timer that may lag behind this alarm.
+    this.#groups.flushNow();
     const jobs: [BetRow, (row: BetRow) => Promise<unknown>][] = [];
     const taken = new Set<string>();
     const add = (row: BetRow, flow: (row: BetRow) => Promise<unknown>) => {
@@ -296,45 +314,47 @@ export class BetDesk {
   }
 
   /**
-   * `late` is true when the punter is no longer waiting on this call (the
-   * alarm finishes the bet): the outcome then goes to the account's sockets.
+   * Debit the stake with the next group (see debit-groups.ts). `record`: a new
+   * bet, stored with its group. `late` is true when the punter is no longer
+   * waiting on this call (the alarm finishes the bet): the outcome then goes to
+   * the account's sockets.
    */
-  async #debit(row: BetRow, late: boolean): Promise<BetReplyFrame> {
-    const { store, wallets } = this.#d;
-    let result: MoneyResult;
-    try {
-      result = await wallets.debitStake(row.account, this.#marketId, row.id, row.stake, {
-        bet: toWireBet(row, this.#marketId),
-        version: row.version,
-      });
-    } catch {
+  async #debit(row: BetRow, late: boolean, record = false): Promise<BetReplyFrame> {
+    const item = { betId: row.id, amount: row.stake, update: { bet: toWireBet(row, this.#marketId), version: row.version } };
+    return this.#refunding(await this.#groups.debit({ row, item, record, late }, late));
+  }
+
+  /** A group's wallet answered (`result`, or null when the call failed): the bet's next state, stored with the group's. */
+  #afterDebit(d: DeskDebit, result: MoneyResult | null): Debited {
+    const { store } = this.#d;
+    const { row, late } = d;
+    if (result === null) {
       // The wallet's answer is unknown: the bet stays pending and the reconciler asks again.
       this.#d.schedule();
-      return toReply(row, this.#marketId);
+      return { reply: toReply(row, this.#marketId), refund: null };
     }
-    await this.#d.checkpoint("bet:debited");
     // Another path (the reconciler, a retry) may have finished this bet while we waited.
     const now = store.getBet(row.account, row.id);
-    if (!now || now.phase !== Phase.DEBIT) return toReply(now ?? row, this.#marketId);
+    if (!now || now.phase !== Phase.DEBIT) return { reply: toReply(now ?? row, this.#marketId), refund: null };
     if (!result.ok && result.code === "DUPLICATE") {
       // The same id from the same account, first used on another market: that bet's answer, and no bet here.
       const reply = this.#elsewhere(now, result.first);
       if (late) this.#d.notify(row.account, reply);
-      return reply;
+      return { reply, refund: null };
     }
     if (!result.ok) {
       // The wallet's own refusal (funds, the account's limits, its self-exclusion) is the bet's reason.
       const reason = result.code === "NO_STAKE" ? RejectReason.INSUFFICIENT_FUNDS : result.code;
-      return this.#finish({ ...now, status: BetStatus.REJECTED, reason, phase: Phase.DONE }, late);
+      return { reply: this.#finish({ ...now, status: BetStatus.REJECTED, reason, phase: Phase.DONE }, late), refund: null };
     }
     this.#d.notify(row.account, { type: "balance", balance: result.value.balance, asOf: result.value.asOf });
     if (now.dueAt !== null) {
       const held: BetRow = { ...now, phase: Phase.HELD, version: now.version + 1 };
       store.putBet(held);
       this.#d.schedule();
-      return toReply(held, this.#marketId);
+      return { reply: toReply(held, this.#marketId), refund: null };
     }
-    return this.#decide(now, late);
+    return this.#decideNow(now, late, true);
   }
 
   /**
@@ -368,24 +388,44 @@ export class BetDesk {
    * interruption count the bet was asked under catches what came and went
    * meanwhile (a suspend-then-reopen, going in play).
    */
-  async #decide(row: BetRow, late: boolean): Promise<BetReplyFrame> {
+  #decide(row: BetRow, late: boolean): Promise<BetReplyFrame> {
+    return this.#refunding(this.#decideNow(row, late, false));
+  }
+
+  /**
+   * `grouped`: decided as its group commits; an accepted bet's copy then goes
+   * to the wallet with the account's next group call (or shortly, alone), not
+   * in a call of its own.
+   */
+  #decideNow(row: BetRow, late: boolean, grouped: boolean): Debited {
     const market = this.#d.market();
     const quote = requote(market, askOf(row), row.askedUnder);
-    if (quote.ok) {
-      return this.#finish({ ...row, status: BetStatus.ACCEPTED, odds: quote.odds, payout: quote.payout, phase: Phase.DONE }, late);
-    }
-    return this.#refuseTaken(row, quote.reason, late, quote.odds);
+    if (!quote.ok) return this.#refuseTakenNow(row, quote.reason, late, quote.odds);
+    const accepted: BetRow = { ...row, status: BetStatus.ACCEPTED, odds: quote.odds, payout: quote.payout, phase: Phase.DONE };
+    return { reply: this.#finish(accepted, late, grouped), refund: null };
   }
 
   /** Refuse a bet whose stake was taken: kept as rejected and owed its refund, then refunded. */
-  async #refuseTaken(row: BetRow, reason: RejectReason, late: boolean, current?: Odds): Promise<BetReplyFrame> {
+  #refuseTaken(row: BetRow, reason: RejectReason, late: boolean, current?: Odds): Promise<BetReplyFrame> {
+    return this.#refunding(this.#refuseTakenNow(row, reason, late, current));
+  }
+
+  /** The refusal's record, kept as rejected and owed its refund; the refund is #refunding's. */
+  #refuseTakenNow(row: BetRow, reason: RejectReason, late: boolean, current?: Odds): Debited {
     const rejected: BetRow = { ...row, status: BetStatus.REJECTED, reason, phase: Phase.REFUND, version: row.version + 1 };
     this.#d.store.putBet(rejected);
     const reply = toReply(rejected, this.#marketId, current === undefined ? undefined : oddsToDecimal(current));
     if (late) this.#d.notify(row.account, reply);
-    await this.#d.checkpoint("bet:refund-due");
-    await this.#refund(rejected);
-    return reply;
+    return { reply, refund: rejected };
+  }
+
+  /** Send the refund a refusal owes, if any, before the answer goes. */
+  async #refunding(out: Debited): Promise<BetReplyFrame> {
+    if (out.refund) {
+      await this.#d.checkpoint("bet:refund-due");
+      await this.#refund(out.refund);
+    }
+    return out.reply;
   }
 
   async #refund(row: BetRow): Promise<void> {
@@ -408,13 +448,14 @@ export class BetDesk {
   }
 
   /** A final state the wallet has no money to move for: store it, tell the punter, sync in the background. */
-  #finish(row: BetRow, late: boolean): BetReplyFrame {
+  #finish(row: BetRow, late: boolean, grouped = false): BetReplyFrame {
     const final: BetRow = { ...row, version: row.version + 1 };
     this.#d.store.putBet(final);
     if (final.status === BetStatus.ACCEPTED) this.#d.accepted?.(final);
     const reply = toReply(final, this.#marketId);
     if (late) this.#d.notify(row.account, reply);
-    void this.#guarded(final, () => this.#sync(final));
+    const sync = grouped && final.status === BetStatus.ACCEPTED ? () => this.#groups.record(final) : () => this.#sync(final);
+    void this.#guarded(final, sync);
     return reply;
   }
 
@@ -437,3 +478,4 @@ export class BetDesk {
 function unkept(id: string): Promise<BetReplyFrame> {
   return Promise.resolve({ type: "bet", id, status: BetStatus.REJECTED, reason: RejectReason.RATE_LIMITED });
 }
+

@@ -2,10 +2,14 @@
 // object in production, anything with the same shape in a test.
 import type { Bet } from "../protocol/schemas.ts";
 import type { AccountId } from "../protocol/units.ts";
-import type { BetUpdate, MoneyResult, SettleItem, Settled } from "../rules/ledger.ts";
+import type { BetUpdate, DebitItem, MoneyResult, SettleItem, Settled } from "../rules/ledger.ts";
 
 export interface WalletPort {
   debitStake(account: AccountId, marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult>;
+  /** Take several of one account's stakes on one market in one call, keeping `records` too (see Wallet.debitStakes): one answer per item. */
+  debitStakes(account: AccountId, marketId: string, items: DebitItem[], records: BetUpdate[]): Promise<MoneyResult[]>;
+  /** Keep several of one account's bets' new states in one call. */
+  recordBets(account: AccountId, updates: BetUpdate[]): Promise<void>;
   refundStake(account: AccountId, marketId: string, betId: string, update: BetUpdate): Promise<MoneyResult>;
   /** Settle several of one account's bets on one market in one call (see Wallet.settleBets). */
   settleBets(account: AccountId, marketId: string, items: SettleItem[]): Promise<Settled>;
@@ -25,6 +29,10 @@ export function walletsOf(ns: Env["WALLET"]): WalletPort {
   const wallet = (account: AccountId) => ns.getByName(account);
   return {
     debitStake: (a, m, b, amount, u) => wallet(a).debitStake(m, b, amount, u),
+    debitStakes: (a, m, items, records) => wallet(a).debitStakes(m, items, records),
+    recordBets: async (a, updates) => {
+      await wallet(a).recordBets(updates);
+    },
     refundStake: (a, m, b, u) => wallet(a).refundStake(m, b, u),
     settleBets: (a, m, items) => wallet(a).settleBets(m, items),
     recordBet: async (a, u) => {

@@ -6,7 +6,8 @@
 // A test can also hold a flow at a point, to land other events while it waits.
 export type FaultPoint =
   | "bet:recorded" // the pending bet is stored, the wallet not yet called
-  | "bet:debited" // the wallet took the stake, the hub has not recorded it
+  | "bet:debited" // the wallet took the stake (a group's stakes), the hub has not recorded it
+  | "bet:group-part" // some accounts' bets of a debited group are recorded in the hub, the rest not yet
   | "bet:refund-due" // the bet is rejected after the debit, the refund not yet sent
   | "settle:paid" // one settlement payment is made, not yet marked done
   | "cashout:decided" // the bet is marked cashed out (the credit owed), the wallet not yet called

@@ -22,6 +22,13 @@ export interface BetUpdate {
   version: number;
 }
 
+/** One stake of a group debit (Wallet.debitStakes): the bet's id, its stake, and the bet as the wallet should keep it. */
+export interface DebitItem {
+  betId: string;
+  amount: number;
+  update: BetUpdate;
+}
+
 /**
  * `asOf` is the number of the newest ledger row when the answer was given: it
  * rises with every move, so a client that hears of balances from several

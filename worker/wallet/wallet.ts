@@ -10,6 +10,7 @@ import type { Money } from "../protocol/units.ts";
 import { FaultPoints } from "../platform/fault-points.ts";
 import {
   type BetUpdate,
+  type DebitItem,
   type DebitRefusalCode,
   EntryKind,
   type MoneyResult,
@@ -173,26 +174,47 @@ export class Wallet extends DurableObject<Env> {
    */
   async debitStake(marketId: string, betId: string, amount: number, update: BetUpdate): Promise<MoneyResult> {
     await this.faults.hit("wallet:before-commit", "debitStake");
-    const store = this.#store;
-    const result = store.transact((): MoneyResult => {
-      const owner = store.claimBetId(betId, marketId);
-      if (owner !== null) {
-        const first = store.bet(owner, betId);
-        return { ok: false, code: "DUPLICATE", message: "bet id used on another market", ...this.#standing(), first };
-      }
-      const key = stakeKey(marketId, betId);
-      // The account's own bars, checked in this transaction with the debit: bets racing for the last of a limit take turns here.
-      const bar = store.entry(key) || store.refusal(key) ? null : this.#cashier.stakeBar(amount);
-      if (bar) store.refuse(key, bar, this.now());
-      const moved = this.#moveIn(key, EntryKind.STAKE, -amount, update);
-      if (!moved.ok && moved.code !== "NO_STAKE" && moved.code !== "DUPLICATE") {
-        // Known as refused at once, so a retry of this id on another market can be told so.
-        store.upsertBet({ ...update.bet, status: "rejected", reason: moved.code, payout: 0 }, update.version);
-      }
-      return moved;
-    });
+    const result = this.#store.transact(() => this.#debitIn(marketId, betId, amount, update));
     await this.faults.hit("wallet:committed");
     return result;
+  }
+
+  /**
+   * Take the stakes of several of this account's bets on one market in one
+   * transaction (a hub's group commit): each item exactly as debitStake would
+   * take it alone, in order, so the account's limits and self-exclusion see
+   * the items before it, and each once by its bet's key. One answer per item.
+   * `records`: the account's bets the hub finished since its last call (their
+   * new state moves no money), kept in the same transaction.
+   */
+  async debitStakes(marketId: string, items: DebitItem[], records: BetUpdate[] = []): Promise<MoneyResult[]> {
+    await this.faults.hit("wallet:before-commit", "debitStakes");
+    const results = this.#store.transact(() => {
+      for (const r of records) this.#store.upsertBet(r.bet, r.version);
+      return items.map((i) => this.#debitIn(marketId, i.betId, i.amount, i.update));
+    });
+    await this.faults.hit("wallet:committed");
+    return results;
+  }
+
+  /** A stake's check and write, in the caller's transaction. */
+  #debitIn(marketId: string, betId: string, amount: number, update: BetUpdate): MoneyResult {
+    const store = this.#store;
+    const owner = store.claimBetId(betId, marketId);
+    if (owner !== null) {
+      const first = store.bet(owner, betId);
+      return { ok: false, code: "DUPLICATE", message: "bet id used on another market", ...this.#standing(), first };
+    }
+    const key = stakeKey(marketId, betId);
+    // The account's own bars, checked in this transaction with the debit: bets racing for the last of a limit take turns here.
+    const bar = store.entry(key) || store.refusal(key) ? null : this.#cashier.stakeBar(amount);
+    if (bar) store.refuse(key, bar, this.now());
+    const moved = this.#moveIn(key, EntryKind.STAKE, -amount, update);
+    if (!moved.ok && moved.code !== "NO_STAKE" && moved.code !== "DUPLICATE") {
+      // Known as refused at once, so a retry of this id on another market can be told so.
+      store.upsertBet({ ...update.bet, status: "rejected", reason: moved.code, payout: 0 }, update.version);
+    }
+    return moved;
   }
 
   /**
@@ -284,6 +306,14 @@ export class Wallet extends DurableObject<Env> {
   async recordBet(update: BetUpdate): Promise<void> {
     await this.faults.hit("wallet:before-commit", "recordBet");
     this.#store.upsertBet(update.bet, update.version);
+  }
+
+  /** Keep several bets' new states that moved no money, in one transaction (what recordBet does for one). */
+  async recordBets(updates: BetUpdate[]): Promise<void> {
+    await this.faults.hit("wallet:before-commit", "recordBets");
+    this.#store.transact(() => {
+      for (const u of updates) this.#store.upsertBet(u.bet, u.version);
+    });
   }
 
   /** This account's bet with this id, on whichever market holds the id; null if none does. */
