@@ -36,6 +36,12 @@ function matches(live: LiveMarket, status: StatusFilter, event: string): boolean
   return m.status === status;
 }
 
+/** What the totals are over: the grid's markets, the page's (when the book has several), as filtered. */
+function scopeOf(pages: number, filtered: boolean): string {
+  const where = pages > 1 ? "on this page" : "on screen";
+  return filtered ? `${where} matching the filter` : where;
+}
+
 /** Typing in a field must never trigger a shortcut. */
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -170,7 +176,7 @@ export function AdminConsole() {
         </p>
       </div>
       <BookPager lobby={lobby} />
-      <BookTotals markets={rows} />
+      <BookTotals markets={rows} figures={lobby.figures.value} scope={scopeOf(lobby.pageCount.value, event !== "" || statusFilter.value !== "active")} />
       {rows.length === 0 ? <p class="muted">No markets match.</p> : grid(rows, "Markets")}
       {done.length > 0 && (
         <details class="tm-done">

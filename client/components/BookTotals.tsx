@@ -1,22 +1,32 @@
-// Totals over the books the console holds for the markets on screen: stakes
-// held, bets, and the book's result if each market goes its worst way. A
-// market's book comes pushed on its own socket (opened for the selected
-// market), so only those count, and the line says how many of the shown do.
+// Totals over the markets on the grid (the page, as filtered): stakes held,
+// bets, and the book's result if each market goes its worst way. Every
+// market's figures come pushed on the one book socket (a trader's), so all
+// the shown markets count, whichever is selected; nothing is fetched.
+import type { MarketTotals } from "../../worker/protocol/book.ts";
 import { formatMoney, formatProfit } from "../format.ts";
-import { bookTotals } from "../models/exposure.ts";
+import { sumFigures } from "../models/book-figures.ts";
 import type { LiveMarket } from "../models/live-market.ts";
 
-export function BookTotals({ markets }: { markets: LiveMarket[] }) {
-  const books = markets.flatMap((m) => {
-    const book = m.exposure.value;
-    return book && !book.final ? [book] : [];
-  });
-  const t = bookTotals(books);
+interface Props {
+  markets: LiveMarket[];
+  /** The book socket's figures per market; null until they come. */
+  figures: ReadonlyMap<string, MarketTotals> | null;
+  /** Which markets these are, as a phrase: "on this page", "on this page matching the filter". */
+  scope: string;
+}
+
+export function BookTotals({ markets, figures, scope }: Props) {
+  const t = sumFigures(
+    markets.map((m) => m.id),
+    figures ?? new Map(),
+  );
+  const n = `${t.markets} market${t.markets === 1 ? "" : "s"}`;
   return (
     <section
       class="book-totals"
       aria-label="Book totals"
       data-testid="admin-totals"
+      data-live={figures !== null ? "true" : "false"}
       data-markets={t.markets}
       data-staked={t.staked}
       data-bets={t.bets}
@@ -24,8 +34,8 @@ export function BookTotals({ markets }: { markets: LiveMarket[] }) {
       data-worst={t.worstCase}
     >
       <p class="small">
-        <strong>Book totals</strong> over {t.markets} of {markets.length} markets shown: the books this console holds
-        live (a market's book comes with its socket, open for the selected market). Other markets are not counted.
+        <strong>Book totals</strong> over the {n} {scope}
+        {figures !== null ? ", live from the book." : ": waiting for the book's figures."}
       </p>
       <dl class="bt-figures">
         <div>

@@ -3,8 +3,8 @@
 // socket's summaries keep prices and status current and say which markets
 // enter and leave. A market page opens that market's own socket (bets,
 // balance, bet answers, full detail) and closes it when left.
-import { computed, effect, signal } from "@preact/signals";
-import type { Summary } from "../../worker/protocol/book.ts";
+import { computed, effect, signal, untracked } from "@preact/signals";
+import type { MarketTotals, Summary } from "../../worker/protocol/book.ts";
 import type { Market } from "../../worker/protocol/schemas.ts";
 import { ApiError, BookSubscription, type BookView, type WebSocketConstructor } from "../sdk/index.ts";
 import { LiveMarket, type MarketHooks, type UiConnection } from "./live-market.ts";
@@ -43,6 +43,8 @@ export class Lobby {
   readonly error = signal<string | null>(null);
   /** The book socket's state. */
   readonly book = signal<UiConnection>("idle");
+  /** Book figures per market of the view, pushed on the book socket to a trader session; null until they come (or for anyone else). */
+  readonly figures = signal<ReadonlyMap<string, MarketTotals> | null>(null);
   /**
    * The search by event, for the lobby and the trader's grid: it filters what
    * is shown at once and, settled, moves the book socket to that event's view,
@@ -90,6 +92,16 @@ export class Lobby {
       const api = session.api.value;
       for (const m of this.#open.peek()) m.connect(api, this.#hooks);
     });
+    // The book socket is the same for every viewer and punter; a trader's carries the book figures, so it
+    // reconnects when a trader session starts or ends (the role is known once /api/me answers) or changes token.
+    let trader = false;
+    effect(() => {
+      session.api.value;
+      const now = session.isAdmin.value;
+      if (!now && !trader) return;
+      trader = now;
+      untracked(() => this.#sub?.reconnect());
+    });
     let settle: ReturnType<typeof setTimeout> | null = null;
     effect(() => {
       const text = this.eventFilter.value.trim().slice(0, MAX_EVENT_CHARS);
@@ -129,11 +141,17 @@ export class Lobby {
     if (!this.#sub) {
       const view = this.#wantedView();
       this.#viewKey = JSON.stringify(view);
-      const sub = new BookSubscription(location.origin, view, { WebSocket: this.#WebSocket });
+      const session = this.#session;
+      const ticket = async () => (session.isAdmin.peek() ? session.api.peek().bookTicket() : null);
+      const sub = new BookSubscription(location.origin, view, { WebSocket: this.#WebSocket, ticket });
       this.#sub = sub;
       this.book.value = sub.state;
       sub.on("state", (state) => (this.book.value = state));
-      sub.on("book", (list) => this.#onBook(list));
+      sub.on("book", (list) => {
+        this.figures.value = null;
+        this.#onBook(list);
+      });
+      sub.on("totals", (all) => (this.figures.value = new Map(all)));
       sub.on("summary", (s) => this.#onSummary(s));
       sub.on("added", (s) => this.#onAdded(s));
       sub.on("removed", (id) => this.#onRemoved(id));

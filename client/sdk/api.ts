@@ -247,6 +247,11 @@ export class EdgebookApi {
     return (await this.#call("POST", `/api/markets/${seg(id)}/ticket`, TicketAnswer)).ticket;
   }
 
+  /** A single-use ticket for the book socket, valid 60 s: a trader's book socket carries the book figures. */
+  async bookTicket(): Promise<string> {
+    return (await this.#call("POST", "/api/book/ticket", TicketAnswer)).ticket;
+  }
+
   /** One page of the market's event log, oldest first; pass `next` as `after` for the following page. */
   /** The market's last odds changes (at most `limit`, 1 to 200), oldest first: for a price chart. */
   async oddsHistory(id: string, limit = 60): Promise<OddsPoint[]> {

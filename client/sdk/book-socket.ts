@@ -2,8 +2,9 @@
 // (`GET /api/book/ws`), on the same SocketConnection as a market subscription.
 // The book socket has no replay: after a drop the server's fresh `book` frame
 // rebuilds the view, keeping per market whichever summary has the higher seq.
+// Opened with a trader's ticket, it also carries each market's book figures.
 import { BookServerFrame } from "../../worker/protocol/book.ts";
-import type { BookServerFrame as BookFrameType, Summary } from "../../worker/protocol/book.ts";
+import type { BookServerFrame as BookFrameType, MarketTotals, Summary } from "../../worker/protocol/book.ts";
 import { Emitter, type Listener } from "./emitter.ts";
 import { readFrame } from "./read-frame.ts";
 import { type ConnectionOptions, type ConnectionState, SocketConnection } from "./socket-connection.ts";
@@ -27,6 +28,8 @@ export interface BookSubscriptionEvents {
   added: Summary;
   /** A market left the view. */
   removed: string;
+  /** Book figures came (trader sockets only): every market's held now, by id; the first after each `book` holds the whole view's. */
+  totals: ReadonlyMap<string, MarketTotals>;
   /** An `error` frame: the server could not take something this client sent. */
   error: Extract<BookFrameType, { type: "error" }>;
   /** A frame that failed to parse: dropped, reported here. */
@@ -35,7 +38,14 @@ export interface BookSubscriptionEvents {
   resync: { reason: "stale" };
 }
 
-export type BookSubscriptionOptions = ConnectionOptions;
+export type BookSubscriptionOptions = ConnectionOptions & {
+  /**
+   * A single-use book ticket per connect (`EdgebookApi.bookTicket`), or null
+   * to open as a viewer. A trader session's socket then carries the figures.
+   * A ticket that cannot be had opens the socket as a viewer's.
+   */
+  ticket?: () => Promise<string | null>;
+};
 
 /** The view as query parameters; throws a RangeError for a view the server would refuse with 400. */
 export function viewQuery(view: BookView): URLSearchParams {
@@ -63,12 +73,16 @@ export class BookSubscription extends SocketSubscription {
   #query: URLSearchParams;
   /** The view's markets, in the server's order (oldest first, added at the end). */
   #markets = new Map<string, Summary>();
+  /** Book figures per market, since the last `book` frame (trader sockets only). */
+  #totals = new Map<string, MarketTotals>();
   #ready = false;
+  readonly #ticket: (() => Promise<string | null>) | undefined;
 
   constructor(baseUrl: string, view: BookView = {}, options: BookSubscriptionOptions = {}) {
     super();
     this.#base = baseUrl.replace(/\/+$/, "");
     this.#query = viewQuery(view);
+    this.#ticket = options.ticket;
     this.conn = new SocketConnection(
       {
         url: async () => this.#socketUrl(),
@@ -96,6 +110,10 @@ export class BookSubscription extends SocketSubscription {
   get(id: string): Summary | undefined {
     return this.#markets.get(id);
   }
+  /** A market's book figures, when this is a trader's socket and the market has any. */
+  totals(id: string): MarketTotals | undefined {
+    return this.#totals.get(id);
+  }
 
   on<K extends keyof BookSubscriptionEvents>(type: K, listener: Listener<BookSubscriptionEvents[K]>): () => void {
     return this.#events.on(type, listener);
@@ -107,13 +125,12 @@ export class BookSubscription extends SocketSubscription {
     this.conn.reconnect();
   }
 
-
-
-
-  #socketUrl(): string {
+  async #socketUrl(): Promise<string> {
     const url = new URL(`${this.#base}/api/book/ws`);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     url.search = this.#query.toString();
+    const ticket = await this.#ticket?.().catch(() => null);
+    if (ticket) url.searchParams.set("ticket", ticket);
     return url.toString();
   }
 
@@ -135,7 +152,12 @@ export class BookSubscription extends SocketSubscription {
         }
         break;
       case "removed":
+        this.#totals.delete(frame.id);
         if (this.#markets.delete(frame.id)) this.#events.emit("removed", frame.id);
+        break;
+      case "totals":
+        for (const t of frame.markets) if (this.#markets.has(t.id)) this.#totals.set(t.id, t);
+        this.#events.emit("totals", this.#totals);
         break;
       case "error":
         this.#events.emit("error", frame);
@@ -163,6 +185,8 @@ export class BookSubscription extends SocketSubscription {
       next.set(summary.id, held && held.seq > summary.seq ? held : summary);
     }
     this.#markets = next;
+    // A trader's socket sends the view's figures right after: none are kept from before.
+    this.#totals = new Map();
     this.#ready = true;
     this.#events.emit("book", [...next.values()]);
   }

@@ -4,17 +4,19 @@
 // versions, a new book incarnation or a wake from hibernation reloads the
 // snapshot and sends every socket a fresh `book` frame. Sockets with the same
 // view share one tag, so a change is computed once per view, not per socket.
+// A trader (admin) session's socket carries a second tag, its view's trader
+// tag: only those hear the view's book figures (`totals` frames).
 import { DurableObject } from "cloudflare:workers";
 import { configOf } from "../config.ts";
 import { errorBody } from "../errors.ts";
 import { log, setLogLevel } from "../log.ts";
-import { BookHeader } from "../platform/object-headers.ts";
+import { BookHeader, HubHeader } from "../platform/object-headers.ts";
 import { screenFrame } from "../platform/frame-screening.ts";
 import { type Attachment, SocketRoom } from "../platform/socket-room.ts";
-import type { BookServerFrame, Summary } from "../protocol/book.ts";
-import { CloseCode, ErrorCode } from "../protocol/codes.ts";
+import type { BookServerFrame, MarketTotals, Summary } from "../protocol/book.ts";
+import { CloseCode, ErrorCode, Role } from "../protocol/codes.ts";
 import type { BookBatch } from "../rules/book-rules.ts";
-import { BookView, type ViewSpec, viewTag } from "../rules/book-view.ts";
+import { BookView, type ViewSpec, traderTag, viewTag } from "../rules/book-view.ts";
 import { type Result, ok } from "../rules/result.ts";
 import { bookOf } from "./book-config.ts";
 import { type CallStats, CallMeter } from "./call-meter.ts";
@@ -36,6 +38,8 @@ export class BookRelay extends DurableObject<Env> {
   #index = 0;
   /** The current book, oldest first; null until loaded (and again after hibernation). */
   #book: Map<string, Summary> | null = null;
+  /** The book figures of the markets that have any (loaded and kept with the book). */
+  #totals = new Map<string, MarketTotals>();
   #incarnation = "";
   #version = 0;
   #loading: Promise<void> | null = null;
@@ -80,10 +84,23 @@ export class BookRelay extends DurableObject<Env> {
       const pair = new WebSocketPair();
       const [client, server] = [pair[0], pair[1]];
       const tag = viewTag(view);
-      const attachment: BookAttachment = { account: null, canBet: false, connectedAt: Date.now(), conflateMs: 0, expiresAt: null, viewTag: tag };
+      // The Worker verified the session: a trader's socket hears the figures, and ends with its session.
+      const account = request.headers.get(HubHeader.ACCOUNT);
+      const trader = account !== null && request.headers.get(HubHeader.ROLE) === Role.ADMIN;
+      const expires = trader ? Number(request.headers.get(HubHeader.SESSION_EXPIRES)) : NaN;
+      const attachment: BookAttachment = {
+        account: null,
+        canBet: false,
+        connectedAt: Date.now(),
+        conflateMs: 0,
+        expiresAt: Number.isFinite(expires) && expires > 0 ? expires : null,
+        viewTag: tag,
+      };
       this.#keepViews(tag, view);
-      this.room.accept(server, attachment, address, [tag]);
-      this.room.send(server, JSON.stringify(this.#view(tag, view).first(this.#book!)));
+      this.room.accept(server, attachment, address, trader ? [tag, traderTag(tag)] : [tag]);
+      const shown = this.#view(tag, view);
+      this.room.send(server, JSON.stringify(shown.first(this.#book!)));
+      if (trader) this.room.send(server, JSON.stringify(shown.firstTotals(this.#totals)));
       this.#report();
       await this.room.armReaping(Date.now(), false);
       return new Response(null, { status: 101, webSocket: client });
@@ -119,7 +136,9 @@ export class BookRelay extends DurableObject<Env> {
       book.set(s.id, s);
       changed.push(s);
     }
-    if (changed.length > 0) this.#fanOut(changed);
+    const moved = batch.totals ?? [];
+    for (const t of moved) this.#totals.set(t.id, t);
+    if (changed.length > 0 || moved.length > 0) this.#fanOut(changed, moved);
     for (const w of this.#waiting.filter((w) => w.version <= this.#version)) w.done();
   }
 
@@ -187,6 +206,7 @@ export class BookRelay extends DurableObject<Env> {
   async #load(): Promise<void> {
     const snap = await bookOf(this.env).snapshot();
     this.#book = new Map(snap.markets.map((s) => [s.id, s]));
+    this.#totals = new Map(snap.totals.map((t) => [t.id, t]));
     this.#incarnation = snap.incarnation;
     this.#version = snap.version;
     this.#views.clear();
@@ -203,6 +223,9 @@ export class BookRelay extends DurableObject<Env> {
       if (!known) {
         const text = JSON.stringify(view.first(this.#book));
         for (const peer of this.room.tagged(tag)) this.room.send(peer, text);
+        const traders = this.room.tagged(traderTag(tag));
+        const figures = traders.length > 0 ? JSON.stringify(view.firstTotals(this.#totals)) : "";
+        for (const peer of traders) this.room.send(peer, figures);
       }
     }
   }
@@ -251,8 +274,8 @@ export class BookRelay extends DurableObject<Env> {
     return view;
   }
 
-  /** Each view's frames for the change, serialised once and sent to that view's sockets. */
-  #fanOut(changed: Summary[]): void {
+  /** Each view's frames for the change, serialised once and sent to that view's sockets; its figures to its traders. */
+  #fanOut(changed: Summary[], moved: MarketTotals[]): void {
     const texts = new Map<Summary, string>();
     const text = (frame: BookServerFrame) => {
       if (frame.type !== "summary") return JSON.stringify(frame);
@@ -266,8 +289,16 @@ export class BookRelay extends DurableObject<Env> {
         this.#views.delete(tag);
         continue;
       }
-      const frames = view.apply(changed, this.#book!).map(text);
+      const made = view.apply(changed, this.#book!);
+      const frames = made.map(text);
       for (const ws of sockets) for (const t of frames) this.room.send(ws, t);
+      const traders = this.room.tagged(traderTag(tag));
+      if (traders.length === 0) continue;
+      const added = made.flatMap((f) => (f.type === "added" ? [f.market.id] : []));
+      const figures = view.totals(moved, added, this.#totals);
+      if (figures === null) continue;
+      const t = JSON.stringify(figures);
+      for (const ws of traders) this.room.send(ws, t);
     }
   }
 

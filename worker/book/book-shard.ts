@@ -1,12 +1,14 @@
 // A summary shard Durable Object: markets are spread over the shards by a hash
 // of their id, and each hub sends its summaries to its shard. The shard keeps
 // what it has not yet forwarded in SQLite (newest seq per market) and sends it
-// to the book as one batch at most every SHARD_GAP_MS, on its alarm. Storage
+// to the book as one batch at most every SHARD_GAP_MS, on its alarm; an update
+// with the same seq sent later (a bet moved the book figures) replaces it. Storage
 // and alarm both survive a restart, so a restarted shard forwards what it held.
 import { DurableObject } from "cloudflare:workers";
 import { configOf } from "../config.ts";
 import { log, setLogLevel } from "../log.ts";
 import { SqlStore } from "../platform/sql-store.ts";
+import type { MarketTotals } from "../protocol/book.ts";
 import type { Market } from "../protocol/schemas.ts";
 import { SHARD_GAP_MS, type SummaryUpdate, nextSendAt } from "../rules/book-rules.ts";
 import { type Result, ok } from "../rules/result.ts";
@@ -18,28 +20,38 @@ const OVERDUE_MS = 5000;
 
 class ShardStore extends SqlStore {
   constructor(storage: DurableObjectStorage) {
-    super(storage, "CREATE TABLE IF NOT EXISTS pending (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, at INTEGER NOT NULL, market TEXT NOT NULL)");
+    super(storage, [
+      "CREATE TABLE IF NOT EXISTS pending (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, at INTEGER NOT NULL, market TEXT NOT NULL)",
+      "ALTER TABLE pending ADD COLUMN totals TEXT",
+    ]);
   }
 
-  /** Keep the newest update of each market; an older seq never replaces a newer one. */
+  /** Keep the newest update of each market (rules/book-rules.ts `replaces`): an older one never replaces a newer. */
   put(u: SummaryUpdate): void {
     this.sql.exec(
-      `INSERT INTO pending (id, seq, at, market) VALUES (?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, at = excluded.at, market = excluded.market WHERE excluded.seq > pending.seq`,
-      u.market.id, u.market.seq, u.at, JSON.stringify(u.market),
+      `INSERT INTO pending (id, seq, at, market, totals) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, at = excluded.at, market = excluded.market, totals = excluded.totals
+       WHERE excluded.seq > pending.seq OR (excluded.seq = pending.seq AND excluded.at > pending.at)`,
+      u.market.id, u.market.seq, u.at, JSON.stringify(u.market), u.totals ? JSON.stringify(u.totals) : null,
     );
   }
 
   pending(limit: number): SummaryUpdate[] {
     return this.sql
-      .exec("SELECT at, market FROM pending ORDER BY at LIMIT ?", limit)
+      .exec("SELECT at, market, totals FROM pending ORDER BY at LIMIT ?", limit)
       .toArray()
-      .map((r) => ({ at: r.at as number, market: JSON.parse(r.market as string) as Market }));
+      .map((r) => {
+        const u: SummaryUpdate = { at: r.at as number, market: JSON.parse(r.market as string) as Market };
+        if (r.totals !== null) u.totals = JSON.parse(r.totals as string) as MarketTotals;
+        return u;
+      });
   }
 
-  /** Forget what the book has taken; an update that arrived meanwhile (higher seq) stays. */
+  /** Forget what the book has taken; an update that arrived meanwhile (higher seq, or sent later) stays. */
   forwarded(updates: SummaryUpdate[]): void {
-    for (const u of updates) this.sql.exec("DELETE FROM pending WHERE id = ? AND seq <= ?", u.market.id, u.market.seq);
+    for (const u of updates) {
+      this.sql.exec("DELETE FROM pending WHERE id = ? AND (seq < ? OR (seq = ? AND at <= ?))", u.market.id, u.market.seq, u.market.seq, u.at);
+    }
   }
 
   count(): number {

@@ -6,8 +6,8 @@ import { DurableObject } from "cloudflare:workers";
 import { configOf } from "../config.ts";
 import { errorBody } from "../errors.ts";
 import { log, setLogLevel } from "../log.ts";
-import { BookHeader } from "../platform/object-headers.ts";
-import type { MarketPage, Summary } from "../protocol/book.ts";
+import { BookHeader, HubHeader } from "../platform/object-headers.ts";
+import type { MarketPage, MarketTotals, Summary } from "../protocol/book.ts";
 import { ErrorCode } from "../protocol/codes.ts";
 import { type SummaryUpdate, toSummary } from "../rules/book-rules.ts";
 import { type ListQuery, encodeCursor } from "../rules/market-list.ts";
@@ -25,6 +25,8 @@ export interface BookSnapshot {
   incarnation: string;
   version: number;
   markets: Summary[];
+  /** The book figures of those markets that have any, for trader sockets. */
+  totals: MarketTotals[];
 }
 
 export class Book extends DurableObject<Env> {
@@ -50,10 +52,15 @@ export class Book extends DurableObject<Env> {
   apply(updates: SummaryUpdate[]): number {
     this.#meter.hit();
     const changed: Summary[] = [];
+    const moved: MarketTotals[] = [];
     this.#store.transact(() => {
-      for (const u of updates) if (this.#store.put(u)) changed.push(toSummary(u.market));
+      for (const u of updates) {
+        const put = this.#store.put(u);
+        if (put.market) changed.push(toSummary(u.market));
+        if (put.totals) moved.push(put.totals);
+      }
     });
-    if (changed.length > 0) this.#fanout.publish(++this.#version, changed);
+    if (changed.length > 0 || moved.length > 0) this.#fanout.publish(++this.#version, changed, moved);
     return changed.length;
   }
 
@@ -66,7 +73,8 @@ export class Book extends DurableObject<Env> {
   /** What a relay needs to serve any view: every market a book socket may show, and the version it is at. */
   snapshot(): BookSnapshot {
     this.#meter.hit();
-    return { incarnation: this.#incarnation, version: this.#version, markets: this.#store.current(Date.now()).map(toSummary) };
+    const now = Date.now();
+    return { incarnation: this.#incarnation, version: this.#version, markets: this.#store.current(now).map(toSummary), totals: this.#store.currentTotals(now) };
   }
 
   relayViewers(index: number, count: number): void {
@@ -87,6 +95,11 @@ export class Book extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     try {
       this.#meter.hit();
+      // A trader's single-use ticket is spent here, the one object every book socket passes.
+      const jti = request.headers.get(HubHeader.TICKET);
+      if (jti !== null && !this.#store.spend(jti, Number(request.headers.get(HubHeader.TICKET_EXPIRES)), Date.now())) {
+        return Response.json(errorBody(ErrorCode.UNAUTHENTICATED, "ticket already used"), { status: 401 });
+      }
       const before = this.#fanout.size;
       const index = this.#fanout.place(configOf(this.env).bookRelaySize);
       if (this.#fanout.size !== before) this.#store.setMeta(RELAYS, this.#fanout.size);

@@ -61,7 +61,12 @@ export class MarketHub extends SocketObject {
     this.#feed = new FeedWatchdog(this.store);
     // Multiples' legs count in the book too (legs.ts); `this.legs` is made below, before any call can read it.
     this.#exposure = new ExposureFeed({ store: this.store, sockets: this.room, market: () => this.#live.current, legs: () => this.legs.exposure(), cashedOut: () => this.#cashOuts.totals() });
-    this.store.onBetWritten = () => this.#exposure.changed();
+    // A bet moves the book: the trader sockets here, and the figures the book's trader sockets sum.
+    const bookMoved = () => {
+      this.#exposure.changed();
+      this.#summaries.changed(false);
+    };
+    this.store.onBetWritten = bookMoved;
     const changed = (urgent: boolean) => {
       this.#summaries.changed(urgent);
       if (urgent) this.#exposure.changed(); // a settlement's final result; odds never change the book
@@ -78,8 +83,8 @@ export class MarketHub extends SocketObject {
     this.#cashOuts = new CashOutDesk({ store: this.store, cashouts: this.cashouts, wallets, market, notify, schedule: () => this.#schedule(), now: Date.now, checkpoint, betChanged });
     this.#settlement = new Settlement({ store: this.store, wallets, marketId: () => market().id, notify, checkpoint });
     const deliver = (a: AccountId, id: string, marketId: string, r: LegResult) => env.WALLET.getByName(a).multipleLegResult(id, marketId, r);
-    this.legs = new LegDesk({ sql: ctx.storage.sql, market: () => this.#live.current, deliver, schedule: () => this.#schedule(), now: Date.now, changed: () => this.#exposure.changed() });
-    this.#summaries = summariesOf(env, this.store, () => this.#live.current, () => this.#schedule());
+    this.legs = new LegDesk({ sql: ctx.storage.sql, market: () => this.#live.current, deliver, schedule: () => this.#schedule(), now: Date.now, changed: bookMoved });
+    this.#summaries = summariesOf(env, this.store, () => this.#live.current, () => this.#exposure.current(), () => this.#schedule());
     // After a crash or an eviction, re-arm for the work stored in SQLite. With no alarm found, this wake
     // may be the alarm's own delivery, which arming now cancels (AlarmClock.load): arm only for stored
     // work, whose alarm then runs a reaping pass too, never push it out to a later reap.

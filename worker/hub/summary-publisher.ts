@@ -4,10 +4,13 @@
 // (the state at send time is the latest, so the latest price wins) and go at
 // most every SUMMARY_GAP_MS. A failed send is retried from the hub's alarm;
 // the seq last taken by the shard is stored, so a hub evicted before its
-// send publishes when it next wakes.
+// send publishes when it next wakes. Each send carries the market's book
+// figures too (staked, worst case, bets, pending), read at send time: a bet
+// changes them without a new seq and is sent as an odds change is, conflated.
 import { configOf } from "../config.ts";
-import type { Market } from "../protocol/schemas.ts";
-import { SUMMARY_GAP_MS, type SummaryUpdate, nextSendAt, shardOf } from "../rules/book-rules.ts";
+import type { MarketTotals } from "../protocol/book.ts";
+import type { Exposure, Market } from "../protocol/schemas.ts";
+import { SUMMARY_GAP_MS, type SummaryUpdate, nextSendAt, shardOf, totalsOf } from "../rules/book-rules.ts";
 import { type MarketState, toWireMarket } from "../rules/market-book.ts";
 import type { HubStore } from "./hub-store.ts";
 
@@ -16,6 +19,8 @@ const SUMMARY_SEQ = "summarySeq";
 
 export interface PublisherDeps {
   market: () => Market | null;
+  /** The market's book figures now; absent, updates carry none. */
+  totals?: () => MarketTotals | null;
   send: (update: SummaryUpdate) => Promise<unknown>;
   /** The seq the shard last acknowledged, as stored. */
   sentSeq: { get: () => number | null; set: (seq: number) => void };
@@ -40,7 +45,7 @@ export class SummaryPublisher {
     if (m && m.seq > (deps.sentSeq.get() ?? -1)) this.changed(true);
   }
 
-  /** The market changed; `urgent` for status, in-play and settlement. */
+  /** The market changed; `urgent` for status, in-play and settlement. A bet is not urgent. */
   changed(urgent: boolean): void {
     this.#dirty = true;
     if (urgent) void this.#send();
@@ -72,7 +77,8 @@ export class SummaryPublisher {
     this.#inFlight++;
     this.#lastSentAt = Date.now();
     try {
-      await this.#deps.send({ market, at: this.#lastSentAt });
+      const totals = this.#deps.totals?.() ?? null;
+      await this.#deps.send(totals ? { market, at: this.#lastSentAt, totals } : { market, at: this.#lastSentAt });
       this.#failures = 0;
       if (market.seq > (this.#deps.sentSeq.get() ?? -1)) this.#deps.sentSeq.set(market.seq);
     } catch {
@@ -88,13 +94,18 @@ export class SummaryPublisher {
   }
 }
 
-/** The hub's publisher: the market's summary to its shard (reached through the binding), the seq taken kept in `meta`. */
-export function summariesOf(env: Env, store: HubStore, market: () => MarketState | null, schedule: () => void): SummaryPublisher {
+/** The hub's publisher: the market's summary and book figures to its shard (reached through the binding), the seq taken kept in `meta`. */
+export function summariesOf(env: Env, store: HubStore, market: () => MarketState | null, exposure: () => Exposure | null, schedule: () => void): SummaryPublisher {
   const shards = configOf(env).bookShards;
   return new SummaryPublisher({
     market: () => {
       const m = market();
       return m ? toWireMarket(m) : null;
+    },
+    totals: () => {
+      const m = market();
+      const e = m && exposure();
+      return m && e ? totalsOf(e, m.seq) : null;
     },
     send: (update) => env.BOOK_SHARD.getByName(shardOf(update.market.id, shards)).put([update]),
     sentSeq: { get: () => store.getMeta(SUMMARY_SEQ), set: (seq) => store.setMeta(SUMMARY_SEQ, seq) },

@@ -28,7 +28,36 @@ export const AddedFrame = v.object({ type: v.literal("added"), market: SummarySc
 export const RemovedFrame = v.object({ type: v.literal("removed"), id: v.string() });
 export const BookErrorFrame = v.object({ type: v.literal("error"), code: v.string(), message: v.string() });
 
-export const BookServerFrame = v.variant("type", [BookFrame, SummaryFrame, AddedFrame, RemovedFrame, BookErrorFrame]);
+const cents = v.pipe(v.number(), v.integer());
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/**
+ * A market's book in four figures, for traders only (the market's own socket
+ * carries the detail): the same figures as its exposure answer, summed.
+ * `worstCase` is the lowest `profitIfWins` over its selections (0 with none).
+ */
+export const MarketTotalsSchema = v.object({
+  id: v.string(),
+  /** The market's seq when the hub read the figures. */
+  seq: v.number(),
+  /** Open stakes (the exposure's `totalStake`), in cents. */
+  staked: cents,
+  /** The book's result if the market's worst selection for it wins, in cents (negative is a loss). */
+  worstCase: cents,
+  /** Open bets, summed over the selections. */
+  bets: count,
+  /** Bets held or being debited (the exposure's `pendingBets`). */
+  pending: count,
+});
+
+/**
+ * Book sockets opened by a trader (admin) session only, never a viewer's:
+ * after the first `book` frame every market of the view with figures, then
+ * whichever of the view's markets changed, conflated as summaries are.
+ */
+export const TotalsFrame = v.object({ type: v.literal("totals"), markets: v.array(MarketTotalsSchema) });
+
+export const BookServerFrame = v.variant("type", [BookFrame, SummaryFrame, AddedFrame, RemovedFrame, BookErrorFrame, TotalsFrame]);
 
 /** `GET /api/markets`: one page, oldest first; `next` is absent on the last page. */
 export const MarketPageSchema = v.object({ markets: v.array(MarketSchema), next: v.optional(v.string()) });
@@ -38,5 +67,7 @@ export type BookFrame = v.InferOutput<typeof BookFrame>;
 export type SummaryFrame = v.InferOutput<typeof SummaryFrame>;
 export type AddedFrame = v.InferOutput<typeof AddedFrame>;
 export type RemovedFrame = v.InferOutput<typeof RemovedFrame>;
+export type MarketTotals = v.InferOutput<typeof MarketTotalsSchema>;
+export type TotalsFrame = v.InferOutput<typeof TotalsFrame>;
 export type BookServerFrame = v.InferOutput<typeof BookServerFrame>;
 export type MarketPage = v.InferOutput<typeof MarketPageSchema>;

@@ -1,8 +1,8 @@
 // The whole book's pure rules: a market's Summary, which shard holds it, and
 // when a conflated send is due. No platform imports; unit-tested in Node.
 import { MarketStatus } from "../protocol/codes.ts";
-import type { Summary } from "../protocol/book.ts";
-import type { Market } from "../protocol/schemas.ts";
+import type { MarketTotals, Summary } from "../protocol/book.ts";
+import type { Exposure, Market } from "../protocol/schemas.ts";
 
 /** A hub publishes odds-only changes at most this often (status and settlement at once). */
 export const SUMMARY_GAP_MS = 250;
@@ -19,12 +19,36 @@ export interface BookBatch {
   from: number;
   to: number;
   summaries: Summary[];
+  /** Markets whose book figures changed (for trader sockets only); absent when none did. */
+  totals?: MarketTotals[];
 }
 
 /** What a hub sends its shard: the market as it now is and when. */
 export interface SummaryUpdate {
   market: Market;
   at: number;
+  /** The market's book figures when sent (its hub's, read at `at`); a bet changes them, not the seq. */
+  totals?: MarketTotals;
+}
+
+/** The book figures of one market's exposure: what the trader console sums over its grid. */
+export function totalsOf(e: Exposure, seq: number): MarketTotals {
+  return {
+    id: e.marketId,
+    seq,
+    staked: e.totalStake,
+    worstCase: e.selections.length > 0 ? Math.min(...e.selections.map((s) => s.profitIfWins)) : 0,
+    bets: e.selections.reduce((sum, s) => sum + s.bets, 0),
+    pending: e.pendingBets,
+  };
+}
+
+/**
+ * Whether an update replaces the one held: a higher seq, or the same seq sent
+ * later (a bet moved the figures, not the market). Equal stays as held.
+ */
+export function replaces(next: { seq: number; at: number }, held: { seq: number; at: number }): boolean {
+  return next.seq > held.seq || (next.seq === held.seq && next.at > held.at);
 }
 
 export function toSummary(m: Market): Summary {

@@ -1,7 +1,7 @@
 // One view of the book, as a book socket asks for it (every open market, an
 // event's markets, or a list of ids; at most 500): which markets are in it,
 // and the frames a change of the book makes for it. Pure; unit-tested in Node.
-import type { BookServerFrame, Summary } from "../protocol/book.ts";
+import type { BookServerFrame, MarketTotals, Summary } from "../protocol/book.ts";
 import { ErrorCode } from "../protocol/codes.ts";
 import { ID_PATTERN } from "../protocol/units.ts";
 import { hash32, isFinished } from "./book-rules.ts";
@@ -43,6 +43,11 @@ export function viewTag(spec: ViewSpec): string {
   const key = viewKey(spec);
   const hex = (n: number) => n.toString(16).padStart(8, "0");
   return `v:${hex(hash32(key))}${hex(hash32(key, 0x01234567))}`;
+}
+
+/** The tag of a view's trader sockets: they hear the view's book figures too. */
+export function traderTag(viewTag: string): string {
+  return `t${viewTag.slice(1)}`;
 }
 
 export function matches(spec: ViewSpec, s: Summary): boolean {
@@ -116,5 +121,30 @@ export class BookView {
     }
     if (removed) for (const s of this.#fill(book)) frames.push({ type: "added", market: s });
     return frames;
+  }
+
+  /** The figures held for the view's markets, for a trader socket's first `totals` frame. */
+  firstTotals(held: ReadonlyMap<string, MarketTotals>): BookServerFrame {
+    const markets: MarketTotals[] = [];
+    for (const id of this.members) {
+      const t = held.get(id);
+      if (t) markets.push(t);
+    }
+    return { type: "totals", markets };
+  }
+
+  /**
+   * The figures a change gives the view's traders: those that moved for
+   * markets in view, and the held ones of markets the change `added`; null
+   * when none.
+   */
+  totals(moved: readonly MarketTotals[], added: readonly string[], held: ReadonlyMap<string, MarketTotals>): BookServerFrame | null {
+    const out = new Map<string, MarketTotals>();
+    for (const t of moved) if (this.members.has(t.id)) out.set(t.id, t);
+    for (const id of added) {
+      const t = held.get(id);
+      if (t && !out.has(id)) out.set(id, t);
+    }
+    return out.size > 0 ? { type: "totals", markets: [...out.values()] } : null;
   }
 }
