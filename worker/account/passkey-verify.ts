@@ -1,21 +1,24 @@
 // The WebAuthn ceremonies' checks (W3C WebAuthn Level 3, sections 7.1 and
-// 7.2), on the strict readers of webauthn-data.ts and Web Crypto: the client data's type,
+// 7.2), on @oslojs/webauthn's parsers (through webauthn-data.ts) and Web Crypto: the client data's type,
 // origin and challenge; the authenticator data's RP ID hash, user presence and
 // user verification; the new credential's public key (ES256 on P-256, or
 // RS256 with a 2048-bit key); an assertion's signature. No attestation is
 // asked for or trusted: the options say "none", and a statement that comes
 // anyway is ignored (the account trusts the passkey, not its maker).
 import type { AuthenticationCredential, RegistrationCredential } from "../protocol/passkeys.ts";
+import { createAssertionSignatureMessage } from "@oslojs/webauthn";
 import {
   type AuthenticatorData,
   COSE_ES256,
   COSE_RS256,
-  authDataOfAttestation,
+  ClientDataType,
   base64url,
   coseToJwk,
   derToRawSignature,
   fromBase64url,
-  parseAuthenticatorData,
+  readAttestation,
+  readAuthenticatorData,
+  readClientData,
 } from "./webauthn-data.ts";
 
 /** The COSE algorithms the server offers and accepts, most preferred first. */
@@ -52,15 +55,15 @@ const no = (why: string): { ok: false; why: string } => ({ ok: false, why });
 export async function checkRegistration(credential: RegistrationCredential, origins: readonly string[]): Promise<Checked<{ passkey: StoredPasskey; challenge: Uint8Array }>> {
   const parts = decodeAll({ rawId: credential.rawId, clientDataJSON: credential.response.clientDataJSON, attestationObject: credential.response.attestationObject });
   if (!parts || credential.id !== credential.rawId) return no("the credential's fields are not base64url");
-  const client = checkClient(parts.clientDataJSON, "webauthn.create", origins);
+  const client = checkClient(parts.clientDataJSON, ClientDataType.Create, origins);
   if (!client.ok) return client;
   let data: AuthenticatorData;
   try {
-    data = parseAuthenticatorData(authDataOfAttestation(parts.attestationObject));
+    data = readAttestation(parts.attestationObject);
   } catch {
     return no("the attestation object does not parse");
   }
-  const flags = await checkAuthenticator(data, client.value.origin);
+  const flags = checkAuthenticator(data, client.value.origin);
   if (!flags.ok) return flags;
   const made = data.credential;
   if (!made) return no("the authenticator data carries no credential");
@@ -74,7 +77,7 @@ export async function checkRegistration(credential: RegistrationCredential, orig
   } catch {
     return no("the public key is not an ES256 (P-256) or RS256 key");
   }
-  return { ok: true, value: { passkey: { id: credential.rawId, ...key, counter: data.counter }, challenge: client.value.challenge } };
+  return { ok: true, value: { passkey: { id: credential.rawId, ...key, counter: data.signatureCounter }, challenge: client.value.challenge } };
 }
 
 /** An assertion (`navigator.credentials.get()`) made on one of `origins`, by a user present and verified; its signature is not yet checked. */
@@ -84,15 +87,15 @@ export async function checkAssertion(credential: AuthenticationCredential, origi
   if (!parts || credential.id !== credential.rawId) return no("the credential's fields are not base64url");
   const userHandle = response.userHandle ? fromBase64url(response.userHandle) : null;
   if (response.userHandle && !userHandle) return no("the user handle is not base64url");
-  const client = checkClient(parts.clientDataJSON, "webauthn.get", origins);
+  const client = checkClient(parts.clientDataJSON, ClientDataType.Get, origins);
   if (!client.ok) return client;
   let data: AuthenticatorData;
   try {
-    data = parseAuthenticatorData(parts.authenticatorData);
+    data = readAuthenticatorData(parts.authenticatorData);
   } catch {
     return no("the authenticator data does not parse");
   }
-  const flags = await checkAuthenticator(data, client.value.origin);
+  const flags = checkAuthenticator(data, client.value.origin);
   if (!flags.ok) return flags;
   return {
     ok: true,
@@ -102,7 +105,7 @@ export async function checkAssertion(credential: AuthenticationCredential, origi
       authenticatorData: parts.authenticatorData,
       clientDataJSON: parts.clientDataJSON,
       signature: parts.signature,
-      counter: data.counter,
+      counter: data.signatureCounter,
       challenge: client.value.challenge,
     },
   };
@@ -115,10 +118,7 @@ export async function checkAssertion(credential: AuthenticationCredential, origi
  * verifies ECDSA over the raw r||s form (IEEE P1363), so it is re-encoded first.
  */
 export async function verifySignature(passkey: Pick<StoredPasskey, "algorithm" | "publicKey">, assertion: Assertion): Promise<boolean> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", assertion.clientDataJSON as Uint8Array<ArrayBuffer>));
-  const message = new Uint8Array(assertion.authenticatorData.byteLength + digest.byteLength);
-  message.set(assertion.authenticatorData);
-  message.set(digest, assertion.authenticatorData.byteLength);
+  const message = createAssertionSignatureMessage(assertion.authenticatorData, assertion.clientDataJSON) as Uint8Array<ArrayBuffer>;
   try {
     const key = await importKey(passkey.algorithm, passkey.publicKey);
     if (passkey.algorithm === COSE_ES256) return await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, key, derToRawSignature(assertion.signature), message);
@@ -142,28 +142,24 @@ interface ClientData {
   origin: string;
 }
 
-/** The client data JSON (WebAuthn section 5.8.1): its type, challenge, origin, and not made in a cross-origin frame. */
-function checkClient(bytes: Uint8Array, type: "webauthn.create" | "webauthn.get", origins: readonly string[]): Checked<ClientData> {
-  let client: Record<string, unknown>;
+/** The client data JSON (WebAuthn section 5.8.1), as the library reads it: its type, challenge, origin, and not made in a cross-origin frame. */
+function checkClient(bytes: Uint8Array, type: ClientDataType, origins: readonly string[]): Checked<ClientData> {
+  let client: ReturnType<typeof readClientData>;
   try {
-    client = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
+    client = readClientData(bytes);
   } catch {
     return no("the client data does not parse");
   }
-  if (typeof client !== "object" || client === null) return no("the client data is not an object");
   if (client.type !== type) return no("the client data is for another ceremony");
-  const challenge = typeof client.challenge === "string" ? fromBase64url(client.challenge) : null;
-  if (!challenge) return no("the client data has no challenge");
-  if (typeof client.origin !== "string" || !origins.includes(client.origin)) return no("the passkey was used on another origin");
+  if (!origins.includes(client.origin)) return no("the passkey was used on another origin");
   // A ceremony run in a frame of another site is not this site's.
-  if (client.crossOrigin === true) return no("the passkey was used in a cross-origin frame");
-  return { ok: true, value: { challenge, origin: client.origin } };
+  if (client.crossOrigin) return no("the passkey was used in a cross-origin frame");
+  return { ok: true, value: { challenge: client.challenge, origin: client.origin } };
 }
 
 /** The RP ID is the host of the origin the client data names (checked to be allowed), as the options gave it. */
-async function checkAuthenticator(data: AuthenticatorData, origin: string): Promise<Checked<null>> {
-  const rpIdHash = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(new URL(origin).hostname)));
-  if (!sameBytes(data.rpIdHash, rpIdHash)) return no("the passkey is for another site (RP ID)");
+function checkAuthenticator(data: AuthenticatorData, origin: string): Checked<null> {
+  if (!data.verifyRelyingPartyIdHash(new URL(origin).hostname)) return no("the passkey is for another site (RP ID)");
   if (!data.userPresent) return no("the user was not present");
   // User verification required: the passkey is then two factors at once (the device, and its PIN or biometric).
   if (!data.userVerified) return no("the user was not verified");
