@@ -83,6 +83,23 @@ describe("registration", () => {
     expect((await call("POST", "/api/accounts", { body: { name, password: "1234567890" } })).status).toBe(201);
   });
 
+  it("refuses a name with control or invisible formatting characters with 400 INVALID, for accounts, guests and passkeys alike, and takes no name", async () => {
+    const base = uniqueId("rlo");
+    for (const name of [`${base}\u0000`, `\u202e${base}`, `${base}\u200b`, `${base}\u2028x`]) {
+      for (const [path, body] of [
+        ["/api/accounts", { name, password: PASSWORD }],
+        ["/api/session", { name }],
+        ["/api/passkeys/register/options", { name }],
+      ] as const) {
+        const r = await call("POST", path, { body });
+        expect(r.status, `${path} ${JSON.stringify(name)}`).toBe(400);
+        expect(r.json.error.code).toBe("INVALID");
+      }
+    }
+    // The same name without them is free: nothing was taken by the refusals.
+    expect((await call("POST", "/api/accounts", { body: { name: base, password: PASSWORD } })).status).toBe(201);
+  });
+
   it("refuses a name that is taken with 409 NAME_TAKEN, also when it differs only in case or Unicode spelling", async () => {
     const tag = uniqueId("x");
     const { name } = await registered(`Zoë Straße ${tag}`);

@@ -4,12 +4,13 @@
 // padding, as `PublicKeyCredential.toJSON()` writes them). Schemas once; the
 // routes validate against them, the web app reads with them.
 import * as v from "valibot";
+import { AccountName } from "./schemas.ts";
 
 /** base64url without padding, at most `max` characters. */
 const B64u = (max: number) => v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]*$/, "must be base64url without padding"), v.maxLength(max), v.description("base64url, no padding"));
 
 /** A display name, as for a password account. */
-const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(40));
+const Name = AccountName;
 
 // WebAuthn allows credential ids up to 1023 bytes (1364 characters in base64url).
 const CredentialId = B64u(1364);

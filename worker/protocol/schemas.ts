@@ -43,6 +43,12 @@ export const MoneySchema = v.pipe(
  */
 const StakeLimit = v.pipe(MoneySchema, v.minValue(1), v.maxValue(10_000_000_000));
 const Text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
+/**
+ * A person's name (guest, account, passkey account): text without control,
+ * format (zero-width, bidirectional overrides) or line-separator characters,
+ * which could make one name look like another on screen or in the audit trail.
+ */
+export const AccountName = v.pipe(Text(40), v.regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u, "must not contain control or invisible formatting characters"));
 const DelayMs = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(30_000));
 
 // ---- HTTP request bodies ----
@@ -56,13 +62,13 @@ const Password = v.pipe(
 
 /** A guest session `{name}`, an admin's `{name, adminKey}`, or a registered account's `{name, password}`. */
 export const SessionBody = v.strictObject({
-  name: Text(40),
+  name: AccountName,
   adminKey: v.optional(v.pipe(v.string(), v.maxLength(512))),
   // Checked at login by the hash alone: a short one simply does not match.
   password: v.optional(v.pipe(v.string(), v.maxLength(1024))),
 });
 
-export const RegisterBody = v.strictObject({ name: Text(40), password: Password });
+export const RegisterBody = v.strictObject({ name: AccountName, password: Password });
 
 export const SelectionInput = v.strictObject({ id: IdSchema, name: Text(80), odds: OddsSchema });
 
