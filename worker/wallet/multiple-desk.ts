@@ -91,7 +91,8 @@ export class MultipleDesk {
     if (!due) return;
     this.#d.arm(this.#d.now());
     await this.#d.checkpoint("multiple:result");
-    this.#d.wallet.transact(() => this.#settle(id));
+    const settled = this.#d.wallet.transact(() => this.#settle(id));
+    if (settled.phase === P.RELEASE) await this.#run(id, () => this.#release(settled));
   }
 
   /** Alarm work: every multiple a crash or an unanswering market left unfinished. Returns how many still are. */
@@ -163,6 +164,7 @@ export class MultipleDesk {
     if (m.phase === P.LEGS) m = await this.#askLegs(m);
     if (m.phase === P.RELEASE) m = await this.#release(m);
     if (m.phase === P.OPEN && m.dueAt !== null) m = this.#d.wallet.transact(() => this.#settle(id));
+    if (m.phase === P.RELEASE) m = await this.#release(m);
     return m;
   }
 
@@ -247,7 +249,10 @@ export class MultipleDesk {
     }
     if (outcome.status === BetStatus.WON) this.#credit(multipleKey("payout", id), EntryKind.PAYOUT, outcome.payout);
     if (outcome.status === BetStatus.VOID) this.#credit(multipleKey("refund", id), EntryKind.REFUND, outcome.payout);
-    const settled: MultipleRecord = { ...m, status: outcome.status, payout: outcome.payout as Money, settledAt: this.#d.now(), phase: P.DONE, dueAt: null };
+    // Lost at once while other legs' markets are still open: those legs are released there, so they no longer count in those books.
+    const open = m.legs.some((l) => l.state === LegState.ACCEPTED && l.result === null);
+    const now = this.#d.now();
+    const settled: MultipleRecord = { ...m, status: outcome.status, payout: outcome.payout as Money, settledAt: now, phase: open ? P.RELEASE : P.DONE, dueAt: open ? now : null };
     this.store.put(settled);
     return settled;
   }
