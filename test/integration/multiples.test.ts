@@ -280,6 +280,21 @@ describe("the trader's exposure", () => {
     const after = (await call("GET", `/api/markets/${markets[0].id}/exposure`, { token: admin })).json.exposure;
     expect(after.totalStake).toBe(0);
   });
+
+  it("no longer counts a multiple lost on one leg on its other legs' markets, and pays nothing when they settle later (a hostile review's finding)", async () => {
+    const { admin, markets, punter } = await setup();
+    const placed = await place(punter.token, { id: multipleId(), stake: 1000, legs: legsOn(markets.slice(0, 2)) });
+    expect(placed.json.multiple.status).toBe("accepted");
+    await settle(admin, markets[0].id, { winner: "away" });
+    expect((await call("GET", "/api/me/multiples", { token: punter.token })).json.multiples[0].status).toBe("lost");
+    const open = (await call("GET", `/api/markets/${markets[1].id}/exposure`, { token: admin })).json.exposure;
+    expect(open.totalStake).toBe(0);
+    expect(open.selections.every((x: { bets: number; stake: number; payout: number }) => x.bets === 0 && x.stake === 0 && x.payout === 0)).toBe(true);
+    const before = (await call("GET", "/api/me", { token: punter.token })).json.account.balance;
+    await settle(admin, markets[1].id, { winner: legsOn(markets)[1].selectionId });
+    expect((await call("GET", "/api/me", { token: punter.token })).json.account.balance).toBe(before);
+    expect((await call("GET", "/api/me/multiples", { token: punter.token })).json.multiples[0]).toMatchObject({ status: "lost", payout: 0 });
+  });
 });
 
 describe("a crash in the middle of a multiple", () => {
