@@ -30,11 +30,11 @@ describe("polish from the newcomer review", () => {
     await page.getByTestId("deposit-submit").click();
     const statement = page.getByTestId("statement");
     await statement.locator("tbody tr").nth(1).waitFor();
+    assert.deepEqual(await spill(page, ".table-scroll"), { page: 0, element: 0 });
     const text = await statement.innerText();
     assert.match(text, /Opening balance/);
     assert.doesNotMatch(text, /\bgrant\b/);
     assert.match(text, /Deposit/);
-    assert.deepEqual(await spill(page, ".table-scroll"), { page: 0, element: 0 });
   });
 
   it("fits the trader grid on a 375 px phone with Suspend on one line", async () => {
@@ -51,6 +51,29 @@ describe("polish from the newcomer review", () => {
     assert.equal(lines, 1, "the Suspend label is on one line");
     assert.ok((await button.boundingBox())!.height >= 44, "still a 44 px target");
     assert.deepEqual(await spill(page, ".tg-wrap"), { page: 0, element: 0 });
+  });
+
+  it("puts the login form's labels above their boxes and the slip sheet's Clear and Close at one height on a phone", async () => {
+    await newMarket("polish-sheet");
+    const page = await browser(PHONE);
+    await page.goto(`${server.url}/#/`);
+    const nameBox = (await page.getByTestId("login-name").boundingBox())!;
+    const passwordLabel = (await page.locator('label[for="login-key"]').boundingBox())!;
+    assert.ok(passwordLabel.y >= nameBox.y + nameBox.height, "the Password label sits below the Name box, not beside it");
+    await loginPunter(page, "polish-sheet");
+    await page.getByTestId("odds-polish-sheet-home").click();
+    await page.getByTestId("slip-bar").click();
+    const clear = (await page.getByTestId("slip-clear").boundingBox())!;
+    const close = (await page.getByTestId("slip-close").boundingBox())!;
+    assert.deepEqual([clear.y, clear.height], [close.y, close.height]);
+    // Their words too, not only their boxes.
+    const textTop = (id: string) =>
+      page.getByTestId(id).evaluate((b) => {
+        const range = document.createRange();
+        range.selectNodeContents(b);
+        return Math.round(range.getBoundingClientRect().top);
+      });
+    assert.equal(await textTop("slip-clear"), await textTop("slip-close"));
   });
 
   it("shows the live seq in the trader's market header after an odds push", async () => {
