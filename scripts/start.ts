@@ -85,6 +85,7 @@ try {
 }
 
 say(`live at ${origin}`);
+say(`passkeys: open http://localhost:${port}/ (WebAuthn refuses an IP address as the site)`);
 if (env.EDGEBOOK_INSPECT === "1") say(`inspector on 127.0.0.1:${env.INSPECTOR_PORT ?? port + 1000}`);
 say(`admin key: ${vars.ADMIN_KEY}   (trader console: ${origin}/#/trader)`);
 say(

@@ -5,6 +5,8 @@
 import { useSignal } from "@preact/signals";
 import { MIN_PASSWORD, SHORT_PASSWORD, accountErrorText, passkeyErrorText } from "../account-messages.ts";
 import { useApp } from "../models/app-model.ts";
+import { passkeySite } from "../models/passkey-site.ts";
+import { PasskeyElsewhere } from "./PasskeyElsewhere.tsx";
 
 type Action = "login" | "register" | "guest" | "trader" | "passkey" | "passkey-register";
 
@@ -39,6 +41,7 @@ export function LoginForm({ trader = false }: { trader?: boolean }) {
     }
   };
 
+  const site = passkeySite();
   const idPrefix = trader ? "trader-login" : "login";
   const errorId = `${idPrefix}-error`;
   return (
@@ -79,12 +82,18 @@ export function LoginForm({ trader = false }: { trader?: boolean }) {
           <button type="button" class="btn btn-ghost" disabled={busy.value} onClick={() => void run("register")} data-testid="login-register">
             Register
           </button>
-          <button type="button" class="btn btn-ghost" disabled={busy.value} onClick={() => void run("passkey")} data-testid="login-passkey">
-            Sign in with a passkey
-          </button>
-          <button type="button" class="btn btn-ghost" disabled={busy.value} onClick={() => void run("passkey-register")} data-testid="login-passkey-register">
-            Register with a passkey
-          </button>
+          {site ? (
+            <PasskeyElsewhere site={site} testId="login-passkey-elsewhere" />
+          ) : (
+            <>
+              <button type="button" class="btn btn-ghost" disabled={busy.value} onClick={() => void run("passkey")} data-testid="login-passkey">
+                Sign in with a passkey
+              </button>
+              <button type="button" class="btn btn-ghost" disabled={busy.value} onClick={() => void run("passkey-register")} data-testid="login-passkey-register">
+                Register with a passkey
+              </button>
+            </>
+          )}
           <button type="button" class="btn btn-ghost" disabled={busy.value} onClick={() => void run("guest")} data-testid="login-guest">
             Play as guest
           </button>

@@ -1,6 +1,7 @@
 // The bet slip's multiple: a toggle once the slip holds selections on 2 to 10
 // different markets, then one stake for all of them, the combined odds and
 // the return (exact, as the server computes them), and the answer in words.
+// A slip that cannot be a multiple (two selections on one market) says why.
 import { useComputed } from "@preact/signals";
 import { formatMoney } from "../format.ts";
 import { useApp } from "../models/app-model.ts";
@@ -9,6 +10,14 @@ import { reasonText } from "../reasons.ts";
 export function MultipleSlipPanel() {
   const { multiple } = useApp();
   const ret = useComputed(() => (multiple.potentialReturn.value === null ? "–" : formatMoney(multiple.potentialReturn.value)));
+  const whyNot = multiple.whyNot.value;
+  if (whyNot !== null) {
+    return (
+      <p class="muted small slip-multiple-why" data-testid="multiple-why">
+        {whyNot}
+      </p>
+    );
+  }
   if (!multiple.eligible.value) return null;
   const phase = multiple.phase.value;
   const sending = phase.kind === "sending";

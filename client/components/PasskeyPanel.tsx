@@ -5,6 +5,8 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { passkeyErrorText } from "../account-messages.ts";
 import { useApp } from "../models/app-model.ts";
+import { passkeySite } from "../models/passkey-site.ts";
+import { PasskeyElsewhere } from "./PasskeyElsewhere.tsx";
 
 export function PasskeyPanel() {
   const { session } = useApp();
@@ -37,6 +39,7 @@ export function PasskeyPanel() {
   };
 
   const n = count.value;
+  const site = passkeySite();
   return (
     <section class="account-part" aria-labelledby="passkeys-title" data-testid="account-passkeys">
       <h2 id="passkeys-title" class="section-title">
@@ -45,9 +48,13 @@ export function PasskeyPanel() {
       <p class="muted small" data-testid="passkey-count">
         {n === null ? "Log in with your device's screen lock instead of a password." : n === 0 ? "No passkeys yet." : `${n} passkey${n === 1 ? "" : "s"} on this account.`}
       </p>
-      <button type="button" class="btn btn-ghost" disabled={busy.value} onClick={() => void add()} data-testid="account-add-passkey">
-        Add a passkey
-      </button>
+      {site ? (
+        <PasskeyElsewhere site={site} testId="account-passkey-elsewhere" />
+      ) : (
+        <button type="button" class="btn btn-ghost" disabled={busy.value} onClick={() => void add()} data-testid="account-add-passkey">
+          Add a passkey
+        </button>
+      )}
       <div aria-live="polite" data-testid="passkey-result">
         {message.value && <p class={message.value.ok ? "form-ok" : "form-error"}>{message.value.text}</p>}
       </div>

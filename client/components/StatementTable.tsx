@@ -3,8 +3,11 @@
 import { formatMoney, formatProfit, formatTime } from "../format.ts";
 import { accountErrorText } from "../account-messages.ts";
 import type { WalletMoves } from "../models/wallet-moves.ts";
+import type { EntryKind } from "../../worker/rules/ledger.ts";
 
-const KINDS: Record<string, string> = {
+/** Every ledger kind the server sends (worker/rules/ledger.ts EntryKind), in words. */
+const KINDS: Record<EntryKind, string> = {
+  grant: "Opening balance",
   deposit: "Deposit",
   withdrawal: "Withdrawal",
   stake: "Stake",
@@ -36,7 +39,7 @@ export function StatementTable({ wallet }: { wallet: WalletMoves }) {
               {entries.map((e) => (
                 <tr key={e.seq} data-testid={`statement-row-${e.seq}`}>
                   <td>{formatTime(e.ts)}</td>
-                  <td>{KINDS[e.kind] ?? e.kind}</td>
+                  <td>{KINDS[e.kind as EntryKind] ?? e.kind}</td>
                   <td class={e.amount > 0 ? "num pos" : e.amount < 0 ? "num neg" : "num"}>{formatProfit(e.amount)}</td>
                   <td class="num">{formatMoney(e.balance)}</td>
                 </tr>

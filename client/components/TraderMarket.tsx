@@ -63,7 +63,7 @@ export function TraderMarket({ live, error, report }: Props) {
             {market.name}
           </a>
           <div class="muted small">
-            {market.event} · <code>{id}</code> · seq {market.seq}
+            {market.event} · <code>{id}</code> · seq <span data-testid={`admin-seq-${id}`}>{live.seq}</span>
           </div>
         </div>
         <MarketBadges market={market} />

@@ -28,6 +28,8 @@ export class MultipleSlip {
   request: MultipleBody | null = null;
   /** 2 to 10 selections, each on its own market. */
   readonly eligible: ReturnType<typeof computed<boolean>>;
+  /** Why a slip of two or more selections offers no multiple (null when it does, or holds fewer than two). */
+  readonly whyNot: ReturnType<typeof computed<string | null>>;
   readonly odds: ReturnType<typeof computed<Odds[] | null>>;
   /** The exact product of the legs' odds, as the server writes it. */
   readonly combined: ReturnType<typeof computed<number | null>>;
@@ -47,6 +49,12 @@ export class MultipleSlip {
     this.eligible = computed(() => {
       const entries = slip.entries.value;
       return entries.length >= MIN_LEGS && entries.length <= MAX_LEGS && new Set(entries.map((e) => e.live.id)).size === entries.length;
+    });
+    this.whyNot = computed(() => {
+      const entries = slip.entries.value;
+      if (entries.length < MIN_LEGS || this.eligible.value) return null;
+      if (entries.length > MAX_LEGS) return `No multiple: it takes at most ${MAX_LEGS} selections.`;
+      return "No multiple: a multiple needs each selection on a different market, and two here are on the same one.";
     });
     this.odds = computed(() => {
       const odds = slip.entries.value.map((e) => oddsFromDecimal(e.odds.value));
