@@ -201,12 +201,15 @@ describe("a socket whose client stops reading", () => {
     // until the front hangs up; it records how each flood ended.
     const ends: { sent: number; closedByFront: boolean }[] = [];
     const FLOOD = 64 * 1024 * 1024;
-    const READER_BYTES = 8 * 1024 * 1024;
+    // The reader's stream is paced (16 KiB a millisecond or so) so that it reads as fast as it is sent even on a
+    // busy machine; the stalled client's is a flood.
+    const READER_BYTES = 2 * 1024 * 1024;
     const upstream = http.createServer();
     upstream.on("upgrade", (req, socket: net.Socket) => {
       socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
-      const limit = req.url?.includes("reader") ? READER_BYTES : FLOOD;
-      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      const reader = req.url?.includes("reader") ?? false;
+      const limit = reader ? READER_BYTES : FLOOD;
+      const chunk = Buffer.alloc(reader ? 16 * 1024 : 64 * 1024, 0x61);
       let sent = 0;
       let closed = false;
       socket.on("error", () => {});
@@ -217,6 +220,7 @@ describe("a socket whose client stops reading", () => {
         while (!closed && sent < limit) {
           sent += chunk.length;
           if (!socket.write(chunk)) return void socket.once("drain", pump);
+          if (reader) return void setTimeout(pump, 1);
         }
         if (!closed) socket.end();
       };
@@ -246,7 +250,7 @@ describe("a socket whose client stops reading", () => {
       });
       const readerDone = new Promise<void>((r) => reader.once("end", () => r()));
       await readerDone;
-      // The reader got its whole stream (8 MiB after the 101 head) and was never cut off.
+      // The reader got its whole stream (2 MiB after the 101 head) and was never cut off.
       assert.ok(got > READER_BYTES, `reader got ${got} bytes`);
       // The front hung up on the stalled client's stream upstream long before the flood's end...
       for (let i = 0; i < 200 && ends.length < 2; i++) await sleep(100);
