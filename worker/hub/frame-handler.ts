@@ -8,7 +8,9 @@ import { screenFrame } from "../platform/frame-screening.ts";
 import type { SocketRoom } from "../platform/socket-room.ts";
 
 export interface BetTaker {
-  place(account: AccountId, body: BetBody): Promise<BetReplyFrame>;
+  place(account: AccountId, body: BetBody, session?: string): Promise<BetReplyFrame>;
+  /** Was a stake of this session refused as logged out since last asked? */
+  ended?(session: string): boolean;
   /** A punter's bet frame refused before it became a bet: the id's first outcome, or this refusal, kept. */
   refuse(account: AccountId, id: BetId, reason: Reason, body: BetBody | null): Promise<BetReplyFrame>;
 }
@@ -48,5 +50,7 @@ export async function handleFrame(sockets: SocketRoom, desk: BetTaker, ws: WebSo
     sockets.send(ws, JSON.stringify(refusal));
     return;
   }
-  send(await desk.place(who.account, bet));
+  send(await desk.place(who.account, bet, who.session));
+  // The wallet refused it as logged out: that session's sockets here end, after the answer.
+  if (who.session !== undefined && desk.ended?.(who.session)) sockets.closeSession(who.account, who.session);
 }
