@@ -83,4 +83,24 @@ describe("logout and sockets already open", () => {
     expect(moved.get(`${market.id}/still-in`)).toMatchObject({ stake: -100 });
     kept.close();
   });
+
+  it("refuses a cash out asked on a socket after its session's logout UNAUTHENTICATED, credits nothing, and closes the socket with 4003", async () => {
+    const { market, token } = await marketAndPunter();
+    const me = (await call("GET", "/api/me", { token })).json.account;
+    const ws = await mustOpen(market.id, { token });
+    await ws.next("snapshot");
+    ws.send(bet("to-cash-out"));
+    expect(await ws.next("bet")).toMatchObject({ id: "to-cash-out", status: "accepted" });
+    const before = (await ledgerOf(me.id)).balance;
+
+    expect((await call("POST", "/api/session/logout", { token })).status).toBe(204);
+    ws.send({ type: "cashout", betId: "to-cash-out", id: "co-after-logout", value: 1, accept: "better" });
+    let answer: any;
+    do answer = await ws.next("cashout");
+    while (answer.status === undefined);
+    expect(answer).toMatchObject({ id: "co-after-logout", betId: "to-cash-out", status: "rejected", reason: "UNAUTHENTICATED" });
+    expect(await ws.closedWith()).toMatchObject({ code: 4003, reason: "session ended" });
+    expect((await ledgerOf(me.id)).balance).toBe(before);
+    expect((await ledgerOf(me.id)).entries.filter((e) => e.kind === "cashout")).toEqual([]);
+  });
 });
