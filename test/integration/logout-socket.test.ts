@@ -10,6 +10,19 @@ import { type TestSocket, adminSession, call, createMarket, marketAndPunter, mus
 
 const bet = (id: string) => ({ type: "bet", id, selectionId: "home", stake: 100, odds: 2.5 });
 
+/** A guest's socket with bet `betId` accepted on it: the market, the account, its token, and its balance after the stake. */
+async function guestWithBet(betId: string) {
+  const { market, token } = await marketAndPunter();
+  const me = (await call("GET", "/api/me", { token })).json.account;
+  const ws = await mustOpen(market.id, { token });
+  await ws.next("snapshot");
+  ws.send(bet(betId));
+  expect(await ws.next("bet")).toMatchObject({ id: betId, status: "accepted" });
+  const before = (await ledgerOf(me.id)).balance;
+  expect(before).toBe(me.balance - 100);
+  return { market, me, token, ws, before };
+}
+
 /** A socket opened (by `open`) before its session's logout: a bet sent on it after the logout is not accepted. */
 async function betAfterLogout(id: string, open: (marketId: string, token: string) => Promise<TestSocket>) {
   const { market, token } = await marketAndPunter();
@@ -34,14 +47,7 @@ describe("logout and sockets already open", () => {
   });
 
   it("rejects a guest socket's bet after its logout UNAUTHENTICATED, moves no money, and closes the socket with 4003", async () => {
-    const { market, token } = await marketAndPunter();
-    const me = (await call("GET", "/api/me", { token })).json.account;
-    const ws = await mustOpen(market.id, { token });
-    await ws.next("snapshot");
-    ws.send(bet("before-logout"));
-    expect(await ws.next("bet")).toMatchObject({ id: "before-logout", status: "accepted" });
-    const before = (await ledgerOf(me.id)).balance;
-    expect(before).toBe(me.balance - 100);
+    const { market, me, token, ws, before } = await guestWithBet("before-logout");
 
     expect((await call("POST", "/api/session/logout", { token })).status).toBe(204);
     ws.send(bet("after-logout-3"));
@@ -85,13 +91,7 @@ describe("logout and sockets already open", () => {
   });
 
   it("refuses a cash out asked on a socket after its session's logout UNAUTHENTICATED, credits nothing, and closes the socket with 4003", async () => {
-    const { market, token } = await marketAndPunter();
-    const me = (await call("GET", "/api/me", { token })).json.account;
-    const ws = await mustOpen(market.id, { token });
-    await ws.next("snapshot");
-    ws.send(bet("to-cash-out"));
-    expect(await ws.next("bet")).toMatchObject({ id: "to-cash-out", status: "accepted" });
-    const before = (await ledgerOf(me.id)).balance;
+    const { me, token, ws, before } = await guestWithBet("to-cash-out");
 
     expect((await call("POST", "/api/session/logout", { token })).status).toBe(204);
     ws.send({ type: "cashout", betId: "to-cash-out", id: "co-after-logout", value: 1, accept: "better" });
