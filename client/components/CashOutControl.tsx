@@ -15,6 +15,7 @@ const REFUSED: Record<NonNullable<CashOutAsk["reason"]>, string> = {
   INVALID: "That cash out could not be sent. Check the part of the stake and try again.",
   ID_REUSED: "That cash out was already asked for with other details.",
   RATE_LIMITED: "Too many requests in a short time. Wait a moment and try again.",
+  UNAUTHENTICATED: "This session has ended. Log in again to cash out.",
 };
 
 function outcomeText(ask: CashOutAsk): string {

@@ -75,6 +75,8 @@ export class BetDesk {
   /** The answer a first placement is still working out, for a retry of the same bet to wait on. */
   readonly #answers = new Map<string, Promise<BetReplyFrame>>();
   readonly #groups: DebitGroups<DeskDebit, Debited>;
+  /** Session ids the wallet has refused a stake for (logged out), until their sockets are closed (see `ended`). */
+  readonly #ended = new Set<string>();
 
   constructor(deps: BetDeskDeps) {
     this.#d = deps;
@@ -85,8 +87,12 @@ export class BetDesk {
     return this.#d.market().id;
   }
 
-  /** Place a bet for an authenticated punter. The same id again answers as the bet stands. */
-  async place(account: AccountId, body: BetBody): Promise<BetReplyFrame> {
+  /**
+   * Place a bet for an authenticated punter. The same id again answers as the
+   * bet stands. `session`: the id of the session a socket opened with; its
+   * debit carries it, and the wallet refuses it once that session logged out.
+   */
+  async place(account: AccountId, body: BetBody, session?: string): Promise<BetReplyFrame> {
     const id = body.id as BetId;
     const known = this.#known(account, id);
     if (known) return known;
@@ -102,7 +108,7 @@ export class BetDesk {
     const quote = quoteBet(market, ask);
     if (!quote.ok) return this.#refuseNew(row, quote.reason, quote.odds);
     // Stored with its group, before the wallet is called (see debit-groups.ts).
-    return this.#answering(row, () => this.#debit(row, false, true));
+    return this.#answering(row, () => this.#debit(row, false, true, session));
   }
 
   /**
@@ -227,6 +233,15 @@ export class BetDesk {
     return stuck.length;
   }
 
+  /**
+   * Did the wallet refuse a stake of `session` as logged out? Asked once a
+   * socket's bet answer is sent; true once, so its caller closes that
+   * session's sockets then.
+   */
+  ended(session: string): boolean {
+    return this.#ended.delete(session);
+  }
+
   /** When reconcile should next run, or null when no bet needs the hub. */
   nextDue(): number | null {
     return this.#d.store.nextBetWork(this.#d.now(), RECONCILE_AFTER_MS);
@@ -319,8 +334,8 @@ export class BetDesk {
    * waiting on this call (the alarm finishes the bet): the outcome then goes to
    * the account's sockets.
    */
-  async #debit(row: BetRow, late: boolean, record = false): Promise<BetReplyFrame> {
-    const item = { betId: row.id, amount: row.stake, update: { bet: toWireBet(row, this.#marketId), version: row.version } };
+  async #debit(row: BetRow, late: boolean, record = false, session?: string): Promise<BetReplyFrame> {
+    const item = { betId: row.id, amount: row.stake, update: { bet: toWireBet(row, this.#marketId), version: row.version }, ...(session === undefined ? {} : { session }) };
     return this.#refunding(await this.#groups.debit({ row, item, record, late }, late));
   }
 
@@ -343,8 +358,10 @@ export class BetDesk {
       return { reply, refund: null };
     }
     if (!result.ok) {
-      // The wallet's own refusal (funds, the account's limits, its self-exclusion) is the bet's reason.
-      const reason = result.code === "NO_STAKE" ? RejectReason.INSUFFICIENT_FUNDS : result.code;
+      // The wallet's own refusal (funds, the account's limits, its self-exclusion) is the bet's reason; the
+      // placing session's logout is UNAUTHENTICATED, and that session's sockets close once the answer is sent.
+      if (result.code === "SESSION_ENDED" && d.item.session !== undefined) this.#ended.add(d.item.session);
+      const reason = result.code === "NO_STAKE" ? RejectReason.INSUFFICIENT_FUNDS : result.code === "SESSION_ENDED" ? RejectReason.UNAUTHENTICATED : result.code;
       return { reply: this.#finish({ ...now, status: BetStatus.REJECTED, reason, phase: Phase.DONE }, late), refund: null };
     }
     this.#d.notify(row.account, { type: "balance", balance: result.value.balance, asOf: result.value.asOf });

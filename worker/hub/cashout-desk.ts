@@ -55,6 +55,11 @@ export class CashOutDesk {
   }
 
   /** A punter's cash out request. The same id again answers as the first; another request under it is refused ID_REUSED. */
+  /** Is the account's session `session` not logged out? One wallet call: a socket's cash out request asks it first. */
+  sessionLive(account: AccountId, session: string): Promise<boolean> {
+    return this.#d.wallets.sessionLive(account, session);
+  }
+
   async request(account: AccountId, betId: BetId, body: CashOutBody): Promise<CashOutReplyFrame> {
     const { cashouts, store } = this.#d;
     const known = cashouts.get(account, body.id);

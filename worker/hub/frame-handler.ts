@@ -8,7 +8,9 @@ import { screenFrame } from "../platform/frame-screening.ts";
 import type { SocketRoom } from "../platform/socket-room.ts";
 
 export interface BetTaker {
-  place(account: AccountId, body: BetBody): Promise<BetReplyFrame>;
+  place(account: AccountId, body: BetBody, session?: string): Promise<BetReplyFrame>;
+  /** Was a stake of this session refused as logged out since last asked? */
+  ended?(session: string): boolean;
   /** A punter's bet frame refused before it became a bet: the id's first outcome, or this refusal, kept. */
   refuse(account: AccountId, id: BetId, reason: Reason, body: BetBody | null): Promise<BetReplyFrame>;
 }
@@ -16,6 +18,8 @@ export interface BetTaker {
 /** Takes a punter's cash out request (cashout-desk.ts). */
 export interface CashOutTaker {
   request(account: AccountId, betId: BetId, body: CashOutBody): Promise<CashOutReplyFrame>;
+  /** Is the account's session not logged out? Asked before a socket's cash out request. */
+  sessionLive?(account: AccountId, session: string): Promise<boolean>;
 }
 
 export async function handleFrame(sockets: SocketRoom, desk: BetTaker, ws: WebSocket, message: string | ArrayBuffer, cashOuts?: CashOutTaker): Promise<void> {
@@ -34,6 +38,12 @@ export async function handleFrame(sockets: SocketRoom, desk: BetTaker, ws: WebSo
   if (frame.type === "cashout") {
     const who = sockets.attachment(ws);
     const { type: _type, betId, ...body } = frame;
+    // A session logged out since the socket opened cashes nothing out: UNAUTHENTICATED, and its sockets here end.
+    if (who.account && who.session !== undefined && cashOuts?.sessionLive && !(await cashOuts.sessionLive(who.account, who.session))) {
+      sockets.send(ws, JSON.stringify({ type: "cashout", id: body.id, betId, status: "rejected", reason: "UNAUTHENTICATED" } satisfies CashOutReplyFrame));
+      sockets.closeSession(who.account, who.session);
+      return;
+    }
     const reply: CashOutReplyFrame =
       who.account && who.canBet && cashOuts
         ? await cashOuts.request(who.account, betId as BetId, body)
@@ -48,5 +58,7 @@ export async function handleFrame(sockets: SocketRoom, desk: BetTaker, ws: WebSo
     sockets.send(ws, JSON.stringify(refusal));
     return;
   }
-  send(await desk.place(who.account, bet));
+  send(await desk.place(who.account, bet, who.session));
+  // The wallet refused it as logged out: that session's sockets here end, after the answer.
+  if (who.session !== undefined && desk.ended?.(who.session)) sockets.closeSession(who.account, who.session);
 }

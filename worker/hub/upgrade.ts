@@ -68,7 +68,9 @@ export async function upgradeSocket({ store, sockets, live, exposure, greet }: U
   const expiresAt = account && Number.isSafeInteger(ends) && ends > 0 ? ends : null;
   // A trader is an authenticated admin session (the Worker verified the role); the tag survives hibernation.
   const trader = account !== null && h.get(HubHeader.ROLE) === Role.ADMIN;
-  sockets.accept(server, { account, canBet: h.get(HubHeader.CAN_BET) === "1", connectedAt: now, conflateMs, expiresAt }, address, trader ? [TRADER_TAG] : []);
+  const session = (account && h.get(HubHeader.SESSION_ID)) || undefined;
+  const attachment = { account, canBet: h.get(HubHeader.CAN_BET) === "1", connectedAt: now, conflateMs, expiresAt, ...(session ? { session } : {}) };
+  sockets.accept(server, attachment, address, trader ? [TRADER_TAG] : []);
 
   // A long replay goes out a page a turn; live frames to this socket queue behind it.
   sockets.sendPaged(server, first.frames);

@@ -20,6 +20,8 @@ export interface WalletPort {
   betById(account: AccountId, betId: string): Promise<Bet | null>;
   /** Is the account self-excluded now? Asked at the end of a bet's in-play delay. */
   excluded(account: AccountId): Promise<boolean>;
+  /** Is the account's session `session` not logged out? Asked once per cash out request on a socket. */
+  sessionLive(account: AccountId, session: string): Promise<boolean>;
   /** Credit a cash out's value once, by its key (see Wallet.creditCashOut). */
   creditCashOut(account: AccountId, marketId: string, betId: string, cashOutId: string, amount: number, update: BetUpdate): Promise<MoneyResult>;
 }
@@ -45,6 +47,7 @@ export function walletsOf(ns: Env["WALLET"]): WalletPort {
     },
     betById: async (a, b) => (await wallet(a).betById(b)) as Bet | null,
     excluded: (a) => wallet(a).excluded(),
+    sessionLive: (a, s) => wallet(a).sessionLive(s),
     creditCashOut: (a, m, b, c, amount, u) => wallet(a).creditCashOut(m, b, c, amount, u),
   };
 }

@@ -10,6 +10,8 @@ export const HubHeader = {
   TICKET_EXPIRES: "x-edgebook-ticket-expires",
   /** When the session behind the socket ends (ms since the epoch): the socket is closed then. */
   SESSION_EXPIRES: "x-edgebook-session-expires",
+  /** The id of the session behind the socket (a token's `jti`, a ticket's `sid`): its bets' debits carry it, so a logout refuses them. */
+  SESSION_ID: "x-edgebook-session-id",
   MAX_SOCKETS: "x-edgebook-max-sockets",
   RELAY_AFTER: "x-edgebook-relay-after",
 } as const;

@@ -18,6 +18,12 @@ export interface Attachment {
   conflateMs: number;
   /** When the session (token or ticket) the socket opened with ends, in ms; null without one. Closed then with 4003. */
   expiresAt: number | null;
+  /**
+   * The id of the session the socket opened with (absent for a token from
+   * before sessions had ids): its bets' debits carry it, and a logout found
+   * there closes the socket with 4003.
+   */
+  session?: string;
   /** The last frame the object itself received (pings the runtime answers are stamped by the runtime). */
   heardAt?: number;
 }
@@ -128,6 +134,13 @@ export class SocketRoom {
 
   conflated(): WebSocket[] {
     return this.#ctx.getWebSockets(TAG_CONFLATED);
+  }
+
+  /** Close the account's sockets opened with session `session` (logged out): 4003. */
+  closeSession(account: AccountId, session: string): void {
+    for (const ws of this.#ctx.getWebSockets(accountTag(account))) {
+      if (this.attachment(ws).session === session) this.close(ws, CloseCode.SESSION_EXPIRED, "session ended");
+    }
   }
 
   toAccount(account: AccountId, text: string): void {

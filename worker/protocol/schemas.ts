@@ -278,7 +278,7 @@ export const ErrorFrame = v.object({ type: v.literal("error"), code: v.string(),
 /** v1.1: an open bet's cash out value now (null while the market is not open), to the bet's owner only. */
 export const CashOutValueFrame = v.object({ type: v.literal("cashout"), betId: v.string(), value: v.nullable(v.number()), seq: v.number() });
 export const CashOutStatus = { DONE: "done", PENDING: "pending", REJECTED: "rejected" } as const;
-export const CashOutReasons = ["ODDS_CHANGED", "MARKET_SUSPENDED", "MARKET_CLOSED", "NOT_OPEN_BET", "INVALID", "ID_REUSED", "RATE_LIMITED"] as const;
+export const CashOutReasons = ["ODDS_CHANGED", "MARKET_SUSPENDED", "MARKET_CLOSED", "NOT_OPEN_BET", "INVALID", "ID_REUSED", "RATE_LIMITED", "UNAUTHENTICATED"] as const;
 /**
  * v1.1: the answer to a cash out request. `value` is what was credited when
  * done, or the current value when refused ODDS_CHANGED; `bet` (addition) is

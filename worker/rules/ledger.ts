@@ -27,6 +27,8 @@ export interface DebitItem {
   betId: string;
   amount: number;
   update: BetUpdate;
+  /** The id of the session that placed it (a socket's): a logged-out one is refused SESSION_ENDED, no money moved. */
+  session?: string;
 }
 
 /**
@@ -44,8 +46,8 @@ export interface Moved extends Standing {
   replayed: boolean;
 }
 
-/** Why the wallet refuses to take a stake: funds, the account's limits, or its self-exclusion. */
-export type DebitRefusalCode = "INSUFFICIENT_FUNDS" | "LIMIT_REACHED" | "SELF_EXCLUDED";
+/** Why the wallet refuses to take a stake: funds, the account's limits, its self-exclusion, or the placing session's logout. */
+export type DebitRefusalCode = "INSUFFICIENT_FUNDS" | "LIMIT_REACHED" | "SELF_EXCLUDED" | "SESSION_ENDED";
 
 export type MoneyRefusal =
   | (Refusal<DebitRefusalCode | "NO_STAKE"> & Standing)

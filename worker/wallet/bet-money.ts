@@ -27,7 +27,10 @@ const REFUSED: Record<DebitRefusalCode, string> = {
   INSUFFICIENT_FUNDS: "insufficient funds",
   LIMIT_REACHED: "this stake would pass the account's limits",
   SELF_EXCLUDED: "the account is self-excluded",
+  SESSION_ENDED: "the session that placed this bet has logged out",
 };
+/** Refusals kept under a stake's key that a retry answers with as they are; any other (a cancelled debit) answers as one without the funds. */
+const KEPT = new Set<string>(["LIMIT_REACHED", "SELF_EXCLUDED", "SESSION_ENDED"] satisfies DebitRefusalCode[]);
 
 export class BetMoney {
   readonly #store: WalletStore;
@@ -40,8 +43,8 @@ export class BetMoney {
     this.#now = now;
   }
 
-  /** A stake's check and write. */
-  debit(marketId: string, betId: string, amount: number, update: BetUpdate): MoneyResult {
+  /** A stake's check and write. `session`: the placing session's id; logged out, the stake is refused SESSION_ENDED. */
+  debit(marketId: string, betId: string, amount: number, update: BetUpdate, session?: string): MoneyResult {
     const store = this.#store;
     const owner = store.claimBetId(betId, marketId);
     if (owner !== null) {
@@ -50,12 +53,13 @@ export class BetMoney {
     }
     const key = stakeKey(marketId, betId);
     // The account's own bars, checked in this transaction with the debit: bets racing for the last of a limit take turns here.
-    const bar = store.entry(key) || store.refusal(key) ? null : this.#cashier.stakeBar(amount);
+    // The placing session's logout is checked here too, so a bet from a socket opened before the logout moves no money.
+    const bar = store.entry(key) || store.refusal(key) ? null : session !== undefined && store.sessionRevoked(session) ? "SESSION_ENDED" : this.#cashier.stakeBar(amount);
     if (bar) store.refuse(key, bar, this.#now());
     const moved = this.#move(key, EntryKind.STAKE, -amount, update);
     if (!moved.ok && moved.code !== "NO_STAKE" && moved.code !== "DUPLICATE") {
       // Known as refused at once, so a retry of this id on another market can be told so.
-      store.upsertBet({ ...update.bet, status: "rejected", reason: moved.code, payout: 0 }, update.version);
+      store.upsertBet({ ...update.bet, status: "rejected", reason: moved.code === "SESSION_ENDED" ? "UNAUTHENTICATED" : moved.code, payout: 0 }, update.version);
     }
     return moved;
   }
@@ -129,7 +133,7 @@ export class BetMoney {
     }
     const refusal = store.refusal(key);
     // A cancelled debit (refunded before it came) answers as one without the funds.
-    if (refusal) return short(refusal === "LIMIT_REACHED" || refusal === "SELF_EXCLUDED" ? refusal : "INSUFFICIENT_FUNDS");
+    if (refusal) return short(KEPT.has(refusal) ? (refusal as DebitRefusalCode) : "INSUFFICIENT_FUNDS");
     const next = nextBalance(account.balance, delta);
     if (next === null) {
       store.refuse(key, "INSUFFICIENT_FUNDS", this.#now());

@@ -114,7 +114,7 @@ export class Cashier {
   }
 
   /** Why a stake of `amount` may not be taken now, if it may not: self-exclusion, then stakePerBet and lossPerDay. */
-  stakeBar(amount: number): Exclude<DebitRefusalCode, "INSUFFICIENT_FUNDS"> | null {
+  stakeBar(amount: number): Exclude<DebitRefusalCode, "INSUFFICIENT_FUNDS" | "SESSION_ENDED"> | null {
     const now = this.#now();
     if (isExcluded(this.exclusionEnd(), now)) return ErrorCode.SELF_EXCLUDED;
     // Money back from bets is positive in the ledger and stakes negative: the day's loss is minus their sum.

@@ -102,15 +102,16 @@ export class Wallet extends DurableObject<Env> {
   }
 
   /**
-   * Refuse a guest's session `jti` from now until it expires (`expiresAt`, ms:
+   * Refuse the session `jti` from now until it expires (`expiresAt`, ms:
    * the token's own expiry, on the real clock, not the wallet's test clock).
-   * A registered account's sessions are kept by its account object instead.
+   * A guest's logouts are kept only here; a registered account's are kept by
+   * its account object and here too, so its sockets' stake debits see them.
    */
   revokeSession(jti: string, expiresAt: number): void {
     this.#store.revokeSession(jti, expiresAt, Date.now());
   }
 
-  /** Is the guest session `jti` still good (not logged out)? */
+  /** Is the session `jti` still good (not logged out)? */
   sessionLive(jti: string): boolean {
     return !this.#store.sessionRevoked(jti);
   }
@@ -180,7 +181,7 @@ export class Wallet extends DurableObject<Env> {
     await this.faults.hit("wallet:before-commit", "debitStakes");
     const results = this.#store.transact(() => {
       this.#money.record(records);
-      return items.map((i) => this.#money.debit(marketId, i.betId, i.amount, i.update));
+      return items.map((i) => this.#money.debit(marketId, i.betId, i.amount, i.update, i.session));
     });
     await this.faults.hit("wallet:committed");
     return results;

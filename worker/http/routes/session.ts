@@ -71,10 +71,11 @@ export const sessionRoutes = new Hono<AppEnv>()
   })
   .post("/session/logout", route(Logout), async (c) => {
     const s = c.get("session");
-    // A registered session's revoked ids live in its account object, a guest's in its wallet.
+    // A registered session's revoked ids live in its account object, a guest's in its wallet; the
+    // wallet keeps a registered one's too, for the stake debits of sockets opened before the logout.
     if (s.jti !== undefined) {
       if (s.acct !== undefined) await accountObject(c.env, s.acct).revoke(s.jti, s.exp * 1000);
-      else await wallet(c.env, s.sub).revokeSession(s.jti, s.exp * 1000);
+      await wallet(c.env, s.sub).revokeSession(s.jti, s.exp * 1000);
     }
     return c.body(null, 204);
   })

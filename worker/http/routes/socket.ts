@@ -84,6 +84,7 @@ export const socketRoutes = new Hono<AppEnv>()
       headers.set(HubHeader.TICKET_EXPIRES, String(claims.exp * 1000));
       // The socket lives no longer than the session the ticket came from (at most a session's life from the ticket).
       headers.set(HubHeader.SESSION_EXPIRES, String((claims.sxp ?? claims.exp + SESSION_TTL_MS / 1000) * 1000));
+      if (claims.sid !== undefined) headers.set(HubHeader.SESSION_ID, claims.sid);
     } else if (token !== null) {
       const claims = await liveSession(c.env, token, signingSecret(config));
       if (!claims) fail(ErrorCode.UNAUTHENTICATED, "session token is invalid, expired or logged out");
@@ -91,6 +92,7 @@ export const socketRoutes = new Hono<AppEnv>()
       headers.set(HubHeader.CAN_BET, claims.role === Role.PUNTER ? "1" : "0");
       headers.set(HubHeader.ROLE, claims.role);
       headers.set(HubHeader.SESSION_EXPIRES, String(claims.exp * 1000));
+      if (claims.jti !== undefined) headers.set(HubHeader.SESSION_ID, claims.jti);
     } else if (req.headers.has("authorization")) {
       fail(ErrorCode.UNAUTHENTICATED, "malformed Authorization header");
     }
