@@ -25,19 +25,6 @@ export interface BookTotals {
   worstCase: number;
 }
 
-export function bookTotals(books: Exposure[]): BookTotals {
-  const totals: BookTotals = { markets: 0, staked: 0, bets: 0, pending: 0, worstCase: 0 };
-  for (const book of books) {
-    totals.markets++;
-    totals.staked += book.totalStake;
-    totals.pending += book.pendingBets;
-    totals.bets += book.selections.reduce((sum, s) => sum + s.bets, 0);
-    // Markets settle apart: the worst for the book is each market's worst selection winning.
-    if (book.selections.length > 0) totals.worstCase += Math.min(...book.selections.map((s) => s.profitIfWins));
-  }
-  return totals;
-}
-
 export class MarketExposure {
   /** The pushed book while the market's socket has one, else the one-off load's. */
   readonly exposure: ReadonlySignal<Exposure | null>;

@@ -3,11 +3,9 @@
 // every market's row current; a status change the server confirmed (with its
 // seq) shows at once, before its summary arrives. Status changes on one market
 // run in turn, each deciding from the market as the one before left it.
-// Views may hear when an action on their market has finished (onAction).
 import { signal } from "@preact/signals";
 import { MarketStatus } from "../../worker/protocol/codes.ts";
 import type { CreateMarketBody, Market, StatusBody } from "../../worker/protocol/schemas.ts";
-import { Emitter } from "../sdk/emitter.ts";
 import type { OddsUpdate, Settlement } from "../sdk/index.ts";
 import type { LiveMarket } from "./live-market.ts";
 import type { Lobby } from "./lobby.ts";
@@ -28,7 +26,6 @@ export class Trader {
   readonly #ladders = new Map<string, PriceLadder>();
   readonly #session: Session;
   readonly #lobby: Lobby;
-  readonly #acted = new Emitter<{ acted: string }>();
 
   constructor(session: Session, lobby: Lobby) {
     this.#session = session;
@@ -54,7 +51,7 @@ export class Trader {
 
   async #pushOdds(marketId: string, odds: OddsUpdate): Promise<{ seq: number } | { error: string }> {
     let seq = 0;
-    const error = await this.#run(async (api) => (seq = await api.pushOdds(marketId, odds)), marketId);
+    const error = await this.#run(async (api) => (seq = await api.pushOdds(marketId, odds)));
     return error === null ? { seq } : { error };
   }
 
@@ -79,7 +76,7 @@ export class Trader {
   }
 
   settle(marketId: string, body: Settlement): Promise<Outcome> {
-    return this.#inTurn(marketId, () => this.#run((api) => api.settle(marketId, body), marketId));
+    return this.#inTurn(marketId, () => this.#run((api) => api.settle(marketId, body)));
   }
 
   #current(market: Market): Market {
@@ -93,7 +90,7 @@ export class Trader {
       const live = this.#lobby.get(marketId);
       const m = live?.market.peek();
       if (live && m) live.applySummary({ id: m.id, name: m.name, event: m.event, status: body.status, inPlay: body.inPlay ?? m.inPlay, selections: m.selections.map((s) => ({ ...s, odds: live.price(s.id).odds.peek() })), seq });
-    }, marketId);
+    });
   }
 
   /**
@@ -116,21 +113,12 @@ export class Trader {
     return mine;
   }
 
-  /** Calls `listener` each time an action on `marketId` has finished, failed ones too; returns the unsubscribe. */
-  onAction(marketId: string, listener: () => void): () => void {
-    return this.#acted.on("acted", (id) => {
-      if (id === marketId) listener();
-    });
-  }
-
-  async #run(action: (api: Session["api"]["value"]) => Promise<unknown>, marketId?: string): Promise<Outcome> {
+  async #run(action: (api: Session["api"]["value"]) => Promise<unknown>): Promise<Outcome> {
     try {
       await action(this.#session.api.peek());
       return null;
     } catch (err) {
       return err instanceof Error ? err.message : "the request failed";
-    } finally {
-      if (marketId !== undefined) this.#acted.emit("acted", marketId);
     }
   }
 }

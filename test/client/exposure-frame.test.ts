@@ -3,7 +3,6 @@
 // sums the books it holds.
 import { describe, expect, it } from "vitest";
 import { MarketSubscription } from "../../client/sdk/market-socket.ts";
-import { bookTotals } from "../../client/models/exposure.ts";
 import type { Exposure } from "../../worker/protocol/schemas.ts";
 import { wireMarket } from "../helpers/wire-market.ts";
 import { ScriptedSocket, nextSocket } from "./scripted-socket.ts";
@@ -29,12 +28,5 @@ describe("the pushed book", () => {
     expect(sub.seq).toBe(5);
     expect(sub.state).toBe("live");
     sub.close();
-  });
-
-  it("sums stakes, bets and pending bets over the books held, and each market's worst outcome", () => {
-    const a = book("a", [["home", 2, 3000, 7500], ["away", 1, 3000, 8700]], 1);
-    const b = book("b", [["home", 0, 0, 0], ["away", 1, 500, 1500]]);
-    expect(bookTotals([a, b])).toEqual({ markets: 2, staked: 6500, bets: 4, pending: 1, worstCase: -2700 + -1000 });
-    expect(bookTotals([])).toEqual({ markets: 0, staked: 0, bets: 0, pending: 0, worstCase: 0 });
   });
 });
