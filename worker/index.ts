@@ -11,4 +11,11 @@ export { MarketHub } from "./hub/market-hub.ts";
 export { MarketRelay } from "./relay/market-relay.ts";
 export { Wallet } from "./wallet/wallet.ts";
 
-export default buildApp() satisfies ExportedHandler<Env>;
+const app = buildApp() satisfies ExportedHandler<Env>;
+export default app;
+/**
+ * The same handler under a name of its own, for the local server: its front
+ * sends /api/* straight to this entrypoint (as Cloudflare's edge does with
+ * run_worker_first), not through the local runtime's asset router.
+ */
+export const api = app;

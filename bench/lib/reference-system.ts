@@ -8,9 +8,9 @@ import { isFrontProcess, isWorkerProcess, startServer } from "./server.ts";
 import { openSubscriber } from "./subscriber.ts";
 import { type SystemUnderTest, postJson, splitCpu } from "./system.ts";
 
-export async function startReference(opts: { port: number; cpus?: string; label: string }): Promise<SystemUnderTest> {
+export async function startReference(opts: { port: number; cpus?: string; label: string; env?: Record<string, string> }): Promise<SystemUnderTest> {
   // The Worker answers 404 outside its two routes: any answer means it is up.
-  const server = await startServer({ port: opts.port, cpus: opts.cpus, label: opts.label, config: "bench/reference/wrangler.toml", readyPath: "/ready", anyStatus: true });
+  const server = await startServer({ port: opts.port, cpus: opts.cpus, label: opts.label, env: opts.env, config: "bench/reference/wrangler.toml", readyPath: "/ready", anyStatus: true });
   const url = server.url;
   let seq = 0;
   return {

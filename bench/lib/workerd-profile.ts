@@ -22,34 +22,67 @@ export interface RunningProfile {
   stop(file: string, top?: number): Promise<string[]>;
 }
 
-/** Attach to the first target the inspector on `port` lists and start the sampling profiler. */
-export async function startWorkerdProfile(port: number): Promise<RunningProfile> {
-  const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()) as { webSocketDebuggerUrl?: string; id?: string }[];
-  const url = targets[0]?.webSocketDebuggerUrl ?? `ws://127.0.0.1:${port}/${targets[0]?.id ?? ""}`;
-  const ws = new WebSocket(url);
+/** A Chrome DevTools protocol session with one of workerd's isolates. */
+export interface InspectorSession {
+  send(method: string, params?: object): Promise<unknown>;
+  /** Every event of `method` the session hears, to `listener`. */
+  on(method: string, listener: (params: unknown) => void): void;
+  close(): void;
+}
+
+/** The isolates workerd's inspector on `port` lists: the Worker's own first. */
+export async function inspectorTargets(port: number): Promise<{ title: string; url: string }[]> {
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()) as { webSocketDebuggerUrl?: string; id?: string; title?: string }[];
+  return targets.map((t) => ({ title: t.title ?? t.id ?? "?", url: t.webSocketDebuggerUrl ?? `ws://127.0.0.1:${port}/${t.id ?? ""}` }));
+}
+
+/** Open a session with the isolate at `url` (see inspectorTargets). */
+export async function connectInspector(url: string): Promise<InspectorSession> {
+  const ws = new WebSocket(url, { maxPayload: 2 ** 31 - 1 });
   await new Promise<void>((resolve, reject) => {
     ws.once("open", () => resolve());
     ws.once("error", reject);
   });
   let next = 1;
   const waiting = new Map<number, (r: unknown) => void>();
+  const listeners = new Map<string, (params: unknown) => void>();
   ws.on("message", (data) => {
-    const msg = JSON.parse(String(data)) as { id?: number; result?: unknown };
-    if (msg.id !== undefined) waiting.get(msg.id)?.(msg.result);
+    const msg = JSON.parse(String(data)) as { id?: number; result?: unknown; method?: string; params?: unknown };
+    if (msg.id !== undefined) {
+      waiting.get(msg.id)?.(msg.result);
+      waiting.delete(msg.id);
+    } else if (msg.method !== undefined) listeners.get(msg.method)?.(msg.params);
   });
-  const send = (method: string, params: object = {}) =>
-    new Promise<unknown>((resolve) => {
-      const id = next++;
-      waiting.set(id, resolve);
-      ws.send(JSON.stringify({ id, method, params }));
-    });
+  return {
+    send: (method, params = {}) =>
+      new Promise<unknown>((resolve, reject) => {
+        const id = next++;
+        const timer = setTimeout(() => {
+          waiting.delete(id);
+          reject(new Error(`the inspector did not answer ${method} within 120 s`));
+        }, 120_000);
+        waiting.set(id, (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        });
+        ws.send(JSON.stringify({ id, method, params }));
+      }),
+    on: (method, listener) => void listeners.set(method, listener),
+    close: () => ws.close(),
+  };
+}
+
+/** Attach to the first target the inspector on `port` lists and start the sampling profiler. */
+export async function startWorkerdProfile(port: number): Promise<RunningProfile> {
+  const [first] = await inspectorTargets(port);
+  const { send, close } = await connectInspector(first.url);
   await send("Profiler.enable");
   await send("Profiler.setSamplingInterval", { interval: 500 });
   await send("Profiler.start");
   return {
     async stop(file, top = 25) {
       const { profile } = (await send("Profiler.stop")) as { profile: Profile };
-      ws.close();
+      close();
       writeFileSync(file, JSON.stringify(profile));
       return summarise(profile, top);
     },

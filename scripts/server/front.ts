@@ -25,8 +25,13 @@ import type net from "node:net";
 export interface FrontOptions {
   port: number;
   host: string;
-  /** workerd's entry (loopback) behind the front. */
+  /** workerd's entry (loopback) behind the front: the page and its assets. */
   upstreamPort: number;
+  /**
+   * The Worker's own socket (loopback), where every /api request goes
+   * straight to the Worker's fetch handler; the entry's port when absent.
+   */
+  apiPort?: number;
   /**
    * A secret the Worker shares with this front (its FRONT_KEY variable): sent
    * on every forwarded request, so a request straight to workerd's loopback
@@ -148,6 +153,8 @@ export function startFront(opts: FrontOptions): Promise<Front> {
     insecureHTTPParser: false,
   });
 
+  /** /api requests to the Worker's own socket, the rest to the entry (which serves assets). */
+  const portFor = (url: string | undefined): number => (opts.apiPort !== undefined && url !== undefined && (url === "/api" || url.startsWith("/api/") || url.startsWith("/api?")) ? opts.apiPort : opts.upstreamPort);
   const perAddress = new Map<string, number>();
   /** Client connections handed to an upgrade: the HTTP server no longer tracks them. */
   const upgraded = new Set<net.Socket>();
@@ -221,7 +228,7 @@ export function startFront(opts: FrontOptions): Promise<Front> {
     }
     // Node's parser has already refused Content-Length with Transfer-Encoding; a chunked body goes on chunked.
     if (chunked) headers["transfer-encoding"] = "chunked";
-    const upstream = http.request({ host: "127.0.0.1", port: opts.upstreamPort, method: req.method, path: req.url, headers, agent });
+    const upstream = http.request({ host: "127.0.0.1", port: portFor(req.url), method: req.method, path: req.url, headers, agent });
     upstream.on("response", (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, responseHeaders(answer.rawHeaders));
       answer.pipe(res);
@@ -262,7 +269,7 @@ export function startFront(opts: FrontOptions): Promise<Front> {
     const headers = forwardedHeaders(req, opts.frontKey);
     headers.connection = "Upgrade";
     headers.upgrade = "websocket";
-    const upstream = http.request({ host: "127.0.0.1", port: opts.upstreamPort, method: "GET", path: req.url, headers, agent: false });
+    const upstream = http.request({ host: "127.0.0.1", port: portFor(req.url), method: "GET", path: req.url, headers, agent: false });
     const timer = setTimeout(() => {
       upstream.destroy();
       refuse(socket, 504, "INTERNAL", "the server did not answer in time");

@@ -250,16 +250,19 @@ export async function launch(opts: LaunchOptions): Promise<RunningServer> {
             scriptPath,
             modulesRoot: buildDir,
             bindings: { ...(workerOptions.bindings as Record<string, string>), ...opts.vars, FRONT_KEY: frontKey },
+            unsafeDirectSockets: [{ host: "127.0.0.1", port: 0, entrypoint: assets ? "api" : "default" }],
           },
         ],
       }),
     );
     const entry = await mf.ready;
+    const direct = await mf.unsafeGetDirectURL(readConfigName(config), assets ? "api" : "default");
     front = await startFront({
       ...FRONT_DEFAULTS,
       port: opts.port,
       host: "127.0.0.1",
       upstreamPort: Number(entry.port),
+      apiPort: Number(direct.port),
       frontKey,
       maxConnectionsPerAddress: opts.maxConnectionsPerAddress ?? FRONT_DEFAULTS.maxConnectionsPerAddress,
     });

@@ -270,3 +270,41 @@ describe("a socket whose client stops reading", () => {
     }
   });
 });
+
+describe("where the front sends a request", () => {
+  it("sends /api requests and sockets to the Worker's own socket and everything else to the entry that serves the page", async () => {
+    const http = await import("node:http");
+    const { startFront, FRONT_DEFAULTS } = await import("../../scripts/server/front.ts");
+    // Two upstreams that say who they are: plain requests in a header, upgrades in the 101's.
+    const named = (name: string) => {
+      const s = http.createServer((_req, res) => res.writeHead(200, { "x-upstream": name }).end(name));
+      s.on("upgrade", (_req, socket: net.Socket) => {
+        socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nX-Upstream: ${name}\r\n\r\n`);
+        socket.end();
+      });
+      return s;
+    };
+    const entry = named("entry");
+    const api = named("api");
+    await Promise.all([entry, api].map((s) => new Promise<void>((r) => s.listen(0, "127.0.0.1", r))));
+    const portOf = (s: import("node:http").Server) => (s.address() as net.AddressInfo).port;
+    const front = await startFront({ ...FRONT_DEFAULTS, port: 0, host: "127.0.0.1", upstreamPort: portOf(entry), apiPort: portOf(api), frontKey: "k" });
+    const frontPort = (front.server.address() as net.AddressInfo).port;
+    try {
+      const plain = async (path: string) => (await fetch(`http://127.0.0.1:${frontPort}${path}`)).headers.get("x-upstream");
+      assert.equal(await plain("/api/markets"), "api");
+      assert.equal(await plain("/api"), "api");
+      assert.equal(await plain("/api?x=1"), "api");
+      assert.equal(await plain("/"), "entry");
+      assert.equal(await plain("/assets/index.js"), "entry");
+      // A path that only starts like the API's is the page's.
+      assert.equal(await plain("/apix"), "entry");
+      assert.equal(await plain("/api-docs"), "entry");
+      const { text } = await exchange(frontPort, upgradeRequest("/api/markets/m/ws", frontPort), { waitMs: 2_000 });
+      assert.match(text, /^HTTP\/1\.1 101[^]*X-Upstream: api/i);
+    } finally {
+      await front.close();
+      await Promise.all([entry, api].map((s) => new Promise<void>((r) => s.close(() => r()))));
+    }
+  });
+});
