@@ -16,6 +16,11 @@ export default app;
 /**
  * The same handler under a name of its own, for the local server: its front
  * sends /api/* straight to this entrypoint (as Cloudflare's edge does with
- * run_worker_first), not through the local runtime's asset router.
+ * run_worker_first), not through the local runtime's asset router. Only
+ * `fetch`, which checks the front's key: the local runtime's direct socket
+ * also takes RPC calls, and the Hono app itself would answer them (its route
+ * table, its handlers, its error hooks) without any check.
  */
-export const api = app;
+export const api = {
+  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+} satisfies ExportedHandler<Env>;

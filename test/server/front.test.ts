@@ -147,6 +147,55 @@ describe("workerd's own entry on loopback", () => {
   });
 });
 
+describe("workerd's sockets as an RPC client sees them", () => {
+  it("answer no RPC call but fetch on any port (no route table, no error hooks), and a try leaves the API's refusals as they were", { timeout: 60_000 }, async () => {
+    const { Miniflare, convertV4MiniflareOptions } = await import("miniflare");
+    const runtime = groupMembers(server.pid).filter((m) => /workerd/.test(m.comm));
+    const ports = runtime.flatMap((m) => listeningPorts(m.pid)).filter((p) => p !== PORT);
+    assert.ok(ports.length >= 2, `workerd listens on its entry and the Worker's own socket: ${ports}`);
+    // A client Worker bound to each port as an external service: what a local program speaking Cap'n Proto can do.
+    const script = `export default { async fetch(req, env) {
+      const port = new URL(req.url).searchParams.get("port");
+      const api = env["P" + port];
+      const tries = {};
+      const attempt = async (name, f) => { try { const r = await f(); tries[name] = r instanceof Response ? "status " + r.status : "answered " + typeof r; } catch (e) { tries[name] = "refused"; } };
+      await attempt("routes", async () => await api.routes);
+      await attempt("onError", () => api.onError(1));
+      await attempt("notFound", () => api.notFound(1));
+      await attempt("fetch", () => api.fetch("http://x/api/health"));
+      return Response.json(tries);
+    } }`;
+    const client = new Miniflare(
+      convertV4MiniflareOptions({
+        workers: [
+          {
+            name: "rpc-client",
+            modules: true,
+            script,
+            compatibilityDate: "2026-11-01",
+            serviceBindings: Object.fromEntries(ports.map((p) => [`P${p}`, { external: { address: `127.0.0.1:${p}`, http: {} } }])),
+          },
+        ],
+      }),
+    );
+    try {
+      for (const port of ports) {
+        const tries = (await (await client.dispatchFetch(`http://client/?port=${port}`)).json()) as Record<string, string>;
+        assert.equal(tries.routes, "refused", `port ${port}: ${JSON.stringify(tries)}`);
+        assert.equal(tries.onError, "refused", `port ${port}: ${JSON.stringify(tries)}`);
+        assert.equal(tries.notFound, "refused", `port ${port}: ${JSON.stringify(tries)}`);
+        // fetch itself goes in as HTTP, where the front's key is checked.
+        assert.match(tries.fetch, /^(status 403|refused)$/, `port ${port}: ${JSON.stringify(tries)}`);
+      }
+    } finally {
+      await client.dispose();
+    }
+    // The API still answers its refusals with their own codes through the front.
+    assert.equal((await fetch(`${ORIGIN}/api/no-such-route`)).status, 404);
+    assert.equal((await fetch(`${ORIGIN}/api/me`)).status, 401);
+  });
+});
+
 describe("origin checks", () => {
   it("refuse a socket whose Origin differs from an allowed one only in scheme or case, and accept the exact one", async () => {
     const path = "/api/markets/front-market/ws";
