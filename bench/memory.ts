@@ -11,14 +11,13 @@
 // --snapshot: a heap snapshot of the Worker's isolate before and after the
 // sockets open (after a collection each time), summarised by constructor.
 import { parseArgs } from "node:util";
-import { performance } from "node:perf_hooks";
 import { startEdgebook } from "./lib/edgebook-system.ts";
 import { inBatches } from "./lib/in-batches.ts";
 import { killAllGroupsNow, stopAllGroups, type GroupSample } from "./lib/process-group.ts";
 import { startReference } from "./lib/reference-system.ts";
 import { isFrontProcess, isWorkerProcess } from "./lib/server.ts";
 import { type Subscriber, closeSubscribers } from "./lib/subscriber.ts";
-import type { SystemUnderTest } from "./lib/system.ts";
+import { WARM_SOCKETS as WARM, oneFrameToAll } from "./lib/system-run.ts";
 import { type InspectorSession, connectInspector, inspectorTargets } from "./lib/workerd-profile.ts";
 
 const { values } = parseArgs({
@@ -33,7 +32,6 @@ const { values } = parseArgs({
 });
 const SOCKETS = Number(values.sockets);
 const PORT = Number(values.port);
-const WARM = 10;
 const say = (line: string) => process.stdout.write(`[memory] ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -141,12 +139,6 @@ function rssBy(s: GroupSample): { worker: number; front: number; total: number }
   return { worker, front, total: s.rssBytes };
 }
 
-async function frameToAll(sys: SystemUnderTest, subs: Subscriber[], k: number): Promise<void> {
-  const seq = await sys.publish(k);
-  const until = performance.now() + 5_000;
-  while (performance.now() < until && subs.some((s) => s.closed === null && s.lastSeq < seq)) await sleep(10);
-}
-
 const kb = (bytes: number, n: number) => `${(bytes / n / 1024).toFixed(1)} KB`;
 
 async function probe(name: "edgebook" | "reference-do", port: number): Promise<void> {
@@ -160,7 +152,7 @@ async function probe(name: "edgebook" | "reference-do", port: number): Promise<v
     let k = 0;
     const open = () => sys.subscribe({ timeoutMs: 30_000 });
     subs = await inBatches(Array.from({ length: WARM }), 50, () => open());
-    await frameToAll(sys, subs, k++);
+    await oneFrameToAll(sys, subs, k++);
     await sleep(300);
     const r0 = rssBy(sys.sample());
     const h0 = await iso.heap();
@@ -170,7 +162,7 @@ async function probe(name: "edgebook" | "reference-do", port: number): Promise<v
     const r0gc = rssBy(sys.sample());
 
     subs.push(...(await inBatches(Array.from({ length: SOCKETS - WARM }), 50, () => open())));
-    await frameToAll(sys, subs, k++);
+    await oneFrameToAll(sys, subs, k++);
     await sleep(1500);
     const added = subs.length - WARM;
     const r1 = rssBy(sys.sample());

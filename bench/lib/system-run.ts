@@ -41,7 +41,8 @@ export interface RunContext {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const WARM_SOCKETS = 10;
+/** Sockets opened before the memory baseline, so the first socket's one-off costs stay out. */
+export const WARM_SOCKETS = 10;
 
 async function start(name: ServerName, ctx: RunContext): Promise<SystemUnderTest> {
   const label = `comparison-${name.replace(".", "")}`;
@@ -312,7 +313,8 @@ export async function runSystem(name: ServerName, ctx: RunContext): Promise<RunR
 }
 
 /** Publish change k and wait (5 s bound) until every open subscriber has it. */
-async function oneFrameToAll(sys: SystemUnderTest, subs: Subscriber[], k: number): Promise<void> {
+/** Publish change k and wait (bounded) until every open subscriber has it. */
+export async function oneFrameToAll(sys: SystemUnderTest, subs: Subscriber[], k: number): Promise<void> {
   const seq = await sys.publish(k);
   const until = performance.now() + 5_000;
   while (performance.now() < until && subs.some((s) => s.closed === null && s.lastSeq < seq)) await sleep(10);

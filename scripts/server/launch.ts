@@ -227,6 +227,9 @@ export async function launch(opts: LaunchOptions): Promise<RunningServer> {
     const assets = fromConfig.workerOptions.assets as { directory?: string } | undefined;
     if (assets?.directory) mkdirSync(assets.directory, { recursive: true });
     const scriptPath = buildWorker(config, buildDir);
+    // The front's /api requests go straight to the Worker: with assets, its `api` export (the default
+    // one would be the asset router's); without, its default export.
+    const apiEntrypoint = assets ? "api" : "default";
     tieRuntimeToThisProcess();
     // The bundle is one module; module rules only matter to an unbundled entry.
     const { modulesRules: _rules, ...workerOptions } = fromConfig.workerOptions;
@@ -250,13 +253,13 @@ export async function launch(opts: LaunchOptions): Promise<RunningServer> {
             scriptPath,
             modulesRoot: buildDir,
             bindings: { ...(workerOptions.bindings as Record<string, string>), ...opts.vars, FRONT_KEY: frontKey },
-            unsafeDirectSockets: [{ host: "127.0.0.1", port: 0, entrypoint: assets ? "api" : "default" }],
+            unsafeDirectSockets: [{ host: "127.0.0.1", port: 0, entrypoint: apiEntrypoint }],
           },
         ],
       }),
     );
     const entry = await mf.ready;
-    const direct = await mf.unsafeGetDirectURL(readConfigName(config), assets ? "api" : "default");
+    const direct = await mf.unsafeGetDirectURL(readConfigName(config), apiEntrypoint);
     front = await startFront({
       ...FRONT_DEFAULTS,
       port: opts.port,
